@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, together.ai collection maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# This module_utils is internal to together.ai: its API may change without notice. Do not import it.
+
+"""The connection options every together.ai module shares, and the client built from them."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+from ansible_collections.together.ai.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    TogetherClient,
+    TogetherError,
+    normalize_base_url,
+)
+
+# The seed spec's server; https://api.together.ai/v1 is the same API under Together's newer host name.
+DEFAULT_BASE_URL = "https://api.together.xyz/v1"
+
+CONNECTION_ARGUMENT_SPEC = dict(
+    api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["TOGETHER_API_KEY"])),
+    base_url=dict(type="str", fallback=(env_fallback, ["TOGETHER_BASE_URL"])),
+    timeout=dict(type="float", default=30.0),
+    validate_certs=dict(type="bool", default=True),
+    max_retries=dict(type="int", default=3),
+)
+
+
+def connection_argument_spec(**extra):
+    """The shared options plus a module's own."""
+    spec = dict((name, dict(option)) for name, option in CONNECTION_ARGUMENT_SPEC.items())
+    spec.update(extra)
+    return spec
+
+
+class ConnectionSettings:
+    """Validated connection options. Raises TogetherError naming the option at fault."""
+
+    def __init__(self, params):
+        api_key = params.get("api_key")
+        if not api_key or not api_key.strip():
+            raise TogetherError("no API key: set the api_key option or the TOGETHER_API_KEY environment variable")
+        self.api_key = api_key.strip()
+        self.base_url_given = bool(params.get("base_url"))
+        self.base_url = normalize_base_url(params.get("base_url") or DEFAULT_BASE_URL)
+        self.timeout = params.get("timeout")
+        if self.timeout is None or not self.timeout > 0:
+            raise TogetherError("timeout must be a number of seconds greater than 0, got %r" % (self.timeout,))
+        self.max_retries = params.get("max_retries")
+        if self.max_retries is None or self.max_retries < 0:
+            raise TogetherError("max_retries must be 0 or more, got %r" % (self.max_retries,))
+        self.validate_certs = params.get("validate_certs", True)
+
+
+def settings_and_client(module, pool_size=10):
+    """Check the shared options and build the client, or fail the module before any request."""
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    try:
+        settings = ConnectionSettings(module.params)
+    except TogetherError as exc:
+        module.fail_json(msg=exc.message)
+    client = TogetherClient(settings.api_key, timeout=settings.timeout, validate_certs=settings.validate_certs,
+                            max_retries=settings.max_retries, pool_size=pool_size)
+    return settings, client

@@ -1,0 +1,157 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, together.ai collection maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# This module_utils is internal to together.ai: its API may change without notice. Do not import it.
+
+"""Reading v1 dedicated endpoints: GET /endpoints/{endpointId} and GET /endpoints, with shape checks."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, quote_segment
+
+# The states of the seed's DedicatedEndpoint schema.
+STATES = ("PENDING", "STARTING", "STARTED", "STOPPING", "STOPPED", "ERROR")
+# States an endpoint does not leave by itself; FAILED is not in the spec but the live API has sent it.
+FAILURE_STATES = ("ERROR", "FAILED")
+
+# Required by the seed's DedicatedEndpoint schema (GET /endpoints/{endpointId}).
+ENDPOINT_FIELDS = ("object", "id", "name", "display_name", "model", "hardware", "type", "owner",
+                   "state", "autoscaling", "created_at")
+# Required by the spec's ListEndpoint schema (GET /endpoints): no display_name, hardware or autoscaling.
+LIST_ENDPOINT_FIELDS = ("object", "id", "name", "model", "type", "owner", "state", "created_at")
+STRING_FIELDS = ("object", "id", "name", "display_name", "model", "hardware", "type", "owner", "state", "created_at")
+
+# Concurrent GETs over one session: enough to hide latency, few enough to be polite to the API.
+MAX_PARALLEL_REQUESTS = 8
+
+
+def _json_kind(value):
+    if isinstance(value, list):
+        return "a JSON array"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return "a JSON string"
+    if isinstance(value, bool):
+        return "a JSON boolean"
+    if isinstance(value, (int, float)):
+        return "a JSON number"
+    return "a JSON object"
+
+
+def shape_problems(body, required):
+    """What keeps a decoded body from being an endpoint object with the required fields (empty when fine)."""
+    if not isinstance(body, dict):
+        return ["the response is %s, not an endpoint object" % _json_kind(body)]
+    problems = []
+    missing = [field for field in required if field not in body]
+    if missing:
+        problems.append("missing required field%s %s" % ("s" if len(missing) > 1 else "", ", ".join(missing)))
+    for field in STRING_FIELDS:
+        if field in required and field in body and not isinstance(body[field], str):
+            problems.append("field %s is %s, expected a string" % (field, _json_kind(body[field])))
+    if "autoscaling" in required and "autoscaling" in body:
+        autoscaling = body["autoscaling"]
+        if not isinstance(autoscaling, dict):
+            problems.append("field autoscaling is %s, expected an object" % _json_kind(autoscaling))
+        else:
+            for bound in ("min_replicas", "max_replicas"):
+                value = autoscaling.get(bound)
+                if bound not in autoscaling:
+                    problems.append("missing required field autoscaling.%s" % bound)
+                elif isinstance(value, bool) or not isinstance(value, int):
+                    problems.append("field autoscaling.%s is %s, expected an integer" % (bound, _json_kind(value)))
+    return problems
+
+
+class EndpointsV1:
+    """The v1 dedicated endpoints API under base_url (for example https://api.together.xyz/v1)."""
+
+    def __init__(self, client, base_url):
+        self.client = client
+        self.base_url = base_url
+        self.warnings = []
+
+    def endpoint_url(self, endpoint_id):
+        return "%s/endpoints/%s" % (self.base_url, quote_segment(endpoint_id))
+
+    def get_endpoint(self, endpoint_id):
+        """The endpoint as the API returned it, or None when the API answered 404."""
+        url = self.endpoint_url(endpoint_id)
+        try:
+            status, body = self.client.get(url)
+        except TogetherError as exc:
+            exc.message = "endpoint '%s': %s" % (endpoint_id, exc.message)
+            raise
+        if status == 404:
+            return None
+        problems = shape_problems(body, ENDPOINT_FIELDS)
+        if problems:
+            raise TogetherError("endpoint '%s': HTTP %d from %s is not a DedicatedEndpoint: %s"
+                                % (endpoint_id, status, url, "; ".join(problems)), status=status, url=url)
+        self._check_state(endpoint_id, body)
+        return body
+
+    def get_endpoints(self, endpoint_ids):
+        """{id: endpoint or None} for several ids, fetched concurrently over the one session.
+
+        Every id is tried; when any fail, one error names each failed endpoint.
+        """
+        if len(endpoint_ids) == 1:
+            return {endpoint_ids[0]: self.get_endpoint(endpoint_ids[0])}
+        workers = min(MAX_PARALLEL_REQUESTS, len(endpoint_ids))
+        results, errors = {}, []
+        with ThreadPoolExecutor(max_workers=workers) as executor:
+            futures = [(endpoint_id, executor.submit(self.get_endpoint, endpoint_id)) for endpoint_id in endpoint_ids]
+            for endpoint_id, future in futures:
+                try:
+                    results[endpoint_id] = future.result()
+                except TogetherError as exc:
+                    errors.append(exc)
+        if errors:
+            first = errors[0]
+            raise TogetherError("; ".join(error.message for error in errors),
+                                status=first.status, url=first.url, error_type=first.error_type, code=first.code)
+        return results
+
+    def list_endpoints(self, endpoint_type=None, usage_type=None, mine=None):
+        """GET /endpoints with the optional filters; the items as the API listed them."""
+        params = {}
+        if endpoint_type is not None:
+            params["type"] = endpoint_type
+        if usage_type is not None:
+            params["usage_type"] = usage_type
+        if mine is not None:
+            params["mine"] = "true" if mine else "false"
+        url = "%s/endpoints" % self.base_url
+        try:
+            status, body = self.client.get(url, params=params or None)
+        except TogetherError as exc:
+            exc.message = "listing endpoints: %s" % exc.message
+            raise
+        if status == 404:
+            raise TogetherError("listing endpoints: HTTP 404 from %s: the endpoints route was not found "
+                                "(check base_url, it should end in /v1)" % url, status=status, url=url)
+        if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+            raise TogetherError("listing endpoints: HTTP %d from %s is not a list of endpoints: expected an object "
+                                "with a data array, got %s" % (status, url, _json_kind(body) if not isinstance(body, dict)
+                                                                  else "an object without a data array"),
+                                status=status, url=url)
+        for index, item in enumerate(body["data"]):
+            problems = shape_problems(item, LIST_ENDPOINT_FIELDS)
+            if problems:
+                raise TogetherError("listing endpoints: item %d of the list from %s is not an endpoint: %s"
+                                    % (index, url, "; ".join(problems)), status=status, url=url)
+            self._check_state(item["id"], item)
+        return body["data"]
+
+    def _check_state(self, endpoint_id, endpoint):
+        state = endpoint.get("state")
+        if state not in STATES:
+            self.warnings.append("endpoint '%s' reports state %r, which the API specification does not list; "
+                                 "it is returned unchanged" % (endpoint_id, state))

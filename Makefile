@@ -41,6 +41,8 @@ venv: $(BIN)/.installed
 collection: venv
 	@rm -rf $(COLL) && mkdir -p $(COLL)
 	@git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t $(COLL)
+	@# The copy is inside this checkout, where .build is ignored: give it a repository of its own for ansible-test.
+	@git -C $(COLL) init -q
 	@$(BIN)/python scripts/ansible_test_offline_pip.py
 
 sanity: collection

@@ -14,7 +14,7 @@ class ModuleDocFragment(object):
 options:
   api_key:
     description:
-      - Together API key, sent as C(Authorization: Bearer <api_key>).
+      - "Together API key, sent as C(Authorization: Bearer <api_key>)."
       - If not set, the value of the E(TOGETHER_API_KEY) environment variable is used (on the host the module runs on).
       - The module fails before any request when neither is set.
       - The key is never logged or returned.

@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
+import math
 import random
 import re
 import time
@@ -109,7 +110,7 @@ def parse_retry_after(value, now=None):
         if parsed is None:
             return None
         seconds = email.utils.mktime_tz(parsed) - (time.time() if now is None else now)
-    if seconds != seconds or seconds < 0:  # NaN or a date in the past
+    if math.isnan(seconds) or seconds < 0:  # a date in the past means now
         return 0.0
     return min(seconds, RETRY_AFTER_CAP)
 

@@ -138,10 +138,9 @@ class EndpointsV1:
             raise TogetherError("listing endpoints: HTTP 404 from %s: the endpoints route was not found "
                                 "(check base_url, it should end in /v1)" % url, status=status, url=url)
         if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+            got = "an object without a data array" if isinstance(body, dict) else _json_kind(body)
             raise TogetherError("listing endpoints: HTTP %d from %s is not a list of endpoints: expected an object "
-                                "with a data array, got %s" % (status, url, _json_kind(body) if not isinstance(body, dict)
-                                                                  else "an object without a data array"),
-                                status=status, url=url)
+                                "with a data array, got %s" % (status, url, got), status=status, url=url)
         for index, item in enumerate(body["data"]):
             problems = shape_problems(item, LIST_ENDPOINT_FIELDS)
             if problems:

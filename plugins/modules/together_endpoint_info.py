@@ -19,7 +19,7 @@ description:
     RV(missing).
   - This module returns its data in the result, never as facts. Register it and read RV(endpoint) or RV(endpoints).
 author:
-  - together.ai collection maintainers
+  - together.ai collection maintainers (@together-ai-ansible)
 extends_documentation_fragment:
   - together.ai.connection
   - together.ai.connection.attributes
@@ -74,8 +74,8 @@ options:
     type: float
     default: 5
 notes:
-  - The API key is read on the host the module runs on. With the usual C(delegate_to: localhost) or
-    C(connection: local), that is the controller's E(TOGETHER_API_KEY).
+  - "The API key is read on the host the module runs on. With the usual C(delegate_to: localhost) or
+    C(connection: local), that is the controller's E(TOGETHER_API_KEY)."
 seealso:
   - name: Together API reference, Get endpoint by ID
     description: The API operation this module calls for one endpoint.

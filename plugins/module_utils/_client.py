@@ -181,7 +181,7 @@ class TogetherClient:
                 raise TogetherError("TLS error talking to %s: %s (set validate_certs: false only for a trusted test server)"
                                     % (url, _reason(exc)), url=url)
             except requests.exceptions.ConnectionError as exc:
-                failure = TogetherError("cannot connect to %s: %s" % (url, _reason(exc)), url=url)
+                failure = TogetherError("connection to %s failed: %s" % (url, _reason(exc)), url=url)
             except requests.exceptions.RequestException as exc:
                 raise TogetherError("request to %s failed: %s" % (url, _reason(exc)), url=url)
             else:

@@ -1,0 +1,334 @@
+"""Scenario files: load YAML or JSON, check every key, fill in defaults.
+
+Scenarios are written by hand for demos and CI, so a typo must fail loudly with the key's path
+(`endpoints[1].autoscaling.min_replicas`) instead of being ignored.
+"""
+
+import json
+import uuid
+
+from .faults import normalize_fault
+
+try:
+    import yaml
+except ImportError:  # JSON scenarios still work without PyYAML
+    yaml = None
+
+V1_STATES = ("PENDING", "STARTING", "STARTED", "STOPPING", "STOPPED", "ERROR", "FAILED")
+V2_SHORT_STATES = ("PROVISIONING", "SCALING", "READY", "DEGRADED", "STOPPING", "STOPPED", "FAILED")
+DEFAULT_TIMINGS = {"pending": 1.0, "starting": 2.0, "stopping": 1.0, "provisioning": 1.0, "scaling": 2.0}
+DEFAULT_PROJECT = {"id": "proj_demo", "slug": "demo-project", "name": "Demo project"}
+DEFAULT_ORGANIZATION = {"id": "org_demo", "name": "Demo organization"}
+
+TOP_LEVEL_KEYS = (
+    "description", "api_key", "auth_error_status", "v1_retired", "time_scale", "owner", "timings", "fail_into",
+    "serverless_endpoints", "endpoints", "faults", "hardware", "hardware_availability", "model_hardware",
+    "availability_zones", "echo_inactive_timeout",
+    "project", "organization", "whoami_type", "v2_endpoints", "v2_error_format", "v2_unknown_project_status",
+    "v2_delete_conflict_status", "v2_last_page_cursor", "omit_zero_fields",
+)
+V1_ENDPOINT_KEYS = (
+    "id", "name", "display_name", "model", "hardware", "type", "owner", "usage_type", "state", "autoscaling",
+    "created_at", "transitions", "fields", "drop_fields", "faults", "fail_into", "inactive_timeout", "availability_zone",
+)
+SERVERLESS_KEYS = ("id", "name", "model", "owner", "state", "created_at", "usage_type")
+V2_ENDPOINT_KEYS = (
+    "id", "name", "endpoint_type", "visibility", "traffic_split", "deployments", "created_at", "fields", "drop_fields", "faults",
+)
+V2_DEPLOYMENT_KEYS = (
+    "id", "name", "model", "hardware", "config", "state", "autoscaling", "ready_replicas", "status_message", "transitions",
+    "traffic_mode", "omit_zero_fields", "inactive_timeout", "created_at", "fields", "drop_fields", "faults",
+)
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be loaded; the message names the offending key."""
+
+
+def load_scenario_file(path):
+    """Parse a scenario file: JSON when it parses as JSON, YAML otherwise (needs PyYAML)."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        if yaml is None:
+            raise ScenarioError("%s is not JSON and PyYAML is not installed to read it as YAML" % path)
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ScenarioError("%s: invalid YAML: %s" % (path, exc))
+    return normalize_scenario(data if data is not None else {}, source=path)
+
+
+def _check_keys(where, data, allowed):
+    if not isinstance(data, dict):
+        raise ScenarioError("%s must be a mapping, got %s" % (where, type(data).__name__))
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise ScenarioError("%s: unknown key(s) %s; known keys: %s" % (where, ", ".join(unknown), ", ".join(allowed)))
+
+
+def _string(where, value, required=False):
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ScenarioError("%s must be a non-empty string" % where)
+    return value
+
+
+def _integer(where, value, minimum=0):
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ScenarioError("%s must be an integer >= %d" % (where, minimum))
+    return value
+
+
+def _number(where, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ScenarioError("%s must be a number >= 0" % where)
+    return float(value)
+
+
+def _choice(where, value, choices):
+    if value not in choices:
+        raise ScenarioError("%s must be one of %s, got %r" % (where, ", ".join(str(c) for c in choices), value))
+    return value
+
+
+def _boolean(where, value):
+    if not isinstance(value, bool):
+        raise ScenarioError("%s must be true or false" % where)
+    return value
+
+
+def _list(where, value):
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ScenarioError("%s must be a list" % where)
+    return value
+
+
+def _mapping(where, value):
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ScenarioError("%s must be a mapping" % where)
+    return dict(value)
+
+
+def _autoscaling(where, value, default_min=1):
+    """{min_replicas, max_replicas}; camelCase is accepted too since v2 users think in wire names."""
+    value = _mapping(where, value)
+    renamed = {"minReplicas": "min_replicas", "maxReplicas": "max_replicas"}
+    value = {renamed.get(key, key): item for key, item in value.items()}
+    _check_keys(where, value, ("min_replicas", "max_replicas"))
+    minimum = _integer(where + ".min_replicas", value.get("min_replicas", default_min))
+    maximum = _integer(where + ".max_replicas", value.get("max_replicas", minimum))
+    if minimum > maximum:
+        raise ScenarioError("%s: min_replicas (%d) cannot be greater than max_replicas (%d)" % (where, minimum, maximum))
+    return {"min_replicas": minimum, "max_replicas": maximum}
+
+
+def v2_state_name(where, value):
+    """DEPLOYMENT_STATE_* from a short or full name; unknown full names pass through for client tests."""
+    if not isinstance(value, str):
+        raise ScenarioError("%s must be a deployment state string" % where)
+    if value.startswith("DEPLOYMENT_STATE_"):
+        return value
+    return "DEPLOYMENT_STATE_" + _choice(where, value.upper(), V2_SHORT_STATES)
+
+
+def _transitions(where, value, state_parser, extra_keys=()):
+    transitions = []
+    for index, item in enumerate(_list(where, value)):
+        here = "%s[%d]" % (where, index)
+        _check_keys(here, item, ("after", "state") + tuple(extra_keys))
+        transition = {"after": _number(here + ".after", item.get("after")), "state": state_parser(here + ".state", item.get("state"))}
+        if "message" in item:
+            transition["message"] = _string(here + ".message", item["message"], required=True)
+        if "ready_replicas" in item:
+            transition["ready_replicas"] = _integer(here + ".ready_replicas", item["ready_replicas"])
+        transitions.append(transition)
+    return transitions
+
+
+def _faults(where, value, default_path=None):
+    faults = []
+    for index, item in enumerate(_list(where, value)):
+        here = "%s[%d]" % (where, index)
+        if default_path and isinstance(item, dict) and "path" not in item:
+            item = dict(item, path=default_path)
+        try:
+            faults.append(normalize_fault(item))
+        except ValueError as exc:
+            raise ScenarioError("%s: %s" % (here, exc))
+    return faults
+
+
+def _fields(where, data):
+    fields = _mapping(where + ".fields", data.get("fields"))
+    drop_fields = [_string("%s.drop_fields[%d]" % (where, i), name, required=True)
+                   for i, name in enumerate(_list(where + ".drop_fields", data.get("drop_fields")))]
+    return fields, drop_fields
+
+
+def _v1_state(where, value):
+    return _choice(where, value, V1_STATES)
+
+
+def _v1_endpoint(where, data):
+    _check_keys(where, data, V1_ENDPOINT_KEYS)
+    endpoint_id = _string(where + ".id", data.get("id")) or "endpoint-%s" % uuid.uuid4()
+    fields, drop_fields = _fields(where, data)
+    endpoint = {
+        "id": endpoint_id,
+        "model": _string(where + ".model", data.get("model"), required=True),
+        "hardware": _string(where + ".hardware", data.get("hardware"), required=True),
+        "state": _v1_state(where + ".state", data.get("state", "STARTED")),
+        "autoscaling": _autoscaling(where + ".autoscaling", data.get("autoscaling")),
+        "transitions": _transitions(where + ".transitions", data.get("transitions"), _v1_state),
+        "fields": fields,
+        "drop_fields": drop_fields,
+        "faults": _faults(where + ".faults", data.get("faults"), default_path="/v1/endpoints/" + endpoint_id),
+        "fail_into": _choice(where + ".fail_into", data["fail_into"], ("ERROR", "FAILED")) if data.get("fail_into") else None,
+        "inactive_timeout": _integer(where + ".inactive_timeout", data["inactive_timeout"]) if data.get("inactive_timeout") is not None else None,
+    }
+    for key in ("name", "display_name", "type", "owner", "created_at", "availability_zone"):
+        endpoint[key] = _string("%s.%s" % (where, key), data.get(key))
+    endpoint["usage_type"] = _choice(where + ".usage_type", data.get("usage_type", "on-demand"), ("on-demand", "reserved"))
+    return endpoint
+
+
+def _serverless_endpoint(where, data):
+    _check_keys(where, data, SERVERLESS_KEYS)
+    model = _string(where + ".model", data.get("model"), required=True)
+    return {
+        "id": _string(where + ".id", data.get("id")) or "endpoint-%s" % uuid.uuid4(),
+        "name": _string(where + ".name", data.get("name")) or model,
+        "model": model,
+        "owner": _string(where + ".owner", data.get("owner")) or "together",
+        "state": _v1_state(where + ".state", data.get("state", "STARTED")),
+        "created_at": _string(where + ".created_at", data.get("created_at")),
+        "usage_type": _string(where + ".usage_type", data.get("usage_type")),
+    }
+
+
+def _v2_deployment(where, data, omit_zero_default):
+    _check_keys(where, data, V2_DEPLOYMENT_KEYS)
+    fields, drop_fields = _fields(where, data)
+    traffic_mode = data.get("traffic_mode", "TRAFFIC_MODE_LIVE")
+    if isinstance(traffic_mode, str) and not traffic_mode.startswith("TRAFFIC_MODE_"):
+        traffic_mode = "TRAFFIC_MODE_" + traffic_mode.upper()
+    deployment = {
+        "id": _string(where + ".id", data.get("id")),
+        "name": _string(where + ".name", data.get("name"), required=True),
+        "model": _string(where + ".model", data.get("model"), required=True),
+        "hardware": _string(where + ".hardware", data.get("hardware")),
+        "config": _string(where + ".config", data.get("config")),
+        "state": v2_state_name(where + ".state", data.get("state", "READY")),
+        "autoscaling": _autoscaling(where + ".autoscaling", data.get("autoscaling")),
+        "ready_replicas": _integer(where + ".ready_replicas", data["ready_replicas"]) if "ready_replicas" in data else None,
+        "status_message": _string(where + ".status_message", data.get("status_message")),
+        "transitions": _transitions(where + ".transitions", data.get("transitions"), v2_state_name, ("message", "ready_replicas")),
+        "traffic_mode": _choice(where + ".traffic_mode", traffic_mode, ("TRAFFIC_MODE_LIVE", "TRAFFIC_MODE_SHADOW")),
+        "omit_zero_fields": _boolean(where + ".omit_zero_fields", data.get("omit_zero_fields", omit_zero_default)),
+        "inactive_timeout": _integer(where + ".inactive_timeout", data["inactive_timeout"]) if "inactive_timeout" in data else None,
+        "created_at": _string(where + ".created_at", data.get("created_at")),
+        "fields": fields,
+        "drop_fields": drop_fields,
+        "faults": data.get("faults"),
+    }
+    return deployment
+
+
+def _v2_endpoint(where, data, omit_zero_default):
+    _check_keys(where, data, V2_ENDPOINT_KEYS)
+    fields, drop_fields = _fields(where, data)
+    endpoint_type = data.get("endpoint_type", "ENDPOINT_TYPE_DEDICATED")
+    if isinstance(endpoint_type, str) and not endpoint_type.startswith("ENDPOINT_TYPE_"):
+        endpoint_type = "ENDPOINT_TYPE_" + endpoint_type.upper()
+    visibility = data.get("visibility", "VISIBILITY_PRIVATE")
+    if isinstance(visibility, str) and not visibility.startswith("VISIBILITY_"):
+        visibility = "VISIBILITY_" + visibility.upper()
+    split = []
+    for index, item in enumerate(_list(where + ".traffic_split", data.get("traffic_split"))):
+        here = "%s.traffic_split[%d]" % (where, index)
+        _check_keys(here, item, ("deployment", "weight"))
+        split.append({"deployment": _string(here + ".deployment", item.get("deployment"), required=True),
+                      "weight": _number(here + ".weight", item.get("weight", 1))})
+    return {
+        "id": _string(where + ".id", data.get("id")),
+        "name": _string(where + ".name", data.get("name"), required=True),
+        "endpoint_type": _choice(where + ".endpoint_type", endpoint_type,
+                                 ("ENDPOINT_TYPE_DEDICATED", "ENDPOINT_TYPE_SERVERLESS", "ENDPOINT_TYPE_RESERVED")),
+        "visibility": _choice(where + ".visibility", visibility, ("VISIBILITY_PRIVATE", "VISIBILITY_INTERNAL")),
+        "traffic_split": split,
+        "deployments": [_v2_deployment("%s.deployments[%d]" % (where, i), item, omit_zero_default)
+                        for i, item in enumerate(_list(where + ".deployments", data.get("deployments")))],
+        "created_at": _string(where + ".created_at", data.get("created_at")),
+        "fields": fields,
+        "drop_fields": drop_fields,
+        "faults": data.get("faults"),
+    }
+
+
+def normalize_fault_list(where, value, default_path):
+    """Faults of a v2 resource, whose default path is only known once its id is."""
+    return _faults(where, value, default_path=default_path)
+
+
+def normalize_scenario(data, source="scenario"):
+    """Check a scenario mapping and return it with every default filled in."""
+    _check_keys(source, data, TOP_LEVEL_KEYS)
+    timings = dict(DEFAULT_TIMINGS)
+    given_timings = _mapping("timings", data.get("timings"))
+    _check_keys("timings", given_timings, tuple(DEFAULT_TIMINGS))
+    timings.update({key: _number("timings." + key, value) for key, value in given_timings.items()})
+
+    project = dict(DEFAULT_PROJECT)
+    given_project = _mapping("project", data.get("project"))
+    _check_keys("project", given_project, ("id", "slug", "name"))
+    project.update({key: _string("project." + key, value, required=True) for key, value in given_project.items()})
+    organization = dict(DEFAULT_ORGANIZATION)
+    given_organization = _mapping("organization", data.get("organization"))
+    _check_keys("organization", given_organization, ("id", "name"))
+    organization.update({key: _string("organization." + key, value, required=True) for key, value in given_organization.items()})
+
+    serverless = data.get("serverless_endpoints")
+    omit_zero_default = _boolean("omit_zero_fields", data.get("omit_zero_fields", False))
+    hardware = data.get("hardware")
+    scenario = {
+        "api_key": _string("api_key", data.get("api_key")),
+        "auth_error_status": _choice("auth_error_status", data["auth_error_status"], (401, 403)) if "auth_error_status" in data else None,
+        "v1_retired": _boolean("v1_retired", data["v1_retired"]) if "v1_retired" in data else None,
+        "time_scale": _number("time_scale", data["time_scale"]) if "time_scale" in data else None,
+        "owner": _string("owner", data.get("owner")) or "devuser",
+        "timings": timings,
+        "fail_into": _choice("fail_into", data["fail_into"], ("ERROR", "FAILED")) if data.get("fail_into") else None,
+        "serverless_endpoints": None if serverless is None else [
+            _serverless_endpoint("serverless_endpoints[%d]" % i, item) for i, item in enumerate(_list("serverless_endpoints", serverless))],
+        "endpoints": [_v1_endpoint("endpoints[%d]" % i, item) for i, item in enumerate(_list("endpoints", data.get("endpoints")))],
+        "faults": _faults("faults", data.get("faults")),
+        "hardware": None if hardware is None else _list("hardware", hardware),
+        "hardware_availability": {
+            key: _choice("hardware_availability." + key, value, ("available", "unavailable", "insufficient"))
+            for key, value in _mapping("hardware_availability", data.get("hardware_availability")).items()},
+        "model_hardware": {
+            key: [_string("model_hardware.%s[%d]" % (key, i), item, required=True) for i, item in enumerate(_list("model_hardware." + key, value))]
+            for key, value in _mapping("model_hardware", data.get("model_hardware")).items()},
+        "availability_zones": None if data.get("availability_zones") is None else [
+            _string("availability_zones[%d]" % i, item, required=True) for i, item in enumerate(_list("availability_zones", data["availability_zones"]))],
+        "echo_inactive_timeout": _boolean("echo_inactive_timeout", data.get("echo_inactive_timeout", False)),
+        "project": project,
+        "organization": organization,
+        "whoami_type": _choice("whoami_type", data.get("whoami_type", "project_api_key"), ("project_api_key", "org_api_key")),
+        "v2_endpoints": [_v2_endpoint("v2_endpoints[%d]" % i, item, omit_zero_default)
+                         for i, item in enumerate(_list("v2_endpoints", data.get("v2_endpoints")))],
+        "v2_error_format": _choice("v2_error_format", data["v2_error_format"], ("classic", "rpc")) if "v2_error_format" in data else None,
+        "v2_unknown_project_status": _choice("v2_unknown_project_status", data.get("v2_unknown_project_status", 404), (403, 404)),
+        "v2_delete_conflict_status": _choice("v2_delete_conflict_status", data.get("v2_delete_conflict_status", 409), (400, 409)),
+        "v2_last_page_cursor": _choice("v2_last_page_cursor", data.get("v2_last_page_cursor", "omit"), ("omit", "empty")),
+        "omit_zero_fields": omit_zero_default,
+    }
+    return scenario

@@ -1,0 +1,243 @@
+"""The HTTP front end: bearer auth, fault injection, routing, error envelopes and request logging."""
+
+import hmac
+import http
+import http.server
+import ipaddress
+import socket
+import struct
+import sys
+import threading
+import time
+import traceback
+
+from . import control, routes_v1, routes_v2
+from .errors import ApiError
+from .routing import JSON_CONTENT_TYPE, Request, Response, Router
+
+API_ROUTER = Router()
+routes_v1.register(API_ROUTER)
+routes_v2.register(API_ROUTER)
+CONTROL_ROUTER = control.build_router()
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+AUTH_ERROR_MESSAGE = "Invalid API key provided"
+# What a Cloudflare-style proxy answers when the origin is down: HTML, not JSON.
+PROXY_ERROR_PAGE = (b"<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n"
+                    b"<center><h1>502 Bad Gateway</h1></center>\n<hr><center>cloudflare</center>\n</body>\n</html>\n")
+NOT_JSON_BODY = b"upstream connect error or disconnect/reset before headers. reset reason: connection termination"
+FALLBACK_JSON = b'{"object": "list", "data": []}'
+
+
+def _retry_after_value(seconds):
+    return str(int(seconds)) if float(seconds).is_integer() else str(seconds)
+
+
+class SimulatorServer(http.server.ThreadingHTTPServer):
+    """A threading HTTP server that owns one Simulation."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address, simulation, quiet=False):
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.simulation = simulation
+        self.quiet = quiet
+        self.stop_event = threading.Event()
+        self._log_lock = threading.Lock()
+        super().__init__(address, RequestHandler)
+        simulation.on_shutdown = self.request_shutdown
+
+    def request_shutdown(self):
+        """Stop serving; safe from any thread, including handlers and signal handlers."""
+        self.stop_event.set()  # wakes requests sleeping in latency/slow faults
+        threading.Thread(target=self.shutdown, name="simulator-shutdown", daemon=True).start()
+
+    def log(self, line):
+        if self.quiet:
+            return
+        with self._log_lock:
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
+
+
+class RequestHandler(http.server.BaseHTTPRequestHandler):
+    """One connection; each request goes to the control API or through auth, faults and the API routes."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "together-simulator/0.1"
+    timeout = 60  # idle keep-alive connections must not hold a thread forever
+
+    def do_GET(self):
+        self.handle_request()
+
+    do_POST = do_PATCH = do_DELETE = do_PUT = do_HEAD = do_OPTIONS = do_GET
+
+    def version_string(self):
+        return self.server_version
+
+    def log_request(self, code="-", size="-"):
+        """Silenced: handle_request logs one line per answer, with the fault that shaped it."""
+
+    def log_message(self, format, *args):
+        self.server.log("%s - %s" % (self.client_address[0], format % args))
+
+    def send_error(self, code, message=None, explain=None):
+        # Malformed requests never reach a route; answer them with ErrorData too, not http.server's HTML page.
+        self.close_connection = True
+        self._send(Response(code, ApiError(code, message or http.HTTPStatus(code).phrase).classic_body()))
+
+    # -- request plumbing -------------------------------------------------------------------------
+
+    def _read_body(self):
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline(65537).split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(65537)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length < 0 or length > MAX_BODY_BYTES:
+            raise ValueError("Content-Length %d is out of range" % length)
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, response):
+        payload = response.payload()
+        try:
+            self.send_response(response.status)
+            if response.status != 204:
+                self.send_header("Content-Type", response.content_type)
+                self.send_header("Content-Length", str(len(payload)))
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            if payload and self.command != "HEAD":
+                self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (e.g. after a slow fault); nothing left to tell it
+
+    def _reset(self):
+        """Close with SO_LINGER 0 so the kernel sends RST: the client sees a reset, not a clean EOF."""
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+
+    def handle_request(self):
+        started = time.monotonic()
+        try:
+            body = self._read_body()
+        except ValueError as exc:
+            self.send_error(400, "Invalid request body framing: %s" % exc)
+            return
+        request = Request(self.command, self.path, self.headers, body, self.client_address)
+        if request.segments and request.segments[0] == "_simulator":
+            self._handle_control(request)
+        else:
+            self._handle_api(request, started)
+
+    # -- control API ------------------------------------------------------------------------------
+
+    def _is_loopback(self):
+        try:
+            address = ipaddress.ip_address(self.client_address[0].split("%")[0])
+        except ValueError:
+            return False
+        mapped = getattr(address, "ipv4_mapped", None)
+        return address.is_loopback or bool(mapped and mapped.is_loopback)
+
+    def _handle_control(self, request):
+        sim = self.server.simulation
+        try:
+            if not self._is_loopback():
+                raise ApiError(403, "the /_simulator/ control API only answers loopback clients")
+            handler, params = CONTROL_ROUTER.resolve(request.method, request.segments)
+            response = handler(sim, request, **params)
+        except ApiError as exc:
+            response = Response(exc.status, exc.classic_body(), exc.headers)
+        self._send(response)
+        self.server.log('%s "%s %s" %s (control)' % (self.client_address[0], request.method, request.target, response.status))
+
+    # -- API --------------------------------------------------------------------------------------
+
+    def _authorized(self, sim):
+        scheme, _sep, token = self.headers.get("Authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode("utf-8"), sim.api_key.encode("utf-8"))
+
+    @staticmethod
+    def _error_format(sim, request):
+        if sim.v2_error_format == "rpc" and request.segments and request.segments[0] in ("v2", "v3"):
+            return "rpc"
+        return "classic"
+
+    @staticmethod
+    def _error_response(error, error_format):
+        return Response(error.status, error.body(error_format), error.headers)
+
+    def _dispatch(self, sim, request, authorized, error_format):
+        try:
+            if not authorized:
+                raise ApiError(sim.auth_error_status, AUTH_ERROR_MESSAGE, code="invalid_api_key", error_type="invalid_request_error")
+            handler, params = API_ROUTER.resolve(request.method, request.segments)
+            return handler(sim, request, **params)
+        except ApiError as exc:
+            return self._error_response(exc, error_format)
+        except Exception as exc:  # a simulator bug must still answer ErrorData, and say what broke
+            self.server.log(traceback.format_exc())
+            return self._error_response(ApiError(500, "Internal simulator error: %s" % exc), error_format)
+
+    def _fault_response(self, fault, error_format):
+        """The answer a fault replaces the normal one with, or None when the request proceeds normally."""
+        kind = fault["kind"]
+        if kind == "status":
+            status = fault["status"]
+            headers = {fault["retry_after_header"]: _retry_after_value(fault["retry_after"])} if fault["retry_after"] is not None else {}
+            message = fault["message"] or "%s (simulated)" % http.HTTPStatus(status).phrase
+            return self._error_response(ApiError(status, message, headers=headers), error_format)
+        if kind == "rate_limit":
+            seconds = _retry_after_value(fault["retry_after"])
+            message = fault["message"] or "Rate limit exceeded; retry after %s second(s)" % seconds
+            return self._error_response(ApiError(429, message, code="rate_limit_exceeded", headers={fault["retry_after_header"]: seconds}),
+                                        error_format)
+        if kind == "html":
+            return Response(502, raw=PROXY_ERROR_PAGE, content_type="text/html; charset=utf-8")
+        if kind == "invalid_json":
+            return Response(200, raw=NOT_JSON_BODY, content_type=JSON_CONTENT_TYPE)
+        return None
+
+    def _handle_api(self, request, started):
+        sim = self.server.simulation
+        authorized = self._authorized(sim)
+        fault = sim.faults.take(request.method, request.raw_path, request.decoded_path)
+        kind = fault["kind"] if fault else None
+        error_format = self._error_format(sim, request)
+        if kind in ("latency", "slow"):
+            self.server.stop_event.wait(fault["seconds"])
+        if kind == "reset":
+            self._reset()
+            status = None
+        else:
+            response = self._fault_response(fault, error_format) if fault else None
+            if response is None:
+                response = self._dispatch(sim, request, authorized, error_format)
+                if kind == "truncated_json":
+                    payload = response.payload() or FALLBACK_JSON
+                    response = Response(200, raw=payload[:len(payload) // 2], content_type=JSON_CONTENT_TYPE)
+            self._send(response)
+            status = response.status
+        duration = time.monotonic() - started
+        sim.record(request, status, authorized, kind, duration)
+        shown_status = status if status is not None else "reset"
+        fault_note = " fault=%s" % kind if kind else ""
+        self.server.log('%s "%s %s" %s %.1fms%s' % (self.client_address[0], request.method, request.target, shown_status,
+                                                    duration * 1000, fault_note))
+
+
+def make_server(host, port, simulation, quiet=False):
+    return SimulatorServer((host, port), simulation, quiet=quiet)

@@ -1,0 +1,588 @@
+"""v2 ("dedicated model inference") endpoints and deployments: records, rules and lifecycle.
+
+An endpoint has no state of its own; each deployment has one:
+start (bounds raised above 0): PROVISIONING -> SCALING -> READY
+stop (bounds set to 0/0):      STOPPING -> STOPPED
+DEGRADED, FAILED and unknown states come only from scenarios or the control API.
+"""
+
+import math
+import re
+import secrets
+
+from .catalog import DEFAULT_V2_HARDWARE, model_ids, new_suffix, v2_config_resource, v2_hardware_for_config, v2_model_resource
+from .errors import ApiError, bad_request, conflict
+from .scenario import normalize_fault_list
+from .timeline import Timeline, iso_timestamp
+
+STATE_PREFIX = "DEPLOYMENT_STATE_"
+STOPPED_STATES = (STATE_PREFIX + "STOPPING", STATE_PREFIX + "STOPPED", STATE_PREFIX + "FAILED")
+DEFAULT_MESSAGES = {
+    "PROVISIONING": "Scheduling replicas",
+    "SCALING": "Starting replicas",
+    "READY": "All replicas ready",
+    "DEGRADED": "Cannot place replicas: insufficient GPU capacity",
+    "STOPPING": "Scaling down",
+    "STOPPED": "Deployment stopped",
+    "FAILED": "Timed out waiting for readiness",
+}
+NAME_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+ENDPOINT_MASK_PATHS = ("name", "trafficSplit", "visibility")
+DEPLOYMENT_MASK_PATHS = ("autoscaling", "inactiveTimeout", "maxConcurrentRequestsPerReplica", "name")
+
+
+def new_etag():
+    return secrets.token_hex(8)
+
+
+def replica_counts(state, details, minimum):
+    """(desiredReplicas, scheduledReplicas, readyReplicas) implied by a state, unless the event says otherwise."""
+    short = state[len(STATE_PREFIX):] if state.startswith(STATE_PREFIX) else state
+    desired, scheduled, ready = {
+        "PROVISIONING": (minimum, 0, 0),
+        "SCALING": (minimum, minimum, 0),
+        "READY": (minimum, minimum, minimum),
+        "DEGRADED": (minimum, max(minimum - 1, 0), max(minimum - 1, 0)),
+        "STOPPING": (0, 0, 0),
+        "STOPPED": (0, 0, 0),
+        "FAILED": (minimum, 0, 0),
+    }.get(short, (minimum, 0, 0))
+    if details.get("ready_replicas") is not None:
+        ready = details["ready_replicas"]
+        scheduled = max(scheduled, ready)
+    return desired, scheduled, ready
+
+
+def status_message(state, details):
+    if details.get("message"):
+        return details["message"]
+    return DEFAULT_MESSAGES.get(state[len(STATE_PREFIX):] if state.startswith(STATE_PREFIX) else state, "")
+
+
+def _check_etag(resource, etag, what):
+    if etag not in (None, "") and etag != resource.etag:
+        raise conflict("etag mismatch for %s %s: it changed since it was read (current etag differs); re-read it and retry"
+                       % (what, resource.id), code="etag_mismatch", grpc_code=10)
+
+
+def _mask(request_mask, allowed):
+    """The updateMask paths, or None when the request has no mask."""
+    if request_mask is None:
+        return None
+    paths = [path.strip() for path in request_mask.split(",") if path.strip()]
+    for path in paths:
+        if path.split(".")[0] not in allowed:
+            raise bad_request("updateMask: unknown field path %r; updatable: %s" % (path, ", ".join(allowed)), param="updateMask")
+    return {path.split(".")[0] for path in paths}
+
+
+class V2Deployment:
+    def __init__(self, deployment_id, name, endpoint, model, hardware, config, autoscaling, created_at, timeline):
+        self.id = deployment_id
+        self.name = name
+        self.endpoint = endpoint
+        self.model = model
+        self.hardware = hardware
+        self.config = config
+        self.autoscaling = dict(autoscaling)
+        self.created_at = created_at
+        self.updated_at = created_at
+        self.timeline = timeline
+        self.etag = new_etag()
+        self.traffic_mode = "TRAFFIC_MODE_LIVE"
+        self.omit_zero_fields = False
+        self.inactive_timeout = None
+        self.max_concurrent_requests_per_replica = None
+        self.placement = None
+        self.fields = {}
+        self.drop_fields = []
+        self.sequence = 0
+
+    def touch(self):
+        self.updated_at = iso_timestamp()
+        self.etag = new_etag()
+
+
+class V2Endpoint:
+    def __init__(self, endpoint_id, name, endpoint_type, visibility, created_at):
+        self.id = endpoint_id
+        self.name = name
+        self.endpoint_type = endpoint_type
+        self.visibility = visibility
+        self.created_at = created_at
+        self.updated_at = created_at
+        self.etag = new_etag()
+        self.traffic_split = []
+        self.deployments = {}
+        self.fields = {}
+        self.drop_fields = []
+        self.sequence = 0
+
+    def touch(self):
+        self.updated_at = iso_timestamp()
+        self.etag = new_etag()
+
+
+class V2Store:
+    """All v2 state of one scenario, for a single project."""
+
+    def __init__(self, scenario, timings):
+        self.timings = timings
+        self.project = scenario["project"]
+        self.organization = scenario["organization"]
+        self.whoami_type = scenario["whoami_type"]
+        self.unknown_project_status = scenario["v2_unknown_project_status"]
+        self.delete_conflict_status = scenario["v2_delete_conflict_status"]
+        self.endpoints = {}
+        self._sequence = 0
+        self.faults = []
+
+    def _next_sequence(self):
+        self._sequence += 1
+        return self._sequence
+
+    # -- names ------------------------------------------------------------------------------------
+
+    def qualified(self, *names):
+        return "/".join((self.project["slug"],) + names)
+
+    def bare_name(self, name, param="name", endpoint=None):
+        """The bare name from `name` or its qualified form: `<slug>/name`, or `<slug>/<endpoint>/name` for a deployment."""
+        prefix = [self.project["slug"]] + ([endpoint.name] if endpoint is not None else [])
+        pieces = name.split("/") if isinstance(name, str) else [None]
+        if len(pieces) > 1:
+            if pieces[:-1] != prefix:
+                raise bad_request("%s %r must be a bare name or qualified as %s/<name> (project %s)"
+                                  % (param, name, "/".join(prefix), self.project["id"]), param=param)
+            pieces = pieces[-1:]
+        if not isinstance(pieces[0], str) or not NAME_PATTERN.match(pieces[0]):
+            raise bad_request("%s must be 1-63 lowercase letters, digits or '-' (optionally qualified as %s/<name>); got %r"
+                              % (param, "/".join(prefix), name), param=param)
+        return pieces[0]
+
+    # -- scenario loading -------------------------------------------------------------------------
+
+    def load_endpoint(self, spec, loaded_at, time_scale):
+        endpoint = V2Endpoint(spec["id"] or "ep_" + new_suffix(), self.bare_name(spec["name"]), spec["endpoint_type"],
+                              spec["visibility"], spec["created_at"] or iso_timestamp())
+        endpoint.fields = dict(spec["fields"])
+        endpoint.drop_fields = list(spec["drop_fields"])
+        endpoint.sequence = self._next_sequence()
+        self.faults.extend(normalize_fault_list("v2_endpoints[%s].faults" % endpoint.name, spec["faults"],
+                                                "/v2/projects/%s/endpoints/%s" % (self.project["id"], endpoint.id)))
+        self.endpoints[endpoint.id] = endpoint
+        for deployment_spec in spec["deployments"]:
+            self._load_deployment(endpoint, deployment_spec, loaded_at, time_scale)
+        for entry in spec["traffic_split"]:
+            target = next((d for d in endpoint.deployments.values() if entry["deployment"] in (d.id, d.name)), None)
+            if target is None:
+                raise ValueError("v2 endpoint %s: traffic_split names unknown deployment %r" % (endpoint.name, entry["deployment"]))
+            endpoint.traffic_split.append({"deploymentId": target.id, "weight": entry["weight"]})
+        return endpoint
+
+    def _load_deployment(self, endpoint, spec, loaded_at, time_scale):
+        hardware = spec["hardware"] or (v2_hardware_for_config(spec["config"]) if spec["config"] else DEFAULT_V2_HARDWARE)
+        autoscaling = {"minReplicas": spec["autoscaling"]["min_replicas"], "maxReplicas": spec["autoscaling"]["max_replicas"]}
+        details = {"message": spec["status_message"], "ready_replicas": spec["ready_replicas"]}
+        deployment = V2Deployment(spec["id"] or "dep_" + new_suffix(), self.bare_name(spec["name"], "deployment name", endpoint), endpoint,
+                                  v2_model_resource(spec["model"]), hardware, spec["config"] or v2_config_resource(hardware),
+                                  autoscaling, spec["created_at"] or iso_timestamp(), Timeline(loaded_at, spec["state"], details))
+        deployment.traffic_mode = spec["traffic_mode"]
+        deployment.omit_zero_fields = spec["omit_zero_fields"]
+        deployment.inactive_timeout = spec["inactive_timeout"]
+        deployment.fields = dict(spec["fields"])
+        deployment.drop_fields = list(spec["drop_fields"])
+        deployment.sequence = self._next_sequence()
+        self.faults.extend(normalize_fault_list(
+            "deployment %s faults" % deployment.name, spec["faults"],
+            "/v2/projects/%s/endpoints/%s/deployments/%s" % (self.project["id"], endpoint.id, deployment.id)))
+        if spec["transitions"]:
+            for transition in spec["transitions"]:
+                deployment.timeline.add(loaded_at + transition["after"] * time_scale, transition["state"],
+                                        {"message": transition.get("message"), "ready_replicas": transition.get("ready_replicas")})
+        else:
+            short = spec["state"][len(STATE_PREFIX):]
+            if short == "PROVISIONING":
+                deployment.timeline.plan(loaded_at, self._start_steps()[1:])
+            elif short == "SCALING":
+                deployment.timeline.plan(loaded_at, self._start_steps()[2:])
+            elif short == "STOPPING":
+                deployment.timeline.plan(loaded_at, self._stop_steps()[1:])
+        endpoint.deployments[deployment.id] = deployment
+        return deployment
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    def _start_steps(self):
+        return [(0.0, STATE_PREFIX + "PROVISIONING", None), (self.timings["provisioning"], STATE_PREFIX + "SCALING", None),
+                (self.timings["scaling"], STATE_PREFIX + "READY", None)]
+
+    def _stop_steps(self):
+        return [(0.0, STATE_PREFIX + "STOPPING", None), (self.timings["stopping"], STATE_PREFIX + "STOPPED", None)]
+
+    def force_state(self, now, deployment_id, state, message=None, ready_replicas=None, then=()):
+        deployment = self.find_deployment(deployment_id)
+        steps = [(0.0, state, {"message": message, "ready_replicas": ready_replicas})]
+        steps.extend((delay, next_state, None) for delay, next_state in then)
+        deployment.timeline.plan(now, steps)
+        return deployment
+
+    # -- lookups ----------------------------------------------------------------------------------
+
+    def check_project(self, project_id):
+        if project_id != self.project["id"]:
+            raise ApiError(self.unknown_project_status, "project %r not found or not accessible with this API key" % project_id,
+                           code="project_not_found")
+
+    def get_endpoint(self, project_id, endpoint_id):
+        self.check_project(project_id)
+        endpoint = self.endpoints.get(endpoint_id)
+        if endpoint is None:
+            raise ApiError(404, "endpoint %r not found in project %r" % (endpoint_id, project_id), code="endpoint_not_found")
+        return endpoint
+
+    def get_deployment(self, project_id, endpoint_id, deployment_id):
+        endpoint = self.get_endpoint(project_id, endpoint_id)
+        deployment = endpoint.deployments.get(deployment_id)
+        if deployment is None:
+            raise ApiError(404, "deployment %r not found in endpoint %r" % (deployment_id, endpoint_id), code="deployment_not_found")
+        return deployment
+
+    def find_deployment(self, deployment_id):
+        for endpoint in self.endpoints.values():
+            if deployment_id in endpoint.deployments:
+                return endpoint.deployments[deployment_id]
+        raise ApiError(404, "deployment %r not found" % deployment_id, code="deployment_not_found")
+
+    # -- rendering --------------------------------------------------------------------------------
+
+    def _shares(self, endpoint, now):
+        """estimatedEffectiveTrafficShare per deployment: weight x readyReplicas, normalised over live deployments."""
+        capacity = {}
+        for entry in endpoint.traffic_split:
+            deployment = endpoint.deployments.get(entry["deploymentId"])
+            if deployment is None or deployment.traffic_mode != "TRAFFIC_MODE_LIVE":
+                continue
+            state, details = deployment.timeline.current(now)
+            ready = replica_counts(state, details, deployment.autoscaling["minReplicas"])[2]
+            capacity[deployment.id] = capacity.get(deployment.id, 0.0) + entry["weight"] * ready
+        total = sum(capacity.values())
+        return {key: (value / total if total else 0.0) for key, value in capacity.items()}
+
+    @staticmethod
+    def _customize(body, resource):
+        body.update(resource.fields)
+        for name in resource.drop_fields:
+            body.pop(name, None)
+        return body
+
+    @staticmethod
+    def _omit_zeros(body, deployment):
+        """protobuf-JSON omits zero numbers; clients must read a missing count as 0."""
+        if not deployment.omit_zero_fields:
+            return body
+        for key in ("minReplicas", "maxReplicas"):
+            if body.get("autoscaling", {}).get(key) == 0:
+                del body["autoscaling"][key]
+        for container in (body, body.get("status", {})):
+            for key in ("desiredReplicas", "readyReplicas", "scheduledReplicas", "inactiveTimeout"):
+                if container.get(key) == 0:
+                    del container[key]
+        return body
+
+    def render_summary(self, deployment, now, shares):
+        state, details = deployment.timeline.current(now)
+        desired, _scheduled, ready = replica_counts(state, details, deployment.autoscaling["minReplicas"])
+        model_id, _revision = model_ids(deployment.model)
+        body = {
+            "id": deployment.id,
+            "name": self.qualified(deployment.endpoint.name, deployment.name),
+            "createdAt": deployment.created_at,
+            "state": state,
+            "autoscaling": dict(deployment.autoscaling),
+            "model": deployment.model,
+            "modelId": model_id,
+            "hardware": deployment.hardware,
+            "desiredReplicas": desired,
+            "readyReplicas": ready,
+            "estimatedEffectiveTrafficShare": shares.get(deployment.id, 0.0),
+            "trafficMode": deployment.traffic_mode,
+        }
+        return self._omit_zeros(body, deployment)
+
+    def render_deployment(self, deployment, now):
+        state, details = deployment.timeline.current(now)
+        desired, scheduled, ready = replica_counts(state, details, deployment.autoscaling["minReplicas"])
+        model_id, revision_id = model_ids(deployment.model)
+        body = {
+            "id": deployment.id,
+            "name": self.qualified(deployment.endpoint.name, deployment.name),
+            "projectId": self.project["id"],
+            "endpointId": deployment.endpoint.id,
+            "createdAt": deployment.created_at,
+            "updatedAt": deployment.updated_at,
+            "etag": deployment.etag,
+            "autoscaling": dict(deployment.autoscaling),
+            "config": deployment.config,
+            "configId": deployment.config.rsplit("/", 1)[-1],
+            "model": deployment.model,
+            "modelId": model_id,
+            "modelRevisionId": revision_id,
+            "hardware": deployment.hardware,
+            "status": {"state": state, "message": status_message(state, details), "readyReplicas": ready, "scheduledReplicas": scheduled},
+            "trafficMode": deployment.traffic_mode,
+            "desiredReplicas": desired,
+            "estimatedEffectiveTrafficShare": self._shares(deployment.endpoint, now).get(deployment.id, 0.0),
+        }
+        if deployment.inactive_timeout is not None:
+            body["inactiveTimeout"] = deployment.inactive_timeout
+        if deployment.max_concurrent_requests_per_replica is not None:
+            body["maxConcurrentRequestsPerReplica"] = deployment.max_concurrent_requests_per_replica
+        if deployment.placement is not None:
+            body["placement"] = deployment.placement
+        return self._customize(self._omit_zeros(body, deployment), deployment)
+
+    def render_endpoint(self, endpoint, now):
+        shares = self._shares(endpoint, now)
+        # The live API embeds at most the 10 newest deployments; the deployments list has them all.
+        newest = sorted(endpoint.deployments.values(), key=lambda d: (d.created_at, d.sequence), reverse=True)[:10]
+        body = {
+            "id": endpoint.id,
+            "name": self.qualified(endpoint.name),
+            "projectId": self.project["id"],
+            "endpointType": endpoint.endpoint_type,
+            "visibility": endpoint.visibility,
+            "deployments": [self._customize(self.render_summary(d, now, shares), d) for d in newest],
+            "trafficSplit": [dict(entry) for entry in endpoint.traffic_split],
+            "etag": endpoint.etag,
+            "createdAt": endpoint.created_at,
+            "updatedAt": endpoint.updated_at,
+        }
+        return self._customize(body, endpoint)
+
+    # -- endpoint writes --------------------------------------------------------------------------
+
+    def create_endpoint(self, project_id, body):
+        self.check_project(project_id)
+        if body.get("name") is None:
+            raise bad_request("name is required", param="name")
+        name = self.bare_name(body["name"])
+        if any(endpoint.name == name for endpoint in self.endpoints.values()):
+            raise conflict("endpoint %r already exists in project %r" % (self.qualified(name), project_id), code="already_exists", grpc_code=6)
+        visibility = body.get("visibility", "VISIBILITY_PRIVATE")
+        if visibility not in ("VISIBILITY_PRIVATE", "VISIBILITY_INTERNAL"):
+            raise bad_request("visibility must be VISIBILITY_PRIVATE or VISIBILITY_INTERNAL", param="visibility")
+        endpoint_type = body.get("endpointType", "ENDPOINT_TYPE_DEDICATED")
+        if endpoint_type not in ("ENDPOINT_TYPE_DEDICATED", "ENDPOINT_TYPE_SERVERLESS", "ENDPOINT_TYPE_RESERVED"):
+            raise bad_request("endpointType must be ENDPOINT_TYPE_DEDICATED, ENDPOINT_TYPE_SERVERLESS or ENDPOINT_TYPE_RESERVED",
+                              param="endpointType")
+        endpoint = V2Endpoint("ep_" + new_suffix(), name, endpoint_type, visibility, iso_timestamp())
+        endpoint.sequence = self._next_sequence()
+        self.endpoints[endpoint.id] = endpoint
+        return endpoint
+
+    def update_endpoint(self, project_id, endpoint_id, body, update_mask):
+        endpoint = self.get_endpoint(project_id, endpoint_id)
+        _check_etag(endpoint, body.get("etag"), "endpoint")
+        mask = _mask(update_mask, ENDPOINT_MASK_PATHS)
+        wanted = {key for key in ENDPOINT_MASK_PATHS if key in body and body[key] not in (None, "", [])} if mask is None else mask
+        if not wanted:
+            raise bad_request("no fields to update (an empty trafficSplit needs updateMask=trafficSplit)", param="updateMask")
+        changes = {}
+        if "name" in wanted:
+            name = self.bare_name(body.get("name"))
+            if any(other.name == name and other is not endpoint for other in self.endpoints.values()):
+                raise conflict("endpoint %r already exists in project %r" % (self.qualified(name), project_id),
+                               code="already_exists", grpc_code=6)
+            changes["name"] = name
+        if "visibility" in wanted:
+            visibility = body.get("visibility") or "VISIBILITY_PRIVATE"
+            if visibility not in ("VISIBILITY_PRIVATE", "VISIBILITY_INTERNAL"):
+                raise bad_request("visibility must be VISIBILITY_PRIVATE or VISIBILITY_INTERNAL", param="visibility")
+            changes["visibility"] = visibility
+        if "trafficSplit" in wanted:
+            changes["traffic_split"] = self._traffic_split(endpoint, body.get("trafficSplit") or [])
+        for attribute, value in changes.items():
+            setattr(endpoint, attribute, value)
+        endpoint.touch()
+        return endpoint
+
+    @staticmethod
+    def _traffic_split(endpoint, entries):
+        if not isinstance(entries, list):
+            raise bad_request("trafficSplit must be a list of {deploymentId, weight}", param="trafficSplit")
+        split = []
+        seen = set()
+        for index, entry in enumerate(entries):
+            param = "trafficSplit[%d]" % index
+            if not isinstance(entry, dict):
+                raise bad_request("%s must be an object with deploymentId and weight" % param, param=param)
+            deployment_id = entry.get("deploymentId")
+            if deployment_id not in endpoint.deployments:
+                raise bad_request("%s.deploymentId %r is not a deployment of endpoint %s" % (param, deployment_id, endpoint.id),
+                                  param=param + ".deploymentId")
+            if deployment_id in seen:
+                raise bad_request("%s.deploymentId %r appears more than once" % (param, deployment_id), param=param + ".deploymentId")
+            seen.add(deployment_id)
+            weight = entry.get("weight", 0)
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight < 0:
+                raise bad_request("%s.weight must be a finite number >= 0" % param, param=param + ".weight")
+            split.append({"deploymentId": deployment_id, "weight": weight})
+        return split
+
+    def delete_endpoint(self, project_id, endpoint_id, etag):
+        endpoint = self.get_endpoint(project_id, endpoint_id)
+        _check_etag(endpoint, etag, "endpoint")
+        if endpoint.deployments:
+            raise ApiError(self.delete_conflict_status,
+                           "Endpoint deletion blocked by child deployments: delete the %d deployment(s) of endpoint %s first"
+                           % (len(endpoint.deployments), endpoint_id), code="failed_precondition", grpc_code=9)
+        del self.endpoints[endpoint_id]
+
+    # -- deployment writes ------------------------------------------------------------------------
+
+    def _bounds(self, value, current):
+        """Merge DeploymentAutoscaling; omitted bounds keep their value (on create: min 0, max = min)."""
+        if not isinstance(value, dict):
+            raise bad_request("autoscaling must be an object", param="autoscaling")
+        merged = dict(current or {})
+        merged.update({key: item for key, item in value.items() if key not in ("minReplicas", "maxReplicas")})
+        for key in ("minReplicas", "maxReplicas"):
+            item = value.get(key)
+            if item is None:
+                continue
+            if isinstance(item, str) and item.isdigit():  # protobuf-JSON may encode integers as strings
+                item = int(item)
+            if isinstance(item, bool) or not isinstance(item, int) or item < 0:
+                raise bad_request("autoscaling.%s must be a non-negative integer" % key, param="autoscaling." + key)
+            merged[key] = item
+        if current is None:
+            merged.setdefault("minReplicas", 0)
+            merged.setdefault("maxReplicas", merged["minReplicas"])
+        if merged["minReplicas"] > merged["maxReplicas"]:
+            raise bad_request("autoscaling.minReplicas (%d) cannot be greater than autoscaling.maxReplicas (%d)"
+                              % (merged["minReplicas"], merged["maxReplicas"]), param="autoscaling")
+        if merged["minReplicas"] == 0 and merged["maxReplicas"] > 0:
+            raise bad_request("autoscaling.minReplicas must be at least 1 while maxReplicas is above 0; set both to 0 to stop the deployment",
+                              param="autoscaling.minReplicas")
+        return merged
+
+    @staticmethod
+    def _inactive_timeout(value):
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not (value == 0 or 30 <= value <= 1440):
+            raise bad_request("inactiveTimeout must be 0 (disabled) or between 30 and 1440 minutes", param="inactiveTimeout")
+        return value
+
+    @staticmethod
+    def _max_concurrent(value):
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.isdigit():
+            raise bad_request("maxConcurrentRequestsPerReplica must be a string holding a non-negative integer",
+                              param="maxConcurrentRequestsPerReplica")
+        return value
+
+    def create_deployment(self, now, project_id, endpoint_id, body, validate_only=False):
+        endpoint = self.get_endpoint(project_id, endpoint_id)
+        if body.get("name") is None:
+            raise bad_request("name is required", param="name")
+        name = self.bare_name(body["name"], "name", endpoint)
+        if any(d.name == name for d in endpoint.deployments.values()):
+            raise conflict("deployment %r already exists in endpoint %s" % (name, endpoint_id), code="already_exists", grpc_code=6)
+        if body.get("autoscaling") is None:
+            raise bad_request("autoscaling is required", param="autoscaling")
+        autoscaling = self._bounds(body["autoscaling"], None)
+        model = body.get("model") or body.get("modelId")
+        if not isinstance(model, str) or not model:
+            raise bad_request("model is required: a resource name projects/{projectId}/models/{modelId}[/revisions/{revisionId}]",
+                              param="model")
+        if model.startswith("ml_"):
+            model = "projects/%s/models/%s" % (project_id, model)
+            if body.get("modelRevisionId"):
+                model += "/revisions/" + body["modelRevisionId"]
+        config = body.get("config") or body.get("configId")
+        if config is not None and not isinstance(config, str):
+            raise bad_request("config must be a resource name projects/{projectId}/configs/{configId}", param="config")
+        hardware = v2_hardware_for_config(config) if config else DEFAULT_V2_HARDWARE
+        inactive_timeout = self._inactive_timeout(body.get("inactiveTimeout"))
+        max_concurrent = self._max_concurrent(body.get("maxConcurrentRequestsPerReplica"))
+        placement = body.get("placement")
+        if placement is not None and not (isinstance(placement, dict) and len(placement) == 1 and set(placement) <= {"inline", "profile"}):
+            raise bad_request("placement must be {\"inline\": {...}} or {\"profile\": \"...\"}", param="placement")
+
+        stopped = autoscaling["maxReplicas"] == 0
+        timeline = Timeline(now, STATE_PREFIX + ("STOPPED" if stopped else "PROVISIONING"))
+        config_resource = config if config and config.startswith("projects/") else v2_config_resource(hardware)
+        deployment = V2Deployment("dep_" + new_suffix(), name, endpoint, v2_model_resource(model), hardware, config_resource,
+                                  autoscaling, iso_timestamp(), timeline)
+        deployment.inactive_timeout = inactive_timeout
+        deployment.max_concurrent_requests_per_replica = max_concurrent
+        deployment.placement = placement
+        deployment.sequence = self._next_sequence()
+        if validate_only:
+            return deployment
+        if not stopped:
+            timeline.plan(now, self._start_steps()[1:])
+        endpoint.deployments[deployment.id] = deployment
+        return deployment
+
+    def update_deployment(self, now, project_id, endpoint_id, deployment_id, body, update_mask):
+        deployment = self.get_deployment(project_id, endpoint_id, deployment_id)
+        _check_etag(deployment, body.get("etag"), "deployment")
+        mask = _mask(update_mask, DEPLOYMENT_MASK_PATHS)
+        wanted = {key for key in DEPLOYMENT_MASK_PATHS if body.get(key) is not None} if mask is None else mask
+        if not wanted:
+            raise bad_request("no fields to update", param="updateMask")
+        changes = {}
+        if "name" in wanted:
+            name = self.bare_name(body.get("name"), "name", deployment.endpoint)
+            if any(d.name == name and d is not deployment for d in deployment.endpoint.deployments.values()):
+                raise conflict("deployment %r already exists in endpoint %s" % (name, endpoint_id), code="already_exists", grpc_code=6)
+            changes["name"] = name
+        if "inactiveTimeout" in wanted:
+            changes["inactive_timeout"] = self._inactive_timeout(body.get("inactiveTimeout") or 0)
+        if "maxConcurrentRequestsPerReplica" in wanted:
+            changes["max_concurrent_requests_per_replica"] = self._max_concurrent(body.get("maxConcurrentRequestsPerReplica"))
+        if "autoscaling" in wanted:
+            changes["autoscaling"] = self._bounds(body.get("autoscaling") or {}, deployment.autoscaling)
+        previous = deployment.autoscaling
+        for attribute, value in changes.items():
+            setattr(deployment, attribute, value)
+        if "autoscaling" in changes:
+            self._rescale(now, deployment, previous)
+        deployment.touch()
+        return deployment
+
+    def _rescale(self, now, deployment, previous):
+        """0/0 stops; raising bounds from a stopped state starts; a new minimum on a running deployment scales."""
+        state = deployment.timeline.state(now)
+        new_min, new_max = deployment.autoscaling["minReplicas"], deployment.autoscaling["maxReplicas"]
+        if new_max == 0:
+            if state not in (STATE_PREFIX + "STOPPING", STATE_PREFIX + "STOPPED"):
+                deployment.timeline.plan(now, self._stop_steps())
+        elif state in STOPPED_STATES:
+            deployment.timeline.plan(now, self._start_steps())
+        elif state in (STATE_PREFIX + "READY", STATE_PREFIX + "DEGRADED") and new_min != previous["minReplicas"]:
+            message = "Starting replicas" if new_min > previous["minReplicas"] else "Scaling down"
+            deployment.timeline.plan(now, [(0.0, STATE_PREFIX + "SCALING", {"message": message}),
+                                           (self.timings["scaling"], STATE_PREFIX + "READY", None)])
+
+    def delete_deployment(self, now, project_id, endpoint_id, deployment_id, etag):
+        deployment = self.get_deployment(project_id, endpoint_id, deployment_id)
+        _check_etag(deployment, etag, "deployment")
+        state = deployment.timeline.state(now)
+        if state not in (STATE_PREFIX + "STOPPED", STATE_PREFIX + "FAILED"):
+            raise ApiError(self.delete_conflict_status,
+                           "deployment %s is %s: scale it to 0/0 (autoscaling minReplicas=0, maxReplicas=0) and wait for "
+                           "DEPLOYMENT_STATE_STOPPED before deleting it" % (deployment_id, state), code="failed_precondition", grpc_code=9)
+        endpoint = deployment.endpoint
+        if any(entry["deploymentId"] == deployment_id and entry["weight"] > 0 for entry in endpoint.traffic_split):
+            raise ApiError(self.delete_conflict_status,
+                           "deployment %s still has traffic weight in endpoint %s: remove it from live traffic first "
+                           "(PATCH the endpoint's trafficSplit with updateMask=trafficSplit)" % (deployment_id, endpoint.id),
+                           code="failed_precondition", grpc_code=9)
+        endpoint.traffic_split = [entry for entry in endpoint.traffic_split if entry["deploymentId"] != deployment_id]
+        del endpoint.deployments[deployment_id]
+        endpoint.touch()

@@ -1,0 +1,211 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, together.ai collection maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""wait_until with an injected clock and sleep: nothing here waits for real."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
+from ansible_collections.together.ai.plugins.module_utils._waiter import Progress, WaitError, wait_until
+
+
+class FakeTime:
+    """A clock that only moves when sleep() is called, or when a fetch says it took time."""
+
+    def __init__(self, start=1000.0):
+        self.now = start
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        assert seconds >= 0
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class Script:
+    """fetch() that returns the next scripted round of {id: state or None}; the last round repeats."""
+
+    def __init__(self, fake_time, rounds, fetch_seconds=0.0):
+        self.fake_time = fake_time
+        self.rounds = list(rounds)
+        self.fetch_seconds = fetch_seconds
+        self.calls = []
+
+    def __call__(self, endpoint_ids):
+        self.calls.append(list(endpoint_ids))
+        states = self.rounds.pop(0) if len(self.rounds) > 1 else self.rounds[0]
+        self.fake_time.now += self.fetch_seconds
+        return dict((endpoint_id, None if state is None else {"id": endpoint_id, "state": state})
+                    for endpoint_id, state in states.items())
+
+
+def progress_to(goal):
+    def progress(endpoint_id, endpoint):  # pylint: disable=unused-argument
+        if endpoint is None:
+            return Progress(failure="the endpoint does not exist (HTTP 404)")
+        if endpoint["state"] == goal:
+            return Progress(done=True)
+        if endpoint["state"] in ("ERROR", "FAILED"):
+            return Progress(failure="the endpoint reached state %s" % endpoint["state"])
+        return Progress(detail="state %s" % endpoint["state"])
+    return progress
+
+
+def wait(fake_time, fetch, ids, goal="STARTED", timeout=60.0, interval=5.0):
+    return wait_until(fetch, ids, progress_to(goal), "state %s" % goal, timeout, interval,
+                      clock=fake_time.clock, sleep=fake_time.sleep)
+
+
+def test_returns_at_once_when_every_endpoint_is_already_there():
+    fake_time = FakeTime()
+    fetch = Script(fake_time, [{"a": "STARTED", "b": "STARTED"}])
+    endpoints, elapsed = wait(fake_time, fetch, ["a", "b"])
+    assert endpoints == {"a": {"id": "a", "state": "STARTED"}, "b": {"id": "b", "state": "STARTED"}}
+    assert elapsed == 0.0
+    assert fake_time.sleeps == []
+    assert len(fetch.calls) == 1
+
+
+def test_reaches_the_goal_after_polling_with_the_interval():
+    fake_time = FakeTime()
+    fetch = Script(fake_time, [{"a": "PENDING"}, {"a": "STARTING"}, {"a": "STARTED"}])
+    endpoints, elapsed = wait(fake_time, fetch, ["a"], interval=5.0)
+    assert endpoints["a"]["state"] == "STARTED"
+    assert fake_time.sleeps == [5.0, 5.0]
+    assert elapsed == 10.0
+
+
+def test_elapsed_comes_from_the_injected_clock_including_fetch_time():
+    fake_time = FakeTime(start=-50.0)
+    fetch = Script(fake_time, [{"a": "STARTING"}, {"a": "STARTED"}], fetch_seconds=1.25)
+    _endpoints, elapsed = wait(fake_time, fetch, ["a"], interval=3.0)
+    assert elapsed == pytest.approx(1.25 + 3.0 + 1.25)
+
+
+def test_re_polls_every_id_each_round_and_waits_for_all_at_the_same_time():
+    fake_time = FakeTime()
+    # b is there in round 1 but falls back in round 2; only round 3 has both there together.
+    fetch = Script(fake_time, [{"a": "STARTING", "b": "STARTED"}, {"a": "STARTED", "b": "STARTING"},
+                               {"a": "STARTED", "b": "STARTED"}])
+    endpoints, _elapsed = wait(fake_time, fetch, ["a", "b"])
+    assert fetch.calls == [["a", "b"]] * 3
+    assert [endpoints[key]["state"] for key in ("a", "b")] == ["STARTED", "STARTED"]
+
+
+def test_timeout_names_each_endpoint_not_there_with_its_last_state():
+    fake_time = FakeTime()
+    fetch = Script(fake_time, [{"a": "PENDING", "b": "STARTED", "c": "STOPPED"},
+                               {"a": "STARTING", "b": "STARTED", "c": "STOPPING"}])
+    with pytest.raises(WaitError) as info:
+        wait(fake_time, fetch, ["a", "b", "c"], timeout=10.0, interval=4.0)
+    error = info.value
+    assert isinstance(error, TogetherError)
+    assert error.message == ("timed out after 10.0s waiting for state STARTED; not there yet: "
+                             "'a' (state STARTING), 'c' (state STOPPING)")
+    assert error.elapsed == 10.0
+    assert error.endpoints["b"]["state"] == "STARTED"
+    assert error.endpoints["a"]["state"] == "STARTING"
+
+
+def test_sleep_never_overshoots_the_deadline():
+    fake_time = FakeTime()
+    fetch = Script(fake_time, [{"a": "STARTING"}])
+    with pytest.raises(WaitError):
+        wait(fake_time, fetch, ["a"], timeout=10.0, interval=4.0)
+    assert fake_time.sleeps == [4.0, 4.0, 2.0]
+    assert sum(fake_time.sleeps) == 10.0
+    assert len(fetch.calls) == 4
+
+
+def test_slow_fetches_shorten_the_last_sleep_to_what_is_left():
+    fake_time = FakeTime()
+    fetch = Script(fake_time, [{"a": "STARTING"}], fetch_seconds=2.0)
+    with pytest.raises(WaitError) as info:
+        wait(fake_time, fetch, ["a"], timeout=10.0, interval=5.0)
+    # polls end at t=2 (sleep 5), t=9 (only 1 s left), t=12 (past the deadline).
+    assert fake_time.sleeps == [5.0, 1.0]
+    assert info.value.elapsed == 12.0
+    assert info.value.message.startswith("timed out after 12.0s")
+
+
+def test_timeout_zero_polls_once_and_fails_without_sleeping():
+    fake_time = FakeTime()
+    fetch = Script(fake_time, [{"a": "STARTING"}])
+    with pytest.raises(WaitError) as info:
+        wait(fake_time, fetch, ["a"], timeout=0.0)
+    assert len(fetch.calls) == 1
+    assert fake_time.sleeps == []
+    assert info.value.message.startswith("timed out after 0.0s waiting for state STARTED")
+
+
+def test_timeout_zero_succeeds_when_already_there():
+    fake_time = FakeTime()
+    fetch = Script(fake_time, [{"a": "STARTED"}])
+    assert wait(fake_time, fetch, ["a"], timeout=0.0)[1] == 0.0
+
+
+@pytest.mark.parametrize("state", ["ERROR", "FAILED"])
+def test_fails_fast_when_an_endpoint_reaches_a_failure_state(state):
+    fake_time = FakeTime()
+    fetch = Script(fake_time, [{"a": "STARTING", "b": "STARTING"}, {"a": "STARTING", "b": state}])
+    with pytest.raises(WaitError) as info:
+        wait(fake_time, fetch, ["a", "b"], timeout=600.0, interval=5.0)
+    assert info.value.message == "endpoint 'b': the endpoint reached state %s while waiting for state STARTED (after 5.0s)" % state
+    assert len(fetch.calls) == 2
+    assert info.value.endpoints["b"]["state"] == state
+    assert info.value.elapsed == 5.0
+
+
+def test_waiting_for_error_succeeds_when_error_is_reached():
+    fake_time = FakeTime()
+    fetch = Script(fake_time, [{"a": "STARTING"}, {"a": "ERROR"}])
+    endpoints, elapsed = wait(fake_time, fetch, ["a"], goal="ERROR")
+    assert endpoints["a"]["state"] == "ERROR"
+    assert elapsed == 5.0
+
+
+def test_a_missing_endpoint_fails_the_wait_at_once():
+    fake_time = FakeTime()
+    fetch = Script(fake_time, [{"a": "STARTED", "gone": None}])
+    with pytest.raises(WaitError) as info:
+        wait(fake_time, fetch, ["a", "gone"])
+    assert info.value.message == ("endpoint 'gone': the endpoint does not exist (HTTP 404) while waiting for "
+                                  "state STARTED (after 0.0s)")
+    assert info.value.endpoints == {"a": {"id": "a", "state": "STARTED"}, "gone": None}
+    assert fake_time.sleeps == []
+
+
+def test_an_id_absent_from_the_fetch_result_counts_as_missing():
+    fake_time = FakeTime()
+
+    def fetch(endpoint_ids):  # pylint: disable=unused-argument
+        return {}
+
+    with pytest.raises(WaitError) as info:
+        wait(fake_time, fetch, ["a"])
+    assert "does not exist" in info.value.message
+
+
+def test_a_fetch_error_is_raised_unchanged():
+    fake_time = FakeTime()
+    failure = TogetherError("endpoint 'a': HTTP 500 from x: boom", status=500)
+
+    def fetch(endpoint_ids):  # pylint: disable=unused-argument
+        raise failure
+
+    with pytest.raises(TogetherError) as info:
+        wait(fake_time, fetch, ["a"])
+    assert info.value is failure
+
+
+def test_progress_defaults_to_not_done_and_no_failure():
+    progress = Progress()
+    assert (progress.done, progress.failure, progress.detail) == (False, None, None)

@@ -61,12 +61,12 @@ class TogetherError(Exception):
 def quote_segment(segment):
     """Percent-encode one path segment so it can never reach another path or a query.
 
-    quote() leaves '.' alone, and HTTP libraries remove '.' and '..' segments, so those become %2E.
+    '.' and '..' cannot be sent safely at all: requests decodes %2E again, and servers and proxies
+    resolve dot segments as path navigation, so they are refused.
     """
-    encoded = quote(segment, safe="")
-    if encoded in (".", ".."):
-        encoded = encoded.replace(".", "%2E")
-    return encoded
+    if segment in (".", ".."):
+        raise TogetherError("%r is path navigation, not an id, and cannot be sent as one" % segment)
+    return quote(segment, safe="")
 
 
 def _snippet(text):
@@ -93,7 +93,8 @@ def error_details(body):
         return error, None, None
     if body.get("message"):
         return str(body["message"]), None, body.get("code")
-    for detail in body.get("details") or []:
+    details = body.get("details")
+    for detail in details if isinstance(details, list) else []:
         if isinstance(detail, dict) and detail.get("detail"):
             return str(detail["detail"]), None, body.get("code")
     return None, None, None
@@ -123,11 +124,15 @@ def backoff_delay(retry_number, rand=random.random):
 def normalize_base_url(base_url, option_name="base_url"):
     """Check a base URL is http(s) with a host, and drop trailing slashes so paths join cleanly."""
     value = (base_url or "").strip()
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # for example an unclosed IPv6 bracket
+        host = None
+    if not host or parts.scheme not in ("http", "https"):
         raise TogetherError(
             "%s must be an http:// or https:// URL with a host, got %r" % (option_name, base_url))
-    if parts.query or parts.fragment:
+    if "?" in value or "#" in value:
         raise TogetherError("%s must not carry a query or a fragment, got %r" % (option_name, base_url))
     return value.rstrip("/")
 
@@ -141,6 +146,7 @@ class TogetherClient:
     def __init__(self, api_key, timeout=30.0, validate_certs=True, max_retries=3,
                  pool_size=10, session=None, sleep=time.sleep, rand=random.random):
         self.timeout = timeout
+        self.validate_certs = validate_certs
         self.max_retries = max_retries
         self._sleep = sleep
         self._rand = rand
@@ -173,7 +179,9 @@ class TogetherClient:
         while True:
             retry_after = None
             try:
-                response = self.session.request(method, url, params=params, json=json_body, timeout=self.timeout)
+                # verify per request: REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE would override the session's setting.
+                response = self.session.request(method, url, params=params, json=json_body, timeout=self.timeout,
+                                                verify=self.validate_certs)
             except requests.exceptions.Timeout:
                 failure = TogetherError("request to %s timed out after %ss" % (url, _seconds(self.timeout)), url=url)
             except requests.exceptions.SSLError as exc:
@@ -182,6 +190,13 @@ class TogetherClient:
                                     % (url, _reason(exc)), url=url)
             except requests.exceptions.ConnectionError as exc:
                 failure = TogetherError("connection to %s failed: %s" % (url, _reason(exc)), url=url)
+            except requests.exceptions.InvalidHeader:
+                # Its text quotes the header, which would put the key in the message.
+                raise TogetherError("request to %s failed: the API key cannot be sent in an HTTP header "
+                                    "(does it contain a line break?)" % url, url=url)
+            except UnicodeError:
+                raise TogetherError("request to %s failed: the API key contains characters an HTTP header cannot carry"
+                                    % url, url=url)
             except requests.exceptions.RequestException as exc:
                 raise TogetherError("request to %s failed: %s" % (url, _reason(exc)), url=url)
             else:
@@ -191,7 +206,7 @@ class TogetherClient:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
             if retry_number >= self.max_retries:
                 if retry_number:
-                    failure.message += " (gave up after %d retries)" % retry_number
+                    failure.message += " (gave up after %d %s)" % (retry_number, "retry" if retry_number == 1 else "retries")
                 raise failure
             retry_number += 1
             self.retries_done += 1

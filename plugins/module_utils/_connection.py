@@ -47,6 +47,15 @@ class ConnectionSettings:
         if not api_key or not api_key.strip():
             raise TogetherError("no API key: set the api_key option or the TOGETHER_API_KEY environment variable")
         self.api_key = api_key.strip()
+        # An HTTP header cannot carry these; requests would quote the whole header, key included, in its error.
+        if any(character.isspace() or ord(character) < 32 or ord(character) == 127 for character in self.api_key):
+            raise TogetherError("api_key (or TOGETHER_API_KEY) contains white space or control characters; "
+                                "check for a line break or a stray character pasted with it")
+        try:
+            self.api_key.encode("latin-1")
+        except UnicodeEncodeError:
+            raise TogetherError("api_key (or TOGETHER_API_KEY) contains characters an HTTP header cannot carry "
+                                "(a typographic quote pasted with it?)")
         self.base_url_given = bool(params.get("base_url"))
         self.base_url = normalize_base_url(params.get("base_url") or DEFAULT_BASE_URL)
         self.timeout = params.get("timeout")

@@ -69,6 +69,28 @@ def shape_problems(body, required):
     return problems
 
 
+def fetch_concurrently(get_one, endpoint_ids):
+    """{id: get_one(id)} for several ids, in parallel threads sharing one HTTP session.
+
+    Every id is tried; when any fail, one TogetherError names each failed endpoint.
+    """
+    if len(endpoint_ids) == 1:
+        return {endpoint_ids[0]: get_one(endpoint_ids[0])}
+    results, errors = {}, []
+    with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_REQUESTS, len(endpoint_ids))) as executor:
+        futures = [(endpoint_id, executor.submit(get_one, endpoint_id)) for endpoint_id in endpoint_ids]
+        for endpoint_id, future in futures:
+            try:
+                results[endpoint_id] = future.result()
+            except TogetherError as exc:
+                errors.append(exc)
+    if errors:
+        first = errors[0]
+        raise TogetherError("; ".join(error.message for error in errors),
+                            status=first.status, url=first.url, error_type=first.error_type, code=first.code)
+    return results
+
+
 class EndpointsV1:
     """The v1 dedicated endpoints API under base_url (for example https://api.together.xyz/v1)."""
 
@@ -98,26 +120,8 @@ class EndpointsV1:
         return body
 
     def get_endpoints(self, endpoint_ids):
-        """{id: endpoint or None} for several ids, fetched concurrently over the one session.
-
-        Every id is tried; when any fail, one error names each failed endpoint.
-        """
-        if len(endpoint_ids) == 1:
-            return {endpoint_ids[0]: self.get_endpoint(endpoint_ids[0])}
-        workers = min(MAX_PARALLEL_REQUESTS, len(endpoint_ids))
-        results, errors = {}, []
-        with ThreadPoolExecutor(max_workers=workers) as executor:
-            futures = [(endpoint_id, executor.submit(self.get_endpoint, endpoint_id)) for endpoint_id in endpoint_ids]
-            for endpoint_id, future in futures:
-                try:
-                    results[endpoint_id] = future.result()
-                except TogetherError as exc:
-                    errors.append(exc)
-        if errors:
-            first = errors[0]
-            raise TogetherError("; ".join(error.message for error in errors),
-                                status=first.status, url=first.url, error_type=first.error_type, code=first.code)
-        return results
+        """{id: endpoint or None} for several ids, fetched concurrently over the one session."""
+        return fetch_concurrently(self.get_endpoint, endpoint_ids)
 
     def list_endpoints(self, endpoint_type=None, usage_type=None, mine=None):
         """GET /endpoints with the optional filters; the items as the API listed them."""

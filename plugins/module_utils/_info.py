@@ -12,10 +12,65 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.together.ai.plugins.module_utils._endpoints import FAILURE_STATES
+from ansible_collections.together.ai.plugins.module_utils._endpoints import FAILURE_STATES, fetch_concurrently
+from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import V2_ID_PREFIX
+from ansible_collections.together.ai.plugins.module_utils._v2_model import short_state
 from ansible_collections.together.ai.plugins.module_utils._waiter import Progress, WaitError, wait_until
 
+# List filters of each API version: v1 filters by type, usage and owner, v2 by name.
 LIST_FILTERS = ("type", "usage_type", "mine")
+V2_LIST_FILTERS = ("name",)
+V2_ONLY_OPTIONS = ("deployment", "include_deployments")
+
+
+class EndpointReader:
+    """Reads each endpoint through the API version it lives in: v1 (endpoint-...) or v2 (ep_...)."""
+
+    def __init__(self, v1, v2, api_version="auto", project_known=False):
+        self.v1 = v1
+        self.v2 = v2
+        self.api_version = api_version
+        self.project_known = project_known
+        self.used_v2 = False
+
+    @property
+    def warnings(self):
+        return self.v1.warnings + self.v2.warnings
+
+    def version_for(self, endpoint_id):
+        if self.api_version != "auto":
+            return self.api_version
+        return "v2" if endpoint_id.startswith(V2_ID_PREFIX) else "v1"
+
+    def get_endpoint(self, endpoint_id):
+        if self.version_for(endpoint_id) == "v2":
+            return self.v2.get_endpoint(endpoint_id)
+        endpoint = self.v1.get_endpoint(endpoint_id)
+        return None if endpoint is None else dict(endpoint, api_version="v1")
+
+    def get_endpoints(self, endpoint_ids):
+        if any(self.version_for(endpoint_id) == "v2" for endpoint_id in endpoint_ids):
+            self.used_v2 = True
+            # Resolve the project once, before the parallel reads, so a failure is reported once.
+            self.v2.project.resolve()
+        return fetch_concurrently(self.get_endpoint, endpoint_ids)
+
+    def list_version(self, filters):
+        if self.api_version != "auto":
+            return self.api_version
+        if any(name in filters for name in V2_LIST_FILTERS):
+            return "v2"
+        if any(name in filters for name in LIST_FILTERS):
+            return "v1"
+        return "v2" if self.project_known else "v1"
+
+    def list_endpoints(self, filters, max_results):
+        if self.list_version(filters) == "v2":
+            self.used_v2 = True
+            return self.v2.list_endpoints(name=filters.get("name"), max_results=max_results)
+        endpoints = self.v1.list_endpoints(endpoint_type=filters.get("type"), usage_type=filters.get("usage_type"),
+                                           mine=filters.get("mine"))
+        return [dict(endpoint, api_version="v1") for endpoint in endpoints]
 
 
 class OptionError(Exception):
@@ -27,6 +82,9 @@ def _endpoint_id_problem(value):
         return "must not be empty"
     if value != value.strip():
         return "must not start or end with white space, got %r" % value
+    if value in (".", ".."):
+        # HTTP clients and proxies resolve these as path navigation, so they can never name an endpoint.
+        return "must not be %r, which is path navigation, not an endpoint id" % value
     return None
 
 
@@ -34,13 +92,15 @@ class EndpointInfo:
     """One validated request of the info module."""
 
     def __init__(self, endpoint_ids=None, single=False, filters=None, wait_for_state=None,
-                 wait_timeout=600.0, wait_sleep=5.0):
+                 wait_timeout=600.0, wait_sleep=5.0, wait_for_routing=True, max_results=None):
         self.endpoint_ids = endpoint_ids
         self.single = single
         self.filters = filters or {}
         self.wait_for_state = wait_for_state
         self.wait_timeout = wait_timeout
         self.wait_sleep = wait_sleep
+        self.wait_for_routing = wait_for_routing
+        self.max_results = max_results
 
     @classmethod
     def from_params(cls, params):
@@ -64,11 +124,31 @@ class EndpointInfo:
             single = False
         else:
             ids, single = None, False
-        filters = dict((name, params.get(name)) for name in LIST_FILTERS if params.get(name) is not None)
+        filters = dict((name, params.get(name)) for name in LIST_FILTERS + V2_LIST_FILTERS
+                       if params.get(name) is not None)
         if ids is not None and filters:
             raise OptionError("%s filter%s the list of endpoints and cannot be combined with %s"
                               % (", ".join(sorted(filters)), "" if len(filters) > 1 else "s",
                                  "endpoint_id" if single else "endpoint_ids"))
+        api_version = params.get("api_version") or "auto"
+        v1_filters = sorted(name for name in filters if name in LIST_FILTERS)
+        v2_filters = sorted(name for name in filters if name in V2_LIST_FILTERS)
+        if v2_filters and (v1_filters or api_version == "v1"):
+            raise OptionError("name filters the v2 list and cannot be combined with %s"
+                              % (", ".join(v1_filters) if v1_filters else "api_version=v1"))
+        if v1_filters and api_version == "v2":
+            raise OptionError("%s filter%s the v1 list only; the v2 list filters by name"
+                              % (", ".join(v1_filters), "" if len(v1_filters) > 1 else "s"))
+        v2_options = [name for name in V2_ONLY_OPTIONS if params.get(name)]
+        if v2_options and api_version == "v1":
+            raise OptionError("%s appl%s to v2 endpoints only and cannot be used with api_version=v1"
+                              % (" and ".join(v2_options), "y" if len(v2_options) > 1 else "ies"))
+        project_id = params.get("project_id")
+        if project_id is not None and not project_id.strip():
+            raise OptionError("project_id must not be empty")
+        max_results = params.get("max_results")
+        if max_results is not None and max_results < 1:
+            raise OptionError("max_results must be 1 or more, got %r" % (max_results,))
         wait_for_state = params.get("wait_for_state")
         wait_timeout, wait_sleep = params.get("wait_timeout"), params.get("wait_sleep")
         if wait_for_state is not None:
@@ -79,16 +159,17 @@ class EndpointInfo:
             if wait_sleep is None or not wait_sleep > 0:
                 raise OptionError("wait_sleep must be more than 0 seconds, got %r" % (wait_sleep,))
         return cls(endpoint_ids=ids, single=single, filters=filters, wait_for_state=wait_for_state,
-                   wait_timeout=wait_timeout, wait_sleep=wait_sleep)
+                   wait_timeout=wait_timeout, wait_sleep=wait_sleep,
+                   wait_for_routing=params.get("wait_for_routing", True), max_results=max_results)
 
     def run(self, api, clock=time.monotonic, sleep=time.sleep):
-        """Do the reads (and the wait) and return the module result; raise TogetherError on failure.
+        """Do the reads (and the wait) through an EndpointReader and return the module result.
 
-        A failed wait still reports the endpoints as last seen, in the error's partial_result.
+        Raises TogetherError on failure; a failed wait still reports the endpoints as last seen,
+        in the error's partial_result.
         """
         if self.endpoint_ids is None:
-            endpoints = api.list_endpoints(endpoint_type=self.filters.get("type"),
-                                           usage_type=self.filters.get("usage_type"), mine=self.filters.get("mine"))
+            endpoints = api.list_endpoints(self.filters, self.max_results)
             return dict(exists=bool(endpoints), endpoint=None, endpoints=endpoints, missing=[])
         if self.wait_for_state is None:
             return self._result(api.get_endpoints(self.endpoint_ids))
@@ -107,12 +188,36 @@ class EndpointInfo:
     def _progress(self, endpoint_id, endpoint):
         if endpoint is None:
             return Progress(failure="the endpoint does not exist (HTTP 404)")
+        if endpoint.get("api_version") == "v2":
+            return self._progress_v2(endpoint)
         state = endpoint.get("state")
         if state == self.wait_for_state:
             return Progress(done=True)
         if state in FAILURE_STATES:
             return Progress(failure="the endpoint reached state %s" % state)
         return Progress(detail="state %s" % state)
+
+    def _progress_v2(self, endpoint):
+        """v2: STARTED means the deployment is READY and, unless wait_for_routing is false, serving."""
+        deployment = endpoint.get("primary_deployment_id")
+        raw_state = short_state(endpoint.get("deployment_state"))
+        message = next((item["status_message"] for item in endpoint["deployments"]
+                        if item["id"] == deployment and item.get("status_message")), None)
+        described = "deployment %s %s%s" % (deployment, raw_state or "absent", (": %s" % message) if message else "")
+        if deployment is None:
+            described = "no live deployment"
+        if raw_state == "FAILED" and self.wait_for_state != "ERROR":
+            return Progress(failure="%s (v1 state ERROR)" % described)
+        if self.wait_for_state != "STARTED":
+            if endpoint["state"] == self.wait_for_state:
+                return Progress(done=True)
+            return Progress(detail="%s, v1 state %s" % (described, endpoint["state"]))
+        if raw_state != "READY":
+            return Progress(detail=described)
+        if self.wait_for_routing and not endpoint.get("serving"):
+            return Progress(detail="%s but not serving: no traffic weight on a deployment with ready replicas"
+                            % described)
+        return Progress(done=True)
 
     def _result(self, found):
         endpoints = [found[endpoint_id] for endpoint_id in self.endpoint_ids if found.get(endpoint_id) is not None]

@@ -17,6 +17,11 @@ description:
   - Optionally polls until every requested endpoint is in a given state, so a playbook can gate a deployment on it.
   - An endpoint the API does not know (HTTP 404) is not a failure; it is reported with RV(exists=false) and in
     RV(missing).
+  - Reads both Together APIs behind one interface. v1 endpoints (C(endpoint-...) ids) come from
+    C(GET /v1/endpoints/{endpointId}); v2 endpoints (C(ep_...) ids, the project-scoped API every new endpoint
+    lives in) come from C(GET /v2/projects/{projectId}/endpoints/{endpointId}) and are returned in the v1
+    vocabulary (C(state), C(model), C(hardware), C(autoscaling)) derived from their primary deployment, plus
+    their v2 facts. See O(api_version) and the migration notes in C(docs/v2-migration.md).
   - This module returns its data in the result, never as facts. Register it and read RV(endpoint) or RV(endpoints).
 author:
   - together.ai collection maintainers (@together-ai-ansible)
@@ -26,7 +31,8 @@ extends_documentation_fragment:
 options:
   endpoint_id:
     description:
-      - ID of the endpoint to read, for example V(endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7).
+      - ID of the endpoint to read, for example V(endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7) (v1) or
+        V(ep_CbJNwQC2ZqCU2iFT3mrCh) (v2).
       - It is sent as one percent-encoded path segment, so no value can reach another API path or add a query.
       - Mutually exclusive with O(endpoint_ids). When neither is set, the module lists endpoints.
     type: str
@@ -35,9 +41,49 @@ options:
       - IDs of several endpoints to read. They are fetched concurrently over one HTTP session.
       - RV(endpoints) keeps the order of this list; IDs the API answers 404 for are left out of it and listed
         in RV(missing). Duplicates are read once.
+      - One list may mix v1 and v2 ids; each is read through its own API (see O(api_version)).
       - Mutually exclusive with O(endpoint_id).
     type: list
     elements: str
+  api_version:
+    description:
+      - Which Together endpoints API to read.
+      - V(auto) reads an id starting with C(ep_) through v2 and every other id through v1. When listing, it uses
+        v2 if O(name) is set or a project is known (O(project_id) or E(TOGETHER_PROJECT_ID)), else v1.
+      - V(v1) and V(v2) force one API for every id and for the list.
+    type: str
+    choices: [auto, v1, v2]
+    default: auto
+  project_id:
+    description:
+      - The project (C(proj_...)) v2 endpoints belong to.
+      - If not set, the value of the E(TOGETHER_PROJECT_ID) environment variable is used, else the project of the
+        API key, read once per task from C(GET /v3/whoami) (falling back to C(GET /v1/whoami)). An
+        organization-scoped key has no project and needs this option.
+      - v2 calls go to the host root of O(base_url) without its C(/v1) (V(https://api.together.ai) when
+        O(base_url) is not set), never to C(.../v1/v2/...).
+    type: str
+  include_deployments:
+    description:
+      - For v2 endpoints, also list the endpoint's deployments in full (one more request per endpoint), which adds
+        each deployment's C(status_message) and C(scheduled_replicas) and covers endpoints with more than the
+        10 deployments an endpoint embeds.
+    type: bool
+    default: false
+  deployment:
+    description:
+      - For v2 endpoints, the deployment (a C(dep_...) id or its name) whose state, model, hardware and bounds
+        fill the flat v1 fields, instead of the primary deployment.
+    type: str
+  name:
+    description:
+      - When listing v2 endpoints, only return the endpoint with this name (bare, or C(<project_slug>/<name>)).
+    type: str
+  max_results:
+    description:
+      - When listing v2 endpoints, follow the pages up to this many endpoints, with a warning when more exist.
+    type: int
+    default: 1000
   type:
     description:
       - When listing (neither O(endpoint_id) nor O(endpoint_ids) set), only return endpoints of this type.
@@ -60,6 +106,9 @@ options:
       - Fails at once when an endpoint reaches V(ERROR) (or V(FAILED), which the live API has sent) unless that is
         the state waited for, or when an endpoint does not exist.
       - On timeout, fails with a message naming each endpoint not there yet and its last state.
+      - For v2 endpoints, V(STARTED) means the primary deployment is C(READY) and, unless O(wait_for_routing=false),
+        serving (it has traffic weight and ready replicas). A C(FAILED) deployment fails the wait at once; a
+        C(DEGRADED) one is waited through, its status message shown in the progress.
       - For waits of many minutes, run the task with C(async) and C(poll) so the log shows progress.
     type: str
     choices: [PENDING, STARTING, STARTED, STOPPING, STOPPED, ERROR]
@@ -73,6 +122,12 @@ options:
       - Seconds between two polls while waiting for O(wait_for_state).
     type: float
     default: 5
+  wait_for_routing:
+    description:
+      - For v2 endpoints waited for V(STARTED), also wait until the endpoint serves (a READY deployment without
+        traffic weight serves nothing). Set to V(false) to stop at READY.
+    type: bool
+    default: true
 notes:
   - "The API key is read on the host the module runs on. With the usual C(delegate_to: localhost) or
     C(connection: local), that is the controller's E(TOGETHER_API_KEY)."
@@ -141,6 +196,24 @@ EXAMPLES = r"""
     - name: Read an endpoint with the group's defaults
       together.ai.together_endpoint_info:
         endpoint_id: endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7
+
+- name: Read a v1 and a v2 endpoint in one call (the project comes from TOGETHER_PROJECT_ID or whoami)
+  together.ai.together_endpoint_info:
+    endpoint_ids:
+      - endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7
+      - ep_CbJNwQC2ZqCU2iFT3mrCh
+  register: fleet
+
+- name: Every endpoint, v1 or v2, is STARTED; v2 ones also serve traffic
+  ansible.builtin.assert:
+    that:
+      - fleet.endpoints | map(attribute='state') | unique == ['STARTED']
+      - fleet.endpoints | selectattr('api_version', 'equalto', 'v2') | rejectattr('serving') | list == []
+
+- name: List the v2 endpoints of a project
+  together.ai.together_endpoint_info:
+    api_version: v2
+    project_id: proj_CbJNwQC2ZqCU2iFT3mrCh
 
 - name: Read from the bundled offline simulator (see docs/simulator.md)
   together.ai.together_endpoint_info:
@@ -234,6 +307,73 @@ endpoint:
       description: When the endpoint was created (ISO 8601).
       type: str
       sample: "2025-02-04T10:43:55.405Z"
+    api_version:
+      description: The API the endpoint was read from, V(v1) or V(v2). The only key added to a v1 endpoint.
+      type: str
+      sample: v1
+    project_id:
+      description: v2 only. The project the endpoint belongs to (also in C(owner)).
+      type: str
+      sample: proj_CbJNwQC2ZqCU2iFT3mrCh
+    serving:
+      description:
+        - v2 only. Whether some live deployment has traffic weight and ready replicas, that is whether the
+          endpoint answers inference requests.
+      type: bool
+      sample: true
+    traffic_split:
+      description: v2 only. The endpoint's traffic split.
+      type: list
+      elements: dict
+      sample: [{deployment_id: dep_CbzGdmn14t3HYrXXitmKa, weight: 1}]
+    primary_deployment_id:
+      description:
+        - v2 only. The deployment the flat fields describe. The primary is the live deployment with the largest
+          weight times ready replicas in the traffic split (ties to the newest); with no weight anywhere, the
+          newest live deployment; none without deployments (C(state) is then V(STOPPED)).
+      type: str
+      sample: dep_CbzGdmn14t3HYrXXitmKa
+    deployment_state:
+      description: v2 only. The raw state of that deployment, from which C(state) is derived.
+      type: str
+      sample: DEPLOYMENT_STATE_READY
+    total_min_replicas:
+      description: v2 only. Sum of C(min_replicas) over the live deployments that have traffic weight.
+      type: int
+      sample: 2
+    total_max_replicas:
+      description: v2 only. Sum of C(max_replicas) over the live deployments that have traffic weight.
+      type: int
+      sample: 4
+    deployments:
+      description:
+        - v2 only. Each deployment, with its raw C(state) and its C(normalized_state) in v1 words, C(model),
+          C(hardware), C(min_replicas), C(max_replicas), C(desired_replicas), C(ready_replicas),
+          C(scheduled_replicas), C(traffic_weight), C(traffic_mode), C(traffic_share), C(status_message) and
+          C(created_at). Missing counts read as 0.
+      type: list
+      elements: dict
+      sample:
+        - id: dep_CbzGdmn14t3HYrXXitmKa
+          name: my-project/chat/blue
+          state: DEPLOYMENT_STATE_READY
+          normalized_state: STARTED
+          model: projects/proj_CbJNwQC2ZqCU2iFT3mrCh/models/ml_CbJNwQC2ZqCU2iFT3mrCh/revisions/rv_CbJ9yNrws93VQrZum1fTE
+          hardware: 1xnvidia-h100-80gb
+          min_replicas: 1
+          max_replicas: 2
+          desired_replicas: 1
+          ready_replicas: 1
+          scheduled_replicas: null
+          traffic_weight: 1
+          traffic_mode: TRAFFIC_MODE_LIVE
+          traffic_share: 1.0
+          status_message: null
+          created_at: "2026-08-01T10:00:00Z"
+    raw:
+      description: v2 only. The Endpoint object exactly as the API sent it (camelCase), for anything not listed here.
+      type: dict
+      sample: {id: ep_CbJNwQC2ZqCU2iFT3mrCh, name: my-project/chat, endpointType: ENDPOINT_TYPE_DEDICATED}
 endpoints:
   description:
     - With O(endpoint_id), V([endpoint]), or V([]) when it does not exist.
@@ -263,6 +403,16 @@ missing:
   type: list
   elements: str
   sample: [endpoint-5c0c20db-62fe-4f41-8ffc-d9e4ea1a264e]
+project_id:
+  description: The project v2 endpoints were read from (from O(project_id) or whoami).
+  returned: when a v2 endpoint was read or listed
+  type: str
+  sample: proj_CbJNwQC2ZqCU2iFT3mrCh
+project_slug:
+  description: The project's slug, when whoami told it (not when O(project_id) was given).
+  returned: when a v2 endpoint was read or listed
+  type: str
+  sample: my-project
 elapsed:
   description: Seconds spent waiting for O(wait_for_state).
   returned: when O(wait_for_state) is set
@@ -270,7 +420,7 @@ elapsed:
   sample: 42.5
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
 from ansible_collections.together.ai.plugins.module_utils._connection import (
@@ -278,7 +428,8 @@ from ansible_collections.together.ai.plugins.module_utils._connection import (
     settings_and_client,
 )
 from ansible_collections.together.ai.plugins.module_utils._endpoints import STATES, EndpointsV1
-from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo, OptionError
+from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import EndpointsV2, Project, v2_root
+from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo, EndpointReader, OptionError
 
 
 def main():
@@ -292,6 +443,13 @@ def main():
             wait_for_state=dict(type="str", choices=list(STATES)),
             wait_timeout=dict(type="float", default=600.0),
             wait_sleep=dict(type="float", default=5.0),
+            wait_for_routing=dict(type="bool", default=True),
+            api_version=dict(type="str", default="auto", choices=["auto", "v1", "v2"]),
+            project_id=dict(type="str", fallback=(env_fallback, ["TOGETHER_PROJECT_ID"])),
+            include_deployments=dict(type="bool", default=False),
+            deployment=dict(type="str"),
+            name=dict(type="str"),
+            max_results=dict(type="int", default=1000),
         ),
         mutually_exclusive=[("endpoint_id", "endpoint_ids")],
         supports_check_mode=True,
@@ -301,17 +459,25 @@ def main():
     except OptionError as exc:
         module.fail_json(msg=str(exc))
     settings, client = settings_and_client(module)
-    api = EndpointsV1(client, settings.base_url)
+    project = Project(client, v2_root(settings.base_url, settings.base_url_given), module.params["project_id"])
+    reader = EndpointReader(
+        EndpointsV1(client, settings.base_url),
+        EndpointsV2(client, project, module.params["include_deployments"], module.params["deployment"]),
+        api_version=module.params["api_version"],
+        project_known=module.params["project_id"] is not None,
+    )
     try:
-        result = request.run(api)
+        result = request.run(reader)
     except TogetherError as exc:
-        for warning in _unique(api.warnings):
+        for warning in _unique(reader.warnings):
             module.warn(warning)
         failure = exc.to_result()
         failure.update(getattr(exc, "partial_result", {}))
         module.fail_json(msg=exc.message, **failure)
-    for warning in _unique(api.warnings):
+    for warning in _unique(reader.warnings):
         module.warn(warning)
+    if reader.used_v2:
+        result.update(project_id=project.project_id, project_slug=project.project_slug)
     module.exit_json(changed=False, **result)
 
 

@@ -9,6 +9,7 @@ trap 'rm -f "$log"' EXIT
 
 set +e
 ANSIBLE_ROLES_PATH=.. TOGETHER_CANARY_KEY="$key" TOGETHER_WRONG_CANARY_KEY="$wrong_key" \
+  TOGETHER_API_KEY="$key" TOGETHER_SIM_API_KEY="$key" \
   ansible-playbook -vvvv secrets.yml -e @../../integration_config.yml "$@" >"$log" 2>&1
 rc=$?
 set -e

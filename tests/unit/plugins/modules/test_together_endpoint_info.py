@@ -370,8 +370,6 @@ def test_api_key_never_appears_in_the_module_output(run_module, transport, fixtu
     assert_key_hidden(outcome)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a key containing a line break is echoed (repr-escaped, so no_log masking "
-                                       "misses it) in the InvalidHeader text the client copies into its message")
 def test_api_key_with_a_line_break_is_not_echoed_in_the_module_output(run_module, transport):
     key = "sk-first-half-3f9a\nsk-second-half-8b2c"
     transport.route(path(EP1), (200, {}))
@@ -381,9 +379,6 @@ def test_api_key_with_a_line_break_is_not_echoed_in_the_module_output(run_module
     assert "sk-second-half-8b2c" not in outcome.result["_stdout"]
 
 
-@pytest.mark.xfail(strict=True, raises=UnicodeEncodeError,
-                   reason="bug: a key with a character outside latin-1 makes http.client raise UnicodeEncodeError, "
-                          "which no layer catches, so the module dies with a traceback instead of failing cleanly")
 def test_api_key_outside_latin_1_fails_cleanly(run_module, loopback_api):
     outcome = run(run_module, endpoint_id=EP1, base_url=loopback_api.base_url, api_key=u"sk-pasted-with-smart-quote\u201d")
     assert outcome.result["failed"] is True

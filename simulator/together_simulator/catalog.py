@@ -121,6 +121,20 @@ def v2_config_resource(hardware):
     return "projects/%s/configs/%s" % (PLATFORM_PROJECT_ID, v2_config_id(hardware))
 
 
+def v2_config(hardware, reference_model):
+    """A public Config whose selectors fix `hardware` (`<count>x<accelerator-type>`), for one reference model."""
+    count, _sep, accelerator = hardware.partition("x")
+    model_path = reference_model.split("/revisions/")[0]
+    return {
+        "id": v2_config_id(hardware),
+        "certifications": [],
+        "projectId": PLATFORM_PROJECT_ID,
+        "referenceModel": model_path,
+        "referenceModelId": model_path.rsplit("/", 1)[-1],
+        "selectors": [{"key": "accelerator_type", "value": accelerator}, {"key": "accelerator_count", "value": count}],
+    }
+
+
 def v2_hardware_for_config(config):
     """The instance type a config fixes; accepts `cr_...` or `projects/{p}/configs/cr_...`."""
     config_id = config.rsplit("/", 1)[-1]

@@ -6,7 +6,7 @@ Paths are rooted at the host (`/v2/...`, `/v3/whoami`), not under the v1 base UR
 import base64
 import binascii
 
-from .catalog import V2_INSTANCE_TYPES, stable_suffix, v2_instance_type
+from .catalog import V2_INSTANCE_TYPES, stable_suffix, v2_config, v2_config_id, v2_instance_type, v2_model_resource
 from .errors import ApiError, bad_request
 from .filters import compile_filter
 from .routing import Response
@@ -179,6 +179,16 @@ def delete_deployment(sim, request, projectId, endpointId, deploymentId):
     return Response(200, {})
 
 
+def list_nothing_for_endpoint(sim, request, projectId, endpointId, deploymentId=None):
+    """A/B experiments, shadow experiments and adapters are not simulated: always an empty page (the 3.1.1 CLI reads them)."""
+    with sim.lock:
+        if deploymentId is None:
+            sim.v2.get_endpoint(projectId, endpointId)
+        else:
+            sim.v2.get_deployment(projectId, endpointId, deploymentId)
+    return Response(200, _page(sim, request, []))
+
+
 def list_instance_types(sim, request):
     # "next_cursor ... Always null today because this catalog is returned in full" (3.1.1 SDK).
     return Response(200, {"data": [v2_instance_type(name) for name in V2_INSTANCE_TYPES], "object": "list", "next_cursor": None})
@@ -190,6 +200,31 @@ def get_instance_type(sim, request, instanceTypeId):
         if instanceTypeId in (item["id"], item["name"]):
             return Response(200, item)
     raise ApiError(404, "inference instance type %r not found" % instanceTypeId, code="not_found")
+
+
+def _reference_model(request, projectId):
+    model = request.query_value("referenceModel")
+    model_id = request.query_value("referenceModelId")
+    if not model and not model_id:
+        raise bad_request("referenceModelId or referenceModel is required", param="referenceModel")
+    return v2_model_resource(model or "projects/%s/models/%s" % (projectId, model_id))
+
+
+def list_configs(sim, request, projectId):
+    """Public configs compatible with a model: one per instance type (the simulator treats every model as fitting all)."""
+    with sim.lock:
+        sim.v2.check_project(projectId)
+    model = _reference_model(request, projectId)
+    return Response(200, _page(sim, request, [v2_config(name, model) for name in V2_INSTANCE_TYPES]))
+
+
+def get_config(sim, request, projectId, configId):
+    with sim.lock:
+        sim.v2.check_project(projectId)
+    for name in V2_INSTANCE_TYPES:
+        if configId == v2_config_id(name):
+            return Response(200, v2_config(name, v2_model_resource("meta-llama/Llama-3.3-70B-Instruct-Turbo")))
+    raise ApiError(404, "config %r not found" % configId, code="not_found")
 
 
 def list_projects(sim, request):
@@ -206,6 +241,8 @@ def register(router):
     router.add("GET", "v1/projects", list_projects)
     router.add("GET", "v2/public/inference-instance-types", list_instance_types)
     router.add("GET", "v2/public/inference-instance-types/{instanceTypeId}", get_instance_type)
+    router.add("GET", "v2/projects/{projectId}/configs", list_configs)
+    router.add("GET", "v2/projects/{projectId}/configs/{configId}", get_config)
     base = "v2/projects/{projectId}/endpoints"
     router.add("GET", base, list_endpoints)
     router.add("POST", base, create_endpoint)
@@ -217,3 +254,6 @@ def register(router):
     router.add("GET", base + "/{endpointId}/deployments/{deploymentId}", get_deployment)
     router.add("PATCH", base + "/{endpointId}/deployments/{deploymentId}", update_deployment)
     router.add("DELETE", base + "/{endpointId}/deployments/{deploymentId}", delete_deployment)
+    router.add("GET", base + "/{endpointId}/abExperiments", list_nothing_for_endpoint)
+    router.add("GET", base + "/{endpointId}/shadowExperiments", list_nothing_for_endpoint)
+    router.add("GET", base + "/{endpointId}/deployments/{deploymentId}/adapters", list_nothing_for_endpoint)

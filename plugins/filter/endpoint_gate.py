@@ -220,8 +220,8 @@ def _headline(results, violations):
     if not violations:
         return "Endpoint gate PASSED: %s, every check passed." % _plural(len(results), "endpoint")
     failed_endpoints = [endpoint_id for endpoint_id, result in results.items() if not result["passed"]]
-    return "Endpoint gate FAILED: %s in %d of %s." % (_plural(len(violations), "violation"), len(failed_endpoints),
-                                                     _plural(len(results), "endpoint"))
+    return "Endpoint gate FAILED: %s in %d of %s." % (
+        _plural(len(violations), "violation"), len(failed_endpoints), _plural(len(results), "endpoint"))
 
 
 def _notes_lines(notes):
@@ -237,8 +237,9 @@ def _report_lines(results, endpoints, violations, notes):
                                                       _plural(len(evaluated), "check")))
             continue
         if result["found"]:
-            lines.append("FAIL %s (%s): %d of %s failed" % (endpoint_id, _describe(endpoints[endpoint_id]),
-                                                           len(result["violations"]), _plural(len(evaluated), "check")))
+            lines.append("FAIL %s (%s): %d of %s failed" % (
+                endpoint_id, _describe(endpoints[endpoint_id]), len(result["violations"]),
+                _plural(len(evaluated), "check")))
         else:
             lines.append("FAIL %s: the endpoint does not exist, its other checks were not evaluated" % endpoint_id)
         lines.extend("  - %s" % violation["message"] for violation in result["violations"])

@@ -6,7 +6,7 @@
 
 import json
 import sys
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 
 def main(path):

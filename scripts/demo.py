@@ -1,0 +1,266 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, together.ai collection maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""`make demo`: the deployment gate of the together.ai collection, end to end.
+
+Without arguments it gates three endpoints served by the bundled simulator of the Together API
+(simulator/scenarios/demo.yml) with playbooks/vars/gate.demo.yml, and exits 0 when the gate behaved as
+that scenario expects: two endpoints pass (one after the gate waited for it to start), one fails for
+its replica bounds.
+
+With TOGETHER_API_KEY and DEMO_VARS=<your vars file> set, it gates your real endpoints instead, with
+the same playbook, and exits with the playbook's exit code.
+
+Standard library only; `make demo` runs it with the collection copied under .build/collections.
+"""
+
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from xml.etree import ElementTree
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "simulator" / "scenarios" / "demo.yml"
+DEMO_VARS = ROOT / "playbooks" / "vars" / "gate.demo.yml"
+PLAYBOOK = "together.ai.gate_endpoints"
+SIMULATOR_KEY = "sim-key"
+# The simulator stops by itself after this long, even if this script is killed.
+SIMULATOR_LIFETIME = 300
+
+# What simulator/scenarios/demo.yml and playbooks/vars/gate.demo.yml promise (keep the three in step).
+HEALTHY = "endpoint-11111111-1111-4111-8111-111111111111"
+STARTING = "endpoint-22222222-2222-4222-8222-222222222222"
+OVERSIZED = "endpoint-33333333-3333-4333-8333-333333333333"
+EXPECTED_VIOLATIONS = {
+    OVERSIZED: {
+        "min_replicas_at_least": "min_replicas_at_least: expected >= 2, actual 1",
+        "max_replicas_at_most": "max_replicas_at_most: expected <= 8, actual 16",
+    },
+}
+PLAYBOOK_FAILED = 2  # ansible-playbook's exit code when a task failed: here, the gate
+
+INTRO = """\
+together.ai endpoint gate demo
+==============================
+A deployment gate checks that the Together AI dedicated endpoints a release depends on are up and
+configured as policy says, before the release goes on. It reads every endpoint, checks each one, and
+fails once at the end, naming every violation.
+
+This demo runs the gate against a local simulator of the Together API (no network, no key) with
+three endpoints and this policy: every endpoint STARTED on its agreed model, at least 2 and at most
+8 replicas for the production ones (playbooks/vars/gate.demo.yml).
+
+  {healthy}  Llama 3 8B, STARTED, replicas 1-2
+      -> should pass.
+  {starting}  Mixtral 8x7B, STARTING for 8 more seconds
+      -> the gate should wait until it is STARTED, then pass it.
+  {oversized}  Llama 3 70B, STARTED, replicas 1-16
+      -> should fail: min_replicas 1 is below 2, max_replicas 16 is above 8.
+"""
+
+
+def say(text=""):
+    print(text, flush=True)
+
+
+def step(title):
+    say()
+    say("== %s" % title)
+
+
+def ansible_playbook():
+    """The ansible-playbook beside this interpreter (the project's .venv), else the one on PATH."""
+    beside = pathlib.Path(sys.executable).parent / "ansible-playbook"
+    found = str(beside) if beside.exists() else shutil.which("ansible-playbook")
+    if not found:
+        sys.exit("ansible-playbook not found: run `make demo`, which sets up .venv first.")
+    return found
+
+
+def ansible_environment(extra):
+    env = dict(os.environ)
+    build = ROOT / ".build" / "collections"
+    if not env.get("ANSIBLE_COLLECTIONS_PATH") and (build / "ansible_collections" / "together" / "ai").is_dir():
+        env["ANSIBLE_COLLECTIONS_PATH"] = str(build)
+    env.setdefault("ANSIBLE_LOCALHOST_WARNING", "False")
+    env.setdefault("ANSIBLE_INVENTORY_UNPARSED_WARNING", "False")
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
+
+def run_playbook(extra_vars, env):
+    """Run the gate playbook, streaming its output; return (exit code, output)."""
+    command = [ansible_playbook(), PLAYBOOK]
+    for value in extra_vars:
+        command += ["-e", value]
+    say("$ ansible-playbook %s %s" % (PLAYBOOK, " ".join("-e %s" % value for value in extra_vars)))
+    say()
+    lines = []
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                               universal_newlines=True, cwd=str(ROOT))
+    for line in process.stdout:
+        lines.append(line)
+        print("  | " + line.rstrip("\n"), flush=True)
+    return process.wait(), "".join(lines)
+
+
+def gate_real_endpoints(vars_file):
+    """TOGETHER_API_KEY + DEMO_VARS: the same playbook against the real API."""
+    path = pathlib.Path(vars_file).expanduser().resolve()
+    if not path.is_file():
+        sys.exit("DEMO_VARS=%s: no such file. Start from playbooks/vars/gate.example.yml." % vars_file)
+    step("Gating your endpoints on the Together API with %s" % path)
+    say("(the API key comes from TOGETHER_API_KEY; the base URL from TOGETHER_BASE_URL, else the default)")
+    code, _output = run_playbook(["@%s" % path], ansible_environment({}))
+    step("The gate %s (ansible-playbook exit code %d)" % ("passed" if code == 0 else "did not pass", code))
+    return code
+
+
+class Simulator:
+    """The bundled simulator on a free loopback port; stopped in close() whatever happens."""
+
+    def __init__(self, workdir):
+        self.port_file = pathlib.Path(workdir) / "simulator.port"
+        self.log_path = pathlib.Path(workdir) / "simulator.log"
+        self.process = None
+        self.base_url = None
+        self.started_at = None
+
+    def start(self):
+        self.log = open(str(self.log_path), "w")
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "simulator" / "run.py"), "--port", "0", "--port-file", str(self.port_file),
+             "--scenario", str(SCENARIO), "--api-key", SIMULATOR_KEY, "--lifetime", str(SIMULATOR_LIFETIME),
+             "--quiet"],
+            stdout=self.log, stderr=subprocess.STDOUT, cwd=str(ROOT))
+        deadline = time.monotonic() + 30
+        while not self.port_file.exists() or not self.port_file.read_text().strip():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.log.flush()
+                sys.exit("The simulator did not start:\n%s" % self.log_path.read_text())
+            time.sleep(0.1)
+        self.started_at = time.monotonic()
+        port = int(self.port_file.read_text().strip())
+        self.base_url = "http://127.0.0.1:%d/v1" % port
+        return self
+
+    def close(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            request = urllib.request.Request(self.base_url.rsplit("/v1", 1)[0] + "/_simulator/shutdown", data=b"",
+                                             method="POST", headers={"Authorization": "Bearer " + SIMULATOR_KEY})
+            urllib.request.urlopen(request, timeout=5).close()
+            self.process.wait(timeout=10)
+        except Exception:  # pylint: disable=broad-except
+            # Any trouble asking politely: stop it the hard way.
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        finally:
+            self.log.close()
+
+
+def junit_results(path):
+    """{endpoint_id: {check: (status, message)}} from the gate's JUnit XML report."""
+    results = {}
+    for case in ElementTree.parse(str(path)).getroot().iter("testcase"):
+        failure, skipped = case.find("failure"), case.find("skipped")
+        if failure is not None:
+            status, message = "failed", failure.get("message")
+        elif skipped is not None:
+            status, message = "skipped", skipped.get("message")
+        else:
+            status, message = "passed", None
+        results.setdefault(case.get("classname"), {})[case.get("name")] = (status, message)
+    return results
+
+
+def judge(code, output, report_dir):
+    """Compare what the gate did with what the scenario expects; return a list of (ok, sentence)."""
+    verdicts = [(code == PLAYBOOK_FAILED,
+                 "the playbook failed, as a gate must when a policy is broken (exit code %d, expected %d)"
+                 % (code, PLAYBOOK_FAILED))]
+    junit = report_dir / "endpoint-gate.xml"
+    if not junit.exists():
+        return verdicts + [(False, "the gate wrote its JUnit report (%s is missing)" % junit)]
+    results = junit_results(junit)
+    verdicts.append((sorted(results) == sorted([HEALTHY, STARTING, OVERSIZED]),
+                     "the report covers exactly the three gated endpoints"))
+    for endpoint_id in (HEALTHY, STARTING):
+        checks = results.get(endpoint_id, {})
+        passed = bool(checks) and all(status == "passed" for status, _message in checks.values())
+        verdicts.append((passed, "%s passed all %d of its checks" % (endpoint_id, len(checks))))
+    # Whitespace normalized: Ansible may wrap a long message over several lines.
+    waited = ("%s is now STARTING" % STARTING) in " ".join(output.split()) and "ASYNC POLL" in output
+    verdicts.append((waited and results.get(STARTING, {}).get("state", ("",))[0] == "passed",
+                     "%s was STARTING when the gate began; the gate waited and saw it STARTED" % STARTING))
+    for endpoint_id, expected in EXPECTED_VIOLATIONS.items():
+        failed = dict((check, message) for check, (status, message) in results.get(endpoint_id, {}).items()
+                      if status == "failed")
+        verdicts.append((failed == expected, "%s failed exactly for: %s" % (endpoint_id, "; ".join(expected.values()))))
+        named = all(("%s: %s" % (endpoint_id, message)) in output for message in expected.values())
+        verdicts.append((named, "the failure message names both violations of %s" % endpoint_id))
+    return verdicts
+
+
+def gate_simulated_endpoints():
+    say(INTRO.format(healthy=HEALTHY, starting=STARTING, oversized=OVERSIZED))
+    with tempfile.TemporaryDirectory(prefix="together-gate-demo-") as workdir:
+        report_dir = pathlib.Path(workdir) / "reports"
+        simulator = Simulator(workdir)
+        try:
+            step("1. Starting the Together API simulator (simulator/scenarios/demo.yml)")
+            simulator.start()
+            say("listening on %s; it accepts the key %r" % (simulator.base_url, SIMULATOR_KEY))
+
+            step("2. Running the gate playbook (TOGETHER_BASE_URL and TOGETHER_API_KEY point at the simulator)")
+            say("Expect the playbook to end in a failure: that is the gate blocking the release.")
+            env = ansible_environment({"TOGETHER_BASE_URL": simulator.base_url, "TOGETHER_API_KEY": SIMULATOR_KEY})
+            code, output = run_playbook(["@%s" % DEMO_VARS.relative_to(ROOT), "endpoint_gate_report_dir=%s" % report_dir],
+                                        env)
+        finally:
+            simulator.close()
+
+        step("3. The gate's Markdown report (%s/endpoint-gate.md; a JUnit XML file sits beside it)" % report_dir)
+        markdown = report_dir / "endpoint-gate.md"
+        say(markdown.read_text() if markdown.exists() else "(no report was written)")
+
+        step("4. Did the gate behave as the scenario expects?")
+        verdicts = judge(code, output, report_dir)
+    for ok, sentence in verdicts:
+        say("  [%s] %s" % ("ok" if ok else "FAILED", sentence))
+    say()
+    if all(ok for ok, _sentence in verdicts):
+        say("Demo passed: the gate let the two healthy endpoints through (waiting for the one still starting)")
+        say("and blocked the release for exactly the replica-policy violations of the third.")
+        say("To gate your own endpoints: export TOGETHER_API_KEY=... and run `make demo DEMO_VARS=your-gate.yml`")
+        say("(start from playbooks/vars/gate.example.yml; docs/gate.md explains every option).")
+        return 0
+    say("Demo FAILED: the gate did not behave as simulator/scenarios/demo.yml expects (see [FAILED] above).")
+    return 1
+
+
+def main():
+    vars_file = os.environ.get("DEMO_VARS")
+    if vars_file:
+        if not os.environ.get("TOGETHER_API_KEY"):
+            sys.exit("DEMO_VARS gates your real endpoints and needs your key: export TOGETHER_API_KEY=... first.")
+        return gate_real_endpoints(vars_file)
+    if os.environ.get("TOGETHER_API_KEY"):
+        say("(TOGETHER_API_KEY is set but DEMO_VARS is not: running the offline demo; your key is not used.)")
+    return gate_simulated_endpoints()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

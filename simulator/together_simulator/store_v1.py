@@ -5,6 +5,7 @@ create/start: PENDING -> STARTING -> STARTED (or the endpoint's fail_into state)
 stop:         STOPPING -> STOPPED
 """
 
+import hashlib
 import secrets
 import uuid
 
@@ -87,7 +88,9 @@ class V1Store:
     def load_endpoint(self, spec, loaded_at, time_scale):
         """Add a scenario endpoint; it follows its transitions, or else the automatic lifecycle."""
         owner = spec["owner"] or self.owner
-        name = spec["name"] or "%s/%s-%s" % (owner, spec["model"], secrets.token_hex(4))
+        # Derived from the id, so a scenario's endpoint names are the same on every run.
+        suffix = hashlib.sha256(spec["id"].encode("utf-8")).hexdigest()[:8]
+        name = spec["name"] or "%s/%s-%s" % (owner, spec["model"], suffix)
         endpoint = V1Endpoint(spec["id"], name, spec["display_name"] or name.split("/", 1)[-1], spec["model"], spec["hardware"],
                               owner, spec["autoscaling"], spec["created_at"] or iso_timestamp(), Timeline(loaded_at, spec["state"]))
         endpoint.type = spec["type"] or "dedicated"

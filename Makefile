@@ -10,7 +10,9 @@ ROOT := $(CURDIR)
 VENV := $(ROOT)/.venv
 BIN := $(VENV)/bin
 # ansible-test insists on running inside a real .../ansible_collections/<namespace>/<name> directory.
-COLLECTIONS := $(ROOT)/.build/collections
+# BUILD_DIR lets several checkouts or people test side by side without sharing the copy.
+BUILD_DIR ?= $(ROOT)/.build
+COLLECTIONS := $(BUILD_DIR)/collections
 COLL := $(COLLECTIONS)/ansible_collections/together/ai
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)

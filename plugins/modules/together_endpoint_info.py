@@ -131,6 +131,9 @@ options:
 notes:
   - "The API key is read on the host the module runs on. With the usual C(delegate_to: localhost) or
     C(connection: local), that is the controller's E(TOGETHER_API_KEY)."
+  - "Export E(TOGETHER_API_KEY) in the controller's environment (or use O(api_key) with a vaulted variable) rather
+    than setting it with the task keyword C(environment:): at C(-vvvv) Ansible prints the environment of the
+    commands it runs, key included. The module itself never shows the key."
 seealso:
   - name: Together API reference, Get endpoint by ID
     description: The API operation this module calls for one endpoint.

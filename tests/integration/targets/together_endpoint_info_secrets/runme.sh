@@ -8,7 +8,7 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
 set +e
-ANSIBLE_ROLES_PATH=.. TOGETHER_CANARY_KEY="$key" TOGETHER_WRONG_CANARY_KEY="$wrong_key" \
+TOGETHER_CANARY_KEY="$key" TOGETHER_WRONG_CANARY_KEY="$wrong_key" \
   TOGETHER_API_KEY="$key" TOGETHER_SIM_API_KEY="$key" \
   ansible-playbook -vvvv secrets.yml -e @../../integration_config.yml "$@" >"$log" 2>&1
 rc=$?
@@ -16,6 +16,7 @@ set -e
 
 tail -n 40 "$log"
 if [ "$rc" -ne 0 ]; then
+  grep -n -A3 -E '^(fatal|TASK)' "$log" | grep -v -- '-vvvv' | tail -n 60
   echo "FAIL: the secrets playbook failed (rc=$rc)"
   exit 1
 fi

@@ -14,8 +14,9 @@ __metaclass__ = type
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.collections import is_sequence
 
-# States an endpoint does not leave by itself (FAILED is not in the spec, but the live API has sent it).
-FAILURE_STATES = ("ERROR", "FAILED")
+# States an endpoint does not leave by itself: the module's own list, so the gate and the wait agree.
+from ansible_collections.together.ai.plugins.module_utils._endpoints import FAILURE_STATES
+
 DEFAULT_STATE = "STARTED"
 
 

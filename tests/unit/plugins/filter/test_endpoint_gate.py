@@ -17,6 +17,7 @@ import yaml
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.together.ai.plugins.module_utils._endpoints import STATES
 from ansible_collections.together.ai.plugins.filter.endpoint_gate import (
     CHECKS,
     FilterModule,
@@ -233,6 +234,8 @@ def test_every_check_is_a_documented_option_of_the_role():
 
     assert sorted(entry_options) == sorted(["endpoint_id"] + [check.name for check in CHECKS])
     assert entry_options["state"]["default"] == "STARTED"
+    # The states the gate may expect are the ones the module can wait for.
+    assert entry_options["state"]["choices"] == list(STATES)
 
 
 # ---------------------------------------------------------------- report

@@ -78,6 +78,19 @@ def test_scenario_mistakes_name_the_offending_key(data, message):
     assert message in str(error.value)
 
 
+@pytest.mark.parametrize("data, message", [
+    ({"endpoints": [{"id": "endpoint-a", "model": "m", "hardware": "h"}] * 2}, "id 'endpoint-a' appears twice"),
+    ({"v2_endpoints": [{"name": "chat"}, {"name": "demo-project/chat"}]}, "endpoint 'chat'"),
+    ({"v2_endpoints": [{"name": "chat", "deployments": [{"name": "a", "model": "m"}] * 2}]}, "deployment 'a'"),
+    ({"v2_endpoints": [{"name": "chat", "traffic_split": [{"deployment": "nope"}]}]}, "unknown deployment 'nope'"),
+    ({"v2_endpoints": [{"name": "Not A Name"}]}, "lowercase"),
+])
+def test_scenario_contradictions_are_refused(data, message):
+    with pytest.raises(ScenarioError) as error:
+        Simulation(normalize_scenario(data))
+    assert message in str(error.value)
+
+
 def test_scenario_files_load_as_yaml_or_json(tmp_path):
     scenario = {"owner": "alice", "endpoints": [{"model": "m", "hardware": "1x_nvidia_l40"}]}
     (tmp_path / "s.json").write_text(json.dumps(scenario))

@@ -87,6 +87,8 @@ class V1Store:
 
     def load_endpoint(self, spec, loaded_at, time_scale):
         """Add a scenario endpoint; it follows its transitions, or else the automatic lifecycle."""
+        if spec["id"] in self.endpoints:
+            raise ValueError("endpoints: id %r appears twice" % spec["id"])
         owner = spec["owner"] or self.owner
         # Derived from the id, so a scenario's endpoint names are the same on every run.
         suffix = hashlib.sha256(spec["id"].encode("utf-8")).hexdigest()[:8]

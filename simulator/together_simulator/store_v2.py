@@ -165,6 +165,8 @@ class V2Store:
     def load_endpoint(self, spec, loaded_at, time_scale):
         endpoint = V2Endpoint(spec["id"] or "ep_" + new_suffix(), self.bare_name(spec["name"]), spec["endpoint_type"],
                               spec["visibility"], spec["created_at"] or iso_timestamp())
+        if any(other.id == endpoint.id or other.name == endpoint.name for other in self.endpoints.values()):
+            raise ValueError("v2_endpoints: endpoint %r (id %s) appears twice" % (endpoint.name, endpoint.id))
         endpoint.fields = dict(spec["fields"])
         endpoint.drop_fields = list(spec["drop_fields"])
         endpoint.sequence = self._next_sequence()
@@ -187,6 +189,9 @@ class V2Store:
         deployment = V2Deployment(spec["id"] or "dep_" + new_suffix(), self.bare_name(spec["name"], "deployment name", endpoint), endpoint,
                                   v2_model_resource(spec["model"]), hardware, spec["config"] or v2_config_resource(hardware),
                                   autoscaling, spec["created_at"] or iso_timestamp(), Timeline(loaded_at, spec["state"], details))
+        if any(other.id == deployment.id or other.name == deployment.name for other in endpoint.deployments.values()) or any(
+                deployment.id in other.deployments for other in self.endpoints.values()):
+            raise ValueError("v2 endpoint %s: deployment %r (id %s) appears twice" % (endpoint.name, deployment.name, deployment.id))
         deployment.traffic_mode = spec["traffic_mode"]
         deployment.omit_zero_fields = spec["omit_zero_fields"]
         deployment.inactive_timeout = spec["inactive_timeout"]

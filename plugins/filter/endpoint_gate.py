@@ -31,7 +31,6 @@ def _field(*path):
             value = value.get(key)
         return value
 
-    read.path = ".".join(path)
     return read
 
 

@@ -57,7 +57,10 @@ def test_shutdown_hook_is_called(api):
     calls = []
     simulation = Simulation()
     simulation.on_shutdown = lambda: calls.append("stop")
-    assert shutdown(simulation, None).status == 200 and calls == ["stop"]
+    response = shutdown(simulation, None)
+    assert response.status == 200 and calls == []  # not before the answer is sent
+    response.after_send()
+    assert calls == ["stop"]
 
 
 @pytest.mark.parametrize("data, message", [

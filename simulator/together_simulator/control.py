@@ -105,8 +105,8 @@ def force_deployment_state(sim, request, deploymentId):
 def shutdown(sim, request):
     if sim.on_shutdown is None:
         raise ApiError(409, "this simulator was not started with a shutdown hook")
-    sim.on_shutdown()
-    return Response(200, {"status": "shutting down"})
+    # Stop only after answering: the process may exit as soon as the server loop ends.
+    return Response(200, {"status": "shutting down"}, after_send=sim.on_shutdown)
 
 
 def build_router():

@@ -51,12 +51,13 @@ class Request:
 class Response:
     """What a handler answers; `body` is serialised as JSON unless `raw` bytes are given."""
 
-    def __init__(self, status=200, body=None, headers=None, raw=None, content_type=JSON_CONTENT_TYPE):
+    def __init__(self, status=200, body=None, headers=None, raw=None, content_type=JSON_CONTENT_TYPE, after_send=None):
         self.status = status
         self.body = body
         self.headers = dict(headers or {})
         self.raw = raw
         self.content_type = content_type
+        self.after_send = after_send  # called once the answer is on the wire (e.g. to shut down)
 
     def payload(self):
         if self.raw is not None:

@@ -161,8 +161,12 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             response = handler(sim, request, **params)
         except ApiError as exc:
             response = Response(exc.status, exc.classic_body(), exc.headers)
+        if response.after_send is not None:
+            self.close_connection = True
         self._send(response)
         self.server.log('%s "%s %s" %s (control)' % (self.client_address[0], request.method, request.target, response.status))
+        if response.after_send is not None:
+            response.after_send()
 
     # -- API --------------------------------------------------------------------------------------
 

@@ -87,6 +87,23 @@ class Project:
         return body["project_id"], body.get("project_slug")
 
 
+def _is_project_404(body):
+    """Whether a 404 is about the project (a wrong project_id or base_url), not a missing endpoint.
+
+    The live error codes are not public: a code naming the project decides, else a message that
+    speaks of the project but not of an endpoint ("endpoint 'ep_x' not found in project 'p'" is a
+    missing endpoint).
+    """
+    message, _error_type, code = error_details(body)
+    code = str(code or "").lower()
+    if "endpoint" in code:
+        return False
+    if "project" in code:
+        return True
+    message = (message or "").lower()
+    return "project" in message and "endpoint" not in message
+
+
 def _v2_shape_problems(body):
     if not isinstance(body, dict):
         return ["the response is not a JSON object"]
@@ -122,11 +139,9 @@ class EndpointsV2:
             exc.message = "%s: %s" % (self._where(endpoint_id), exc.message)
             raise
         if status == 404:
-            message = error_details(body)[0] or ""
-            # A 404 for the project is a wrong project_id or base_url, not a missing endpoint.
-            if "project" in message.lower():
+            if _is_project_404(body):
                 raise TogetherError("%s: HTTP 404 from %s: %s (check project_id and base_url)"
-                                    % (self._where(endpoint_id), url, message), status=404, url=url)
+                                    % (self._where(endpoint_id), url, error_details(body)[0]), status=404, url=url)
             return None
         problems = _v2_shape_problems(body)
         if problems:
@@ -152,7 +167,7 @@ class EndpointsV2:
 
     def _full_deployments(self, endpoint_id, endpoint_url):
         items = self._pages("%s/deployments" % endpoint_url, {}, None, self._where(endpoint_id))
-        return dict((item.get("id"), item) for item in items if isinstance(item, dict))
+        return dict((item["id"], item) for item in items if isinstance(item, dict) and isinstance(item.get("id"), str))
 
     def list_endpoints(self, name=None, max_results=None):
         """Every endpoint of the project (following next_cursor up to max_results), normalized."""
@@ -172,7 +187,7 @@ class EndpointsV2:
         return endpoints
 
     def _pages(self, url, params, max_results, where):
-        items, after = [], None
+        items, after, seen_cursors = [], None, set()
         while True:
             query = dict(params, limit=PAGE_SIZE)
             if after:
@@ -191,6 +206,10 @@ class EndpointsV2:
                                     % (where, status, url), status=status, url=url)
             items.extend(body["data"])
             after = body.get("next_cursor")
+            if after in seen_cursors:
+                # A cursor that comes back would page forever.
+                raise TogetherError("%s: %s sent the page cursor %r twice; stopping" % (where, url, after), url=url)
+            seen_cursors.add(after)
             if max_results is not None and len(items) >= max_results:
                 if after or len(items) > max_results:
                     self.warnings.append("%s: stopped at max_results=%d; more endpoints exist" % (where, max_results))

@@ -143,9 +143,9 @@ class EndpointInfo:
         if v2_options and api_version == "v1":
             raise OptionError("%s appl%s to v2 endpoints only and cannot be used with api_version=v1"
                               % (" and ".join(v2_options), "y" if len(v2_options) > 1 else "ies"))
-        project_id = params.get("project_id")
-        if project_id is not None and not project_id.strip():
-            raise OptionError("project_id must not be empty")
+        if params.get("include_deployments") and ids is None:
+            raise OptionError("include_deployments reads the deployments of endpoint_id or endpoint_ids; "
+                              "it does not apply to listing")
         max_results = params.get("max_results")
         if max_results is not None and max_results < 1:
             raise OptionError("max_results must be 1 or more, got %r" % (max_results,))

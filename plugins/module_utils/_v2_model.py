@@ -24,6 +24,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import calendar
+import re
+import time
+
 STATE_PREFIX = "DEPLOYMENT_STATE_"
 ENDPOINT_TYPE_PREFIX = "ENDPOINT_TYPE_"
 TRAFFIC_MODE_LIVE = "TRAFFIC_MODE_LIVE"
@@ -104,16 +108,34 @@ def normalize_deployment(deployment, weights, full=None):
     )
 
 
+RFC3339 = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)?$", re.IGNORECASE)
+
+
+def timestamp(value):
+    """Seconds since the epoch of an RFC 3339 time, or -1 (older than any) when absent or unreadable.
+
+    Compared as text, protobuf-JSON's 0, 3, 6 or 9 fraction digits would sort wrongly.
+    """
+    match = RFC3339.match(value or "")
+    if not match:
+        return -1.0
+    base, fraction, zone = match.groups()
+    seconds = calendar.timegm(time.strptime(base, "%Y-%m-%dT%H:%M:%S")) + float(fraction or 0)
+    if zone and zone.upper() != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        seconds -= sign * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)
+    return seconds
+
+
 def _primary(deployments):
     live = [deployment for deployment in deployments if deployment["traffic_mode"] == TRAFFIC_MODE_LIVE]
     if not live:
         return None
     routed = [deployment for deployment in live if deployment["traffic_weight"] > 0]
     candidates = routed or live
-    # RFC 3339 timestamps in one zone sort as strings; a missing one sorts oldest.
     return max(candidates, key=lambda deployment: (
         deployment["traffic_weight"] * max(deployment["ready_replicas"], 1) if routed else 0,
-        deployment["created_at"] or "",
+        timestamp(deployment["created_at"]),
     ))
 
 
@@ -145,7 +167,7 @@ def normalize_endpoint(raw, project_id, full_deployments=None, deployment=None):
     summaries = [item for item in raw.get("deployments") or [] if isinstance(item, dict)]
     known = set(item.get("id") for item in summaries)
     # Full reads cover deployments beyond the 10 newest summaries an endpoint embeds.
-    summaries += [item for key, item in sorted(full_deployments.items()) if key not in known]
+    summaries += [item for key, item in sorted(full_deployments.items(), key=lambda pair: str(pair[0])) if key not in known]
     deployments = [normalize_deployment(item, weights, full_deployments.get(item.get("id"))) for item in summaries]
     endpoint_id = raw.get("id")
 

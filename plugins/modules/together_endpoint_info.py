@@ -59,13 +59,14 @@ options:
       - The project (C(proj_...)) v2 endpoints belong to.
       - If not set, the value of the E(TOGETHER_PROJECT_ID) environment variable is used, else the project of the
         API key, read once per task from C(GET /v3/whoami) (falling back to C(GET /v1/whoami)). An
-        organization-scoped key has no project and needs this option.
+        organization-scoped key has no project and needs this option. A blank value counts as not set.
       - v2 calls go to the host root of O(base_url) without its C(/v1) (V(https://api.together.ai) when
         O(base_url) is not set), never to C(.../v1/v2/...).
     type: str
   include_deployments:
     description:
-      - For v2 endpoints, also list the endpoint's deployments in full (one more request per endpoint), which adds
+      - For v2 endpoints read with O(endpoint_id) or O(endpoint_ids), also list the endpoint's deployments in full
+        (one more request per endpoint), which adds
         each deployment's C(status_message) and C(scheduled_replicas) and covers endpoints with more than the
         10 deployments an endpoint embeds.
     type: bool
@@ -462,12 +463,14 @@ def main():
     except OptionError as exc:
         module.fail_json(msg=str(exc))
     settings, client = settings_and_client(module)
-    project = Project(client, v2_root(settings.base_url, settings.base_url_given), module.params["project_id"])
+    # A blank project_id (an empty TOGETHER_PROJECT_ID) means none: v1 reads must not fail on it.
+    project_id = (module.params["project_id"] or "").strip() or None
+    project = Project(client, v2_root(settings.base_url, settings.base_url_given), project_id)
     reader = EndpointReader(
         EndpointsV1(client, settings.base_url),
         EndpointsV2(client, project, module.params["include_deployments"], module.params["deployment"]),
         api_version=module.params["api_version"],
-        project_known=module.params["project_id"] is not None,
+        project_known=project_id is not None,
     )
     try:
         result = request.run(reader)

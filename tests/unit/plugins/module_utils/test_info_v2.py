@@ -236,14 +236,13 @@ def test_v1_list_items_gain_api_version_v1(transport, fixture_json):
      "include_deployments applies to v2 endpoints only and cannot be used with api_version=v1"),
     (dict(endpoint_id=V2_ID, deployment="blue", include_deployments=True, api_version="v1"),
      "deployment and include_deployments apply to v2 endpoints only and cannot be used with api_version=v1"),
-    (dict(endpoint_id=V2_ID, project_id=""), "project_id must not be empty"),
-    (dict(endpoint_id=V2_ID, project_id="   "), "project_id must not be empty"),
+    (dict(include_deployments=True), "include_deployments reads the deployments of endpoint_id or endpoint_ids; it does not apply to listing"),
     (dict(max_results=0), "max_results must be 1 or more, got 0"),
     (dict(max_results=-5), "max_results must be 1 or more, got -5"),
     (dict(endpoint_id=V2_ID, name="chat"), "name filters the list of endpoints and cannot be combined with endpoint_id"),
     (dict(endpoint_ids=[V2_ID], name="chat"), "name filters the list of endpoints and cannot be combined with endpoint_ids"),
 ], ids=["name-type", "name-v1-filters", "name-api-v1", "type-api-v2", "v1-filters-api-v2", "deployment-api-v1",
-        "include-deployments-api-v1", "both-api-v1", "empty-project-id", "blank-project-id", "max-results-0",
+        "include-deployments-api-v1", "both-api-v1", "include-deployments-listing", "max-results-0",
         "max-results-negative", "name-with-id", "name-with-ids"])
 def test_v2_option_errors(overrides, message):
     assert option_error(**overrides) == message

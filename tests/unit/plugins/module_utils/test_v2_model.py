@@ -185,8 +185,6 @@ def test_primary_tie_goes_to_the_newest_created_at(fixture_json, reverse):
     assert endpoint["autoscaling"] == dict(min_replicas=2, max_replicas=3)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: createdAt is compared as a string, so '...:00Z' sorts after '...:00.250Z' "
-                                       "although it is older (protobuf-JSON uses 0, 3, 6 or 9 fractional digits)")
 def test_primary_tie_compares_created_at_as_time_not_text(fixture_json):
     raw = fixture_json("v2/endpoint_tie.json")
     older, newer = raw["deployments"]

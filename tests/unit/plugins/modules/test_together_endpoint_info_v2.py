@@ -54,11 +54,11 @@ def route_whoami(transport, fixture_json):
      "deployment applies to v2 endpoints only and cannot be used with api_version=v1"),
     (dict(endpoint_id=V2_ID, include_deployments=True, api_version="v1"),
      "include_deployments applies to v2 endpoints only and cannot be used with api_version=v1"),
-    (dict(endpoint_id=V2_ID, project_id=""), "project_id must not be empty"),
+    (dict(include_deployments=True), "include_deployments reads the deployments of endpoint_id or endpoint_ids"),
     (dict(max_results=0), "max_results must be 1 or more, got 0"),
     (dict(endpoint_id=V2_ID, name="chat"), "name filters the list of endpoints and cannot be combined with endpoint_id"),
     (dict(endpoint_id=V2_ID, api_version="v3"), "value of api_version must be one of: auto, v1, v2, got: v3"),
-], ids=["name-type", "name-api-v1", "type-api-v2", "deployment-api-v1", "include-deployments-api-v1", "empty-project-id",
+], ids=["name-type", "name-api-v1", "type-api-v2", "deployment-api-v1", "include-deployments-api-v1", "include-deployments-listing",
         "max-results-0", "name-with-id", "bad-api-version"])
 def test_bad_v2_options_fail_before_any_request(run_module, transport, args, message):
     outcome = run(run_module, **args)
@@ -135,6 +135,15 @@ def test_v1_and_v2_ids_in_one_call_keep_order_and_resolve_the_project_once(run_m
     assert transport.paths.count(V3_WHOAMI) == 1
     assert sorted(sent.url for sent in transport.sent if sent.path != V3_WHOAMI) == sorted(
         [V1_BASE_URL + "/endpoints/" + V1_ID] + [ROOT + v2_path(item) for item in ids if item != V1_ID])
+
+
+def test_blank_together_project_id_counts_as_unset_and_v1_reads_work(run_module, transport, fixture_json, monkeypatch):
+    monkeypatch.setenv("TOGETHER_PROJECT_ID", "")
+    transport.route("/v1/endpoints/%s" % V1_ID, (200, fixture_json("endpoint_started.json")))
+    outcome = run(run_module, endpoint_id=V1_ID)
+    assert outcome.result.get("failed") is not True
+    assert outcome.result["endpoint"]["api_version"] == "v1"
+    assert "project_id" not in outcome.result
 
 
 def test_v1_read_has_no_project_in_its_result(run_module, transport, fixture_json):
@@ -221,8 +230,6 @@ def test_v2_404_returns_exists_false_without_failing(run_module, transport, fixt
     assert result["project_id"] == PROJECT_ID
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a 404 saying the endpoint is not found in project 'p' fails the task "
-                                       "instead of returning exists=false")
 def test_v2_404_endpoint_not_found_in_project_returns_exists_false(run_module, transport, fixture_json):
     transport.route(v2_path(MISSING_ID), (404, fixture_json("v2/error_endpoint_not_found_in_project.json")))
     result = run(run_module, endpoint_id=MISSING_ID, project_id=PROJECT_ID).result

@@ -485,5 +485,3 @@ def test_list_degraded_endpoint_warns_without_an_extra_read(transport, fixture_j
     api.list_endpoints()
     assert transport.paths == [LIST_PATH]
     assert api.warnings == ["endpoint 'ep_DegradedPrimary0000001': deployment 'my-project/busy/main' is DEGRADED"]
-
-

@@ -72,7 +72,7 @@ lint: collection
 	@echo "== ansible-lint (production profile) and changelog lint"
 	cd $(COLL) && ansible-lint --offline && antsibull-changelog lint
 
-test: sanity units simulator-tests integration molecule lint
+test: lint sanity units simulator-tests integration molecule
 	@echo "== make test: all layers passed"
 
 demo: collection

@@ -82,7 +82,7 @@ simulator: venv
 	$(BIN)/python simulator/run.py --port 8080
 
 benchmark: collection
-	@$(BIN)/python scripts/benchmark.py
+	@$(BIN)/python scripts/benchmark.py $(BENCHMARK_ARGS)
 
 clean:
 	rm -rf .build tests/output

@@ -13,11 +13,21 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.collections import is_sequence
+from ansible.module_utils.parsing.convert_bool import boolean
 
-# States an endpoint does not leave by itself: the module's own list, so the gate and the wait agree.
-from ansible_collections.together.ai.plugins.module_utils._endpoints import FAILURE_STATES
+from ansible_collections.together.ai.plugins.module_utils._endpoints import STATES
+# The module's own test of "there yet" for a wait, so the gate plans exactly the waits the module will do.
+from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo
+from ansible_collections.together.ai.plugins.module_utils._v2_model import KNOWN_STATES, select_deployment, short_state
 
 DEFAULT_STATE = "STARTED"
+# Raw v2 deployment states (without their DEPLOYMENT_STATE_ prefix) that are not also v1 words.
+V2_ONLY_STATES = tuple(state for state in KNOWN_STATES if state not in STATES)
+# What a deployment expectation's state may be: the v1 words (compared with normalized_state) or a raw v2 state.
+DEPLOYMENT_STATES = tuple(STATES) + V2_ONLY_STATES
+# The key of an entry that holds its per-deployment expectations.
+DEPLOYMENTS = "deployments"
+NOT_APPLICABLE = "not applicable to a v1 endpoint"
 
 
 def _field(*path):
@@ -34,71 +44,229 @@ def _field(*path):
     return read
 
 
+def _is_v2(endpoint):
+    return isinstance(endpoint, dict) and endpoint.get("api_version") == "v2"
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _equals(actual, expected):
     return actual == expected
 
 
 def _at_least(actual, expected):
-    return isinstance(actual, int) and not isinstance(actual, bool) and actual >= expected
+    return _is_number(actual) and actual >= expected
 
 
 def _at_most(actual, expected):
-    return isinstance(actual, int) and not isinstance(actual, bool) and actual <= expected
+    return _is_number(actual) and actual <= expected
+
+
+def _text(value):
+    """A value as the reports show it; booleans as YAML writes them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 # How each relation words its expected value in reports.
 _EXPECTED_WORDING = {_equals: "{0}", _at_least: ">= {0}", _at_most: "<= {0}"}
 
 
+def _short_name(deployment):
+    return (deployment.get("name") or deployment.get("id") or "?").rsplit("/", 1)[-1]
+
+
+def _why_not_serving(endpoint, actual):
+    """Why a v2 endpoint serves nothing, in the words of its traffic split."""
+    if actual is not False:
+        return None
+    deployments = [item for item in endpoint.get("deployments") or [] if isinstance(item, dict)]
+    routed = [item for item in deployments if _is_number(item.get("traffic_weight")) and item["traffic_weight"] > 0
+              and item.get("traffic_mode", "TRAFFIC_MODE_LIVE") == "TRAFFIC_MODE_LIVE"]
+    if not routed:
+        return "no live deployment has traffic weight in the endpoint's traffic split"
+    return "the deployments with traffic weight (%s) have no ready replica" % ", ".join(_short_name(item) for item in routed)
+
+
 class Check:
     """One check a gate entry may ask for, by the option name the user writes.
 
-    read(endpoint) gives the actual value, compare(actual, expected) decides, value_type is the type
-    the expected value is converted to. Adding a check (say, ``serving``) is one more row in CHECKS.
+    read(subject) gives the actual value of an endpoint (or, in DEPLOYMENT_CHECKS, of one deployment),
+    compare(actual, expected) decides, value_type is the type the expected value is converted to.
+    explain(subject, actual), when given, says why the check failed. A check with v1_note is about a v2
+    fact: asked of a v1 endpoint, it fails, saying so and adding the note (what to check on v1 instead).
+    Adding a check is one more row in CHECKS or DEPLOYMENT_CHECKS.
     """
 
-    def __init__(self, name, read, compare, value_type):
+    def __init__(self, name, read, compare, value_type, explain=None, v1_note=None):
         self.name = name
         self.read = read
         self.compare = compare
         self.value_type = value_type
+        self.explain = explain
+        self.v1_note = v1_note
 
     def expected_text(self, expected):
-        return _EXPECTED_WORDING[self.compare].format(expected)
+        return _EXPECTED_WORDING[self.compare].format(_text(expected))
+
+    def actual(self, subject, expected):  # pylint: disable=unused-argument
+        return self.read(subject)
+
+    def convert(self, where, value):
+        """The expected value as the comparison needs it."""
+        converted = _converted(self.value_type, value)
+        if converted is None:
+            raise AnsibleFilterError("%s: %s must be %s, got %r" % (where, self.name, _KINDS[self.value_type], value))
+        return converted
 
 
-# In the order they are evaluated and reported.
+_KINDS = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
+
+
+def _converted(value_type, value):
+    """value as value_type, or None when it is not one; strings (extra vars arrive as strings) are read."""
+    if value_type is bool:
+        try:
+            return boolean(value, strict=True)
+        except TypeError:
+            return None
+    if value_type is str:
+        return str(value) if isinstance(value, str) else None
+    if isinstance(value, bool):
+        return None
+    if value_type is float and _is_number(value):
+        return value  # an integer weight stays one, and reads 1 rather than 1.0 in reports
+    for convert in ((int,) if value_type is int else (int, float)):
+        try:
+            return convert(value)
+        except (TypeError, ValueError):
+            pass
+    return None
+
+
+class DeploymentStateCheck(Check):
+    """A deployment's state, in either vocabulary.
+
+    A v1 word (STARTED, STOPPED...) is compared with the deployment's normalized_state, so the words of
+    an endpoint's state work for its deployments too; a raw v2 state (READY, or DEPLOYMENT_STATE_READY)
+    is compared with the deployment's own state, for the cases the v1 words blur (SCALING with ready
+    replicas is STARTED, and so is READY).
+    """
+
+    def __init__(self):
+        super(DeploymentStateCheck, self).__init__("state", _field("normalized_state"), _equals, str)
+
+    def convert(self, where, value):
+        state = short_state(super(DeploymentStateCheck, self).convert(where, value))
+        if state not in DEPLOYMENT_STATES:
+            raise AnsibleFilterError("%s: state must be a v1 state (%s) or a v2 deployment state (%s), got %r"
+                                     % (where, ", ".join(STATES), ", ".join(V2_ONLY_STATES), value))
+        return state
+
+    def actual(self, subject, expected):
+        if expected in V2_ONLY_STATES:
+            return short_state(subject.get("state")) or None
+        return subject.get("normalized_state")
+
+
+def _replica_checks(read_min, read_max):
+    """The exact and bounded replica checks, alike for an endpoint and for one of its deployments."""
+    return (
+        Check("min_replicas", read_min, _equals, int),
+        Check("min_replicas_at_least", read_min, _at_least, int),
+        Check("min_replicas_at_most", read_min, _at_most, int),
+        Check("max_replicas", read_max, _equals, int),
+        Check("max_replicas_at_least", read_max, _at_least, int),
+        Check("max_replicas_at_most", read_max, _at_most, int),
+    )
+
+
+# The checks of a gate entry, in the order they are evaluated and reported.
 CHECKS = (
     Check("state", _field("state"), _equals, str),
+    Check("serving", _field("serving"), _equals, bool, explain=_why_not_serving,
+          v1_note="a v1 endpoint serves when its state is STARTED"),
     Check("model", _field("model"), _equals, str),
     Check("hardware", _field("hardware"), _equals, str),
-    Check("min_replicas", _field("autoscaling", "min_replicas"), _equals, int),
-    Check("min_replicas_at_least", _field("autoscaling", "min_replicas"), _at_least, int),
-    Check("min_replicas_at_most", _field("autoscaling", "min_replicas"), _at_most, int),
-    Check("max_replicas", _field("autoscaling", "max_replicas"), _equals, int),
-    Check("max_replicas_at_least", _field("autoscaling", "max_replicas"), _at_least, int),
-    Check("max_replicas_at_most", _field("autoscaling", "max_replicas"), _at_most, int),
-)
+) + _replica_checks(_field("autoscaling", "min_replicas"), _field("autoscaling", "max_replicas"))
 CHECKS_BY_NAME = dict((check.name, check) for check in CHECKS)
-# The check every endpoint gets first: the others need the endpoint to exist.
+
+# The checks of one item of an entry's deployments (v2 endpoints), read from the module's deployments[].
+DEPLOYMENT_CHECKS = (
+    DeploymentStateCheck(),
+    Check("model", _field("model"), _equals, str),
+    Check("hardware", _field("hardware"), _equals, str),
+) + _replica_checks(_field("min_replicas"), _field("max_replicas")) + (
+    Check("ready_replicas_at_least", _field("ready_replicas"), _at_least, int),
+    Check("traffic_weight_at_least", _field("traffic_weight"), _at_least, float),
+)
+DEPLOYMENT_CHECKS_BY_NAME = dict((check.name, check) for check in DEPLOYMENT_CHECKS)
+# The check every endpoint (and every named deployment) gets first: the others need it to exist.
 EXISTS = "exists"
 
 
-def _convert(entry_name, check, value):
-    if check.value_type is int:
-        if isinstance(value, bool):
-            raise AnsibleFilterError("%s: %s must be an integer, got %r" % (entry_name, check.name, value))
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise AnsibleFilterError("%s: %s must be an integer, got %r" % (entry_name, check.name, value))
-    if not isinstance(value, str):
-        raise AnsibleFilterError("%s: %s must be a string, got %r" % (entry_name, check.name, value))
-    return str(value)
+class GateEntry:
+    """One validated gate entry: the endpoint, what it must be, and what each named deployment must be."""
+
+    def __init__(self, endpoint_id, wanted, deployments):
+        self.endpoint_id = endpoint_id
+        # {check name: expected value}; None (given as null) leaves the check out.
+        self.wanted = wanted
+        # [(deployment name as written, [(Check, expected), ...]), ...]
+        self.deployments = deployments
+
+    def expectations(self, endpoint):
+        """[(Check, expected)] for the endpoint as read (None when it does not exist).
+
+        A v2 endpoint expected STARTED is also expected to serve, unless the entry says otherwise: a v2
+        endpoint can be STARTED and serve nothing.
+        """
+        wanted = dict(self.wanted)
+        if _is_v2(endpoint) and "serving" not in wanted and wanted.get("state") == DEFAULT_STATE:
+            wanted["serving"] = True
+        return [(check, wanted[check.name]) for check in CHECKS if wanted.get(check.name) is not None]
+
+
+def _reject_unknown_keys(where, given, known, required, what):
+    """A typo must not silently skip a check: an unknown key is an error that lists the known ones."""
+    unknown = sorted(set(given) - set(known) - set([required]))
+    if unknown:
+        raise AnsibleFilterError("%s: unknown %s%s %s; the known %ss are %s"
+                                 % (where, what, "s" if len(unknown) > 1 else "", ", ".join(unknown), what,
+                                    ", ".join(known)))
+
+
+def _deployment_expectations(entry_name, items):
+    """Validate an entry's deployments; return [(name, [(Check, expected), ...])] in the order given."""
+    if items is None:
+        return []
+    if not is_sequence(items):
+        raise AnsibleFilterError("%s: deployments must be a list of dicts, each with the name of a deployment and its "
+                                 "checks, got %r" % (entry_name, items))
+    expectations = []
+    for index, item in enumerate(items):
+        where = "%s: deployments[%d]" % (entry_name, index)
+        if not isinstance(item, dict):
+            raise AnsibleFilterError("%s must be a dict with name and the checks, got %r" % (where, item))
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise AnsibleFilterError("%s needs a name: the deployment's name (blue, or project/endpoint/blue) or its "
+                                     "dep_... id" % where)
+        name = str(name)
+        where = "%s (deployment %s)" % (where, name)
+        if name in [known for known, _checks in expectations]:
+            raise AnsibleFilterError("%s: deployment %s is listed twice; put all its checks in one item" % (where, name))
+        _reject_unknown_keys(where, item, [check.name for check in DEPLOYMENT_CHECKS], "name", "deployment check")
+        expectations.append((name, [(check, check.convert(where, item[check.name]))
+                                    for check in DEPLOYMENT_CHECKS if item.get(check.name) is not None]))
+    return expectations
 
 
 def normalize_checks(checks):
-    """Validate the gate entries; return [(endpoint_id, [(Check, expected), ...])] in the order given.
+    """Validate the gate entries; return a GateEntry per entry, in the order given.
 
     ``state`` defaults to STARTED; an explicit null leaves that check out, as for any other check.
     """
@@ -119,16 +287,12 @@ def normalize_checks(checks):
             raise AnsibleFilterError("%s: endpoint %s is listed twice; put all its checks in one entry"
                                      % (entry_name, endpoint_id))
         seen.add(endpoint_id)
-        unknown = sorted(set(entry) - set(CHECKS_BY_NAME) - set(["endpoint_id"]))
-        if unknown:
-            raise AnsibleFilterError("%s: unknown check%s %s; the known checks are %s"
-                                     % (entry_name, "s" if len(unknown) > 1 else "", ", ".join(unknown),
-                                        ", ".join(check.name for check in CHECKS)))
-        wanted = dict(entry)
+        _reject_unknown_keys(entry_name, entry, [check.name for check in CHECKS] + [DEPLOYMENTS], "endpoint_id", "check")
+        wanted = dict((name, value) for name, value in entry.items() if name in CHECKS_BY_NAME)
         wanted.setdefault("state", DEFAULT_STATE)
-        expectations = [(check, _convert(entry_name, check, wanted[check.name]))
-                        for check in CHECKS if wanted.get(check.name) is not None]
-        normalized.append((endpoint_id, expectations))
+        wanted = dict((name, None if value is None else CHECKS_BY_NAME[name].convert(entry_name, value))
+                      for name, value in wanted.items())
+        normalized.append(GateEntry(endpoint_id, wanted, _deployment_expectations(entry_name, entry.get(DEPLOYMENTS))))
     return normalized
 
 
@@ -148,67 +312,130 @@ def _endpoints_by_id(endpoints):
 def endpoint_gate_wait_plan(endpoints, checks):
     """Which endpoints to wait for, grouped by the state expected of them.
 
-    A group is only planned when one of its endpoints is not in that state yet. Endpoints that do not
-    exist, or sit in ERROR/FAILED (which they do not leave by themselves), are left out: waiting on them
-    would stop the module's wait at once for the whole group.
+    A group is only planned when one of its endpoints is not there yet, as the module's wait judges it:
+    for a v2 endpoint, STARTED means its primary deployment is READY and, when the gate expects it to
+    serve, that it serves. v2 endpoints expected STARTED but not expected to serve are waited for in a
+    group of their own, without routing. Endpoints that do not exist, or sit in ERROR/FAILED (which they
+    do not leave by themselves), are left out: waiting on them would stop the module's wait at once for
+    the whole group.
     """
     current = _endpoints_by_id(endpoints)
     groups = []
-    for endpoint_id, expectations in normalize_checks(checks):
-        expected_state = dict((check.name, expected) for check, expected in expectations).get("state")
-        endpoint = current.get(endpoint_id)
+    for entry in normalize_checks(checks):
+        endpoint = current.get(entry.endpoint_id)
+        wanted = dict((check.name, expected) for check, expected in entry.expectations(endpoint))
+        expected_state = wanted.get("state")
         if expected_state is None or endpoint is None:
             continue
-        state = endpoint.get("state")
-        if state in FAILURE_STATES and state != expected_state:
+        # The module ignores wait_for_routing for v1 endpoints.
+        routing = not _is_v2(endpoint) or wanted.get("serving") is True
+        progress = EndpointInfo(wait_for_state=expected_state, wait_for_routing=routing)._progress(
+            entry.endpoint_id, endpoint)
+        if progress.failure:
             continue
-        group = next((g for g in groups if g["state"] == expected_state), None)
+        group = next((g for g in groups if g["state"] == expected_state and g["wait_for_routing"] == routing), None)
         if group is None:
-            group = {"state": expected_state, "endpoint_ids": [], "not_yet": {}}
+            group = {"state": expected_state, "wait_for_routing": routing, "endpoint_ids": [], "not_yet": {}}
             groups.append(group)
         # The whole group is waited for together, so its endpoints are read at the same moment at the end.
-        group["endpoint_ids"].append(endpoint_id)
-        if state != expected_state:
-            group["not_yet"][endpoint_id] = state
+        group["endpoint_ids"].append(entry.endpoint_id)
+        if not progress.done:
+            group["not_yet"][entry.endpoint_id] = (
+                "%s (%s)" % (endpoint.get("state"), progress.detail) if _is_v2(endpoint) else endpoint.get("state"))
     return [group for group in groups if group["not_yet"]]
 
 
 def _actual_text(value):
-    return "not reported by the API" if value is None else str(value)
+    return "not reported by the API" if value is None else _text(value)
 
 
-def _check_result(name, expected, actual, status):
+def _check_result(name, expected, actual, status, deployment=None, note=None, skipped_because=None):
+    """One check's outcome; the checks of a deployment carry its name, and their message starts with it."""
+    prefix = "deployment %s: " % deployment if deployment is not None else ""
     if status == "skipped":
-        message = "%s: not evaluated, the endpoint does not exist" % name
+        message = "%s%s: not evaluated, %s" % (prefix, name, skipped_because)
     else:
-        message = "%s: expected %s, actual %s" % (name, expected, _actual_text(actual))
-    return {"check": name, "expected": expected, "actual": actual, "status": status, "message": message}
+        message = "%s%s: expected %s, actual %s%s" % (prefix, name, expected, _actual_text(actual),
+                                                      " (%s)" % note if note else "")
+    result = {"check": name, "expected": expected, "actual": actual, "status": status, "message": message}
+    if deployment is not None:
+        result["deployment"] = deployment
+    return result
+
+
+def _evaluate_check(check, expected, subject, is_v2, deployment=None):
+    if check.v1_note and not is_v2:
+        return _check_result(check.name, check.expected_text(expected), NOT_APPLICABLE, "failed", deployment,
+                             note="%s is a v2 fact; %s" % (check.name, check.v1_note))
+    actual = check.actual(subject, expected)
+    passed = check.compare(actual, expected)
+    note = None if passed or check.explain is None else check.explain(subject, actual)
+    return _check_result(check.name, check.expected_text(expected), actual, "passed" if passed else "failed",
+                         deployment, note=note)
+
+
+def _skipped(expectations, because, deployment=None):
+    return [_check_result(check.name, check.expected_text(expected), None, "skipped", deployment, skipped_because=because)
+            for check, expected in expectations]
+
+
+def _evaluate_deployments(entry, endpoint):
+    """The checks of each deployment the entry names: it must exist, then match."""
+    results = []
+    if endpoint is None:
+        for name, expectations in entry.deployments:
+            results.append(_check_result(EXISTS, "the deployment exists", None, "skipped", name,
+                                         skipped_because="the endpoint does not exist"))
+            results.extend(_skipped(expectations, "the endpoint does not exist", name))
+        return results
+    if not _is_v2(endpoint):
+        for name, expectations in entry.deployments:
+            results.append(_check_result(EXISTS, "the deployment exists", NOT_APPLICABLE, "failed", name,
+                                         note="deployments are a v2 fact; a v1 endpoint has none"))
+            results.extend(_skipped(expectations, "a v1 endpoint has no deployments", name))
+        return results
+    deployments = [dict(dict(id=None, name=None), **item) for item in endpoint.get("deployments") or []
+                   if isinstance(item, dict)]
+    for name, expectations in entry.deployments:
+        deployment = select_deployment(deployments, name)
+        if deployment is None:
+            names = ", ".join(_short_name(item) for item in deployments)
+            results.append(_check_result(EXISTS, "the deployment exists", "not found", "failed", name,
+                                         note="the endpoint's deployments: %s" % names if names
+                                         else "the endpoint has no deployments"))
+            results.extend(_skipped(expectations, "the deployment does not exist", name))
+            continue
+        results.append(_check_result(EXISTS, "the deployment exists", "found", "passed", name))
+        results.extend(_evaluate_check(check, expected, deployment, True, name) for check, expected in expectations)
+    return results
 
 
 def _describe(endpoint):
-    """A short identity for report lines: model, hardware, state, replica bounds."""
+    """A short identity for report lines: model, hardware, state, replica bounds; for v2, what serves."""
     autoscaling = endpoint.get("autoscaling") or {}
     parts = [str(endpoint.get(key)) for key in ("model", "hardware") if endpoint.get(key)]
     parts.append(str(endpoint.get("state")))
     if autoscaling:
         parts.append("replicas %s-%s" % (autoscaling.get("min_replicas"), autoscaling.get("max_replicas")))
+    if _is_v2(endpoint):
+        primary = next((item for item in endpoint.get("deployments") or []
+                        if isinstance(item, dict) and item.get("id") == endpoint.get("primary_deployment_id")), None)
+        parts.append("deployment %s" % _short_name(primary) if primary else "no live deployment")
+        parts.append("serving" if endpoint.get("serving") else "not serving")
     return ", ".join(parts)
 
 
-def _evaluate_endpoint(endpoint_id, expectations, endpoint, missing):
+def _evaluate_endpoint(entry, endpoint, missing):
+    expectations = entry.expectations(endpoint)
     if endpoint is None:
-        actual = "not found (HTTP 404)" if endpoint_id in missing else "not returned by the API"
+        actual = "not found (HTTP 404)" if entry.endpoint_id in missing else "not returned by the API"
         results = [_check_result(EXISTS, "the endpoint exists", actual, "failed")]
-        results.extend(_check_result(check.name, check.expected_text(expected), None, "skipped")
-                       for check, expected in expectations)
+        results.extend(_skipped(expectations, "the endpoint does not exist"))
     else:
         results = [_check_result(EXISTS, "the endpoint exists", "found", "passed")]
-        for check, expected in expectations:
-            actual = check.read(endpoint)
-            results.append(_check_result(check.name, check.expected_text(expected), actual,
-                                         "passed" if check.compare(actual, expected) else "failed"))
-    violations = [dict((key, r[key]) for key in ("check", "expected", "actual", "message"))
-                  for r in results if r["status"] == "failed"]
+        results.extend(_evaluate_check(check, expected, endpoint, _is_v2(endpoint)) for check, expected in expectations)
+    results.extend(_evaluate_deployments(entry, endpoint))
+    violations = [dict((key, value) for key, value in r.items() if key != "status") for r in results if r["status"] == "failed"]
     return {"passed": not violations, "found": endpoint is not None, "checks": results, "violations": violations}
 
 
@@ -262,11 +489,12 @@ def endpoint_gate_evaluate(endpoints, checks, missing=None, notes=None):
     results = {}
     gated = {}
     violations = []
-    for endpoint_id, expectations in normalize_checks(checks):
+    for entry in normalize_checks(checks):
+        endpoint_id = entry.endpoint_id
         endpoint = by_id.get(endpoint_id)
         if endpoint is not None:
             gated[endpoint_id] = endpoint
-        result = _evaluate_endpoint(endpoint_id, expectations, endpoint, missing)
+        result = _evaluate_endpoint(entry, endpoint, missing)
         results[endpoint_id] = result
         violations.extend(dict(violation, endpoint_id=endpoint_id,
                                message="%s: %s" % (endpoint_id, violation["message"]))

@@ -4,10 +4,10 @@
 
 """`make demo`: the deployment gate of the together.ai collection, end to end.
 
-Without arguments it gates three endpoints served by the bundled simulator of the Together API
+Without arguments it gates four endpoints served by the bundled simulator of the Together API
 (simulator/scenarios/demo.yml) with playbooks/vars/gate.demo.yml, and exits 0 when the gate behaved as
-that scenario expects: two endpoints pass (one after the gate waited for it to start), one fails for
-its replica bounds.
+that scenario expects: two v1 endpoints pass (one after the gate waited for it to start), one fails for
+its replica bounds, and a v2 endpoint passes the same checks but fails for one of its deployments.
 
 With TOGETHER_API_KEY and DEMO_VARS=<your vars file> set, it gates your real endpoints instead, with
 the same playbook, and exits with the playbook's exit code.
@@ -37,10 +37,17 @@ SIMULATOR_LIFETIME = 300
 HEALTHY = "endpoint-11111111-1111-4111-8111-111111111111"
 STARTING = "endpoint-22222222-2222-4222-8222-222222222222"
 OVERSIZED = "endpoint-33333333-3333-4333-8333-333333333333"
+V2_CANARY = "ep_444444444444444444444"
+# The checks a v1 entry uses, which the v2 endpoint must pass just the same (plus serving, its default).
+V1_CHECKS = ("exists", "state", "model", "hardware", "min_replicas_at_least", "max_replicas_at_most")
+# {endpoint: {JUnit test case: failure message}}
 EXPECTED_VIOLATIONS = {
     OVERSIZED: {
         "min_replicas_at_least": "min_replicas_at_least: expected >= 2, actual 1",
         "max_replicas_at_most": "max_replicas_at_most: expected <= 8, actual 16",
+    },
+    V2_CANARY: {
+        "deployment canary: min_replicas_at_least": "deployment canary: min_replicas_at_least: expected >= 2, actual 1",
     },
 }
 PLAYBOOK_FAILED = 2  # ansible-playbook's exit code when a task failed: here, the gate
@@ -53,7 +60,7 @@ configured as policy says, before the release goes on. It reads every endpoint, 
 fails once at the end, naming every violation.
 
 This demo runs the gate against a local simulator of the Together API (no network, no key) with
-three endpoints and this policy: every endpoint STARTED on its agreed model, at least 2 and at most
+four endpoints and this policy: every endpoint STARTED on its agreed model, at least 2 and at most
 8 replicas for the production ones (playbooks/vars/gate.demo.yml).
 
   {healthy}  Llama 3 8B, STARTED, replicas 1-2
@@ -62,6 +69,10 @@ three endpoints and this policy: every endpoint STARTED on its agreed model, at 
       -> the gate should wait until it is STARTED, then pass it.
   {oversized}  Llama 3 70B, STARTED, replicas 1-16
       -> should fail: min_replicas 1 is below 2, max_replicas 16 is above 8.
+  {v2}  a v2 endpoint: deployment blue READY, replicas 2-4,
+      9/10 of the traffic; deployment canary READY, 1 replica, 1/10 of the traffic
+      -> should pass the same checks as a v1 endpoint (they read blue, its primary deployment) and
+         serving (checked by default for v2), but fail for the canary: 1 replica is below 2.
 """
 
 
@@ -195,8 +206,8 @@ def judge(code, output, report_dir):
     if not junit.exists():
         return verdicts + [(False, "the gate wrote its JUnit report (%s is missing)" % junit)]
     results = junit_results(junit)
-    verdicts.append((sorted(results) == sorted([HEALTHY, STARTING, OVERSIZED]),
-                     "the report covers exactly the three gated endpoints"))
+    verdicts.append((sorted(results) == sorted([HEALTHY, STARTING, OVERSIZED, V2_CANARY]),
+                     "the report covers exactly the four gated endpoints"))
     for endpoint_id in (HEALTHY, STARTING):
         checks = results.get(endpoint_id, {})
         passed = bool(checks) and all(status == "passed" for status, _message in checks.values())
@@ -205,17 +216,21 @@ def judge(code, output, report_dir):
     waited = ("%s is now STARTING" % STARTING) in " ".join(output.split()) and "ASYNC POLL" in output
     verdicts.append((waited and results.get(STARTING, {}).get("state", ("",))[0] == "passed",
                      "%s was STARTING when the gate began; the gate waited and saw it STARTED" % STARTING))
+    v2_checks = results.get(V2_CANARY, {})
+    verdicts.append((all(v2_checks.get(check, ("",))[0] == "passed" for check in V1_CHECKS + ("serving",)),
+                     "%s (v2) passed the checks a v1 endpoint gets, and serving" % V2_CANARY))
     for endpoint_id, expected in EXPECTED_VIOLATIONS.items():
         failed = dict((check, message) for check, (status, message) in results.get(endpoint_id, {}).items()
                       if status == "failed")
         verdicts.append((failed == expected, "%s failed exactly for: %s" % (endpoint_id, "; ".join(expected.values()))))
         named = all(("%s: %s" % (endpoint_id, message)) in output for message in expected.values())
-        verdicts.append((named, "the failure message names both violations of %s" % endpoint_id))
+        verdicts.append((named, "the failure message names %s of %s" % (
+            "both violations" if len(expected) == 2 else "the violation", endpoint_id)))
     return verdicts
 
 
 def gate_simulated_endpoints():
-    say(INTRO.format(healthy=HEALTHY, starting=STARTING, oversized=OVERSIZED))
+    say(INTRO.format(healthy=HEALTHY, starting=STARTING, oversized=OVERSIZED, v2=V2_CANARY))
     with tempfile.TemporaryDirectory(prefix="together-gate-demo-") as workdir:
         report_dir = pathlib.Path(workdir) / "reports"
         simulator = Simulator(workdir)
@@ -242,8 +257,9 @@ def gate_simulated_endpoints():
         say("  [%s] %s" % ("ok" if ok else "FAILED", sentence))
     say()
     if all(ok for ok, _sentence in verdicts):
-        say("Demo passed: the gate let the two healthy endpoints through (waiting for the one still starting)")
-        say("and blocked the release for exactly the replica-policy violations of the third.")
+        say("Demo passed: the gate let the two healthy v1 endpoints through (waiting for the one still starting)")
+        say("and blocked the release for exactly the replica-policy violations of the third, and of the v2")
+        say("endpoint's canary deployment; the v2 endpoint passed the same checks as the v1 ones.")
         say("To gate your own endpoints: export TOGETHER_API_KEY=... and run `make demo DEMO_VARS=your-gate.yml`")
         say("(start from playbooks/vars/gate.example.yml; docs/gate.md explains every option).")
         return 0

@@ -329,7 +329,7 @@ def endpoint_gate_wait_plan(endpoints, checks):
             continue
         # The module ignores wait_for_routing for v1 endpoints.
         routing = not _is_v2(endpoint) or wanted.get("serving") is True
-        progress = EndpointInfo(wait_for_state=expected_state, wait_for_routing=routing)._progress(
+        progress = EndpointInfo(wait_for_state=expected_state, wait_for_routing=routing).progress(
             entry.endpoint_id, endpoint)
         if progress.failure:
             continue

@@ -174,7 +174,7 @@ class EndpointInfo:
         if self.wait_for_state is None:
             return self._result(api.get_endpoints(self.endpoint_ids))
         try:
-            found, elapsed = wait_until(api.get_endpoints, self.endpoint_ids, self._progress,
+            found, elapsed = wait_until(api.get_endpoints, self.endpoint_ids, self.progress,
                                         "state %s" % self.wait_for_state, self.wait_timeout, self.wait_sleep,
                                         clock=clock, sleep=sleep)
         except WaitError as exc:
@@ -185,7 +185,8 @@ class EndpointInfo:
         result["elapsed"] = round(elapsed, 3)
         return result
 
-    def _progress(self, endpoint_id, endpoint):
+    def progress(self, endpoint_id, endpoint):
+        """Where one endpoint stands against the wait goal (also used by the endpoint_gate filter)."""
         if endpoint is None:
             return Progress(failure="the endpoint does not exist (HTTP 404)")
         if endpoint.get("api_version") == "v2":

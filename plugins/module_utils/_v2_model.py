@@ -142,8 +142,8 @@ def _primary(deployments):
 def select_deployment(deployments, selector):
     """The deployment named or identified by selector, or None."""
     for deployment in deployments:
-        if selector in (deployment["id"], deployment["name"]) or (
-                deployment["name"] or "").rsplit("/", 1)[-1] == selector:
+        name = deployment.get("name") or ""
+        if selector in (deployment.get("id"), name) or name.rsplit("/", 1)[-1] == selector:
             return deployment
     return None
 

@@ -150,7 +150,6 @@ class TogetherClient:
         self.max_retries = max_retries
         self._sleep = sleep
         self._rand = rand
-        self.retries_done = 0
         if session is None:
             session = requests.Session()
             # One connection per concurrent request: several endpoints are fetched in parallel.
@@ -169,7 +168,7 @@ class TogetherClient:
         """GET a URL and return (status, decoded JSON body); 404 is returned, not raised."""
         return self.request("GET", url, params=params)
 
-    def request(self, method, url, params=None, json_body=None):
+    def request(self, method, url, params=None):
         """Send one API request with retries and return (status, body).
 
         body is the decoded JSON (None for an empty 204). Statuses other than 2xx and 404 raise
@@ -180,7 +179,7 @@ class TogetherClient:
             retry_after = None
             try:
                 # verify per request: REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE would override the session's setting.
-                response = self.session.request(method, url, params=params, json=json_body, timeout=self.timeout,
+                response = self.session.request(method, url, params=params, timeout=self.timeout,
                                                 verify=self.validate_certs)
             except requests.exceptions.Timeout:
                 failure = TogetherError("request to %s timed out after %ss" % (url, _seconds(self.timeout)), url=url)
@@ -209,7 +208,6 @@ class TogetherClient:
                     failure.message += " (gave up after %d %s)" % (retry_number, "retry" if retry_number == 1 else "retries")
                 raise failure
             retry_number += 1
-            self.retries_done += 1
             self._sleep(retry_after if retry_after is not None else backoff_delay(retry_number, self._rand))
 
     def _decode(self, response, url):

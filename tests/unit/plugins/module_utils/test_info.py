@@ -16,8 +16,10 @@ from ansible_collections.together.ai.plugins.module_utils._waiter import WaitErr
 
 
 def params(**overrides):
+    """The module's parameters with their argument-spec defaults, as AnsibleModule hands them over."""
     values = dict(endpoint_id=None, endpoint_ids=None, type=None, usage_type=None, mine=None, wait_for_state=None,
-                  wait_timeout=600.0, wait_sleep=5.0)
+                  wait_timeout=600.0, wait_sleep=5.0, wait_for_routing=True, api_version="auto", project_id=None,
+                  include_deployments=False, deployment=None, name=None, max_results=1000)
     values.update(overrides)
     return values
 

@@ -13,9 +13,10 @@ import pytest
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherClient, TogetherError
 from ansible_collections.together.ai.plugins.module_utils._endpoints import EndpointsV1
 from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import EndpointsV2, Project
-from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo, EndpointReader, OptionError
+from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo, EndpointReader
 from ansible_collections.together.ai.plugins.module_utils._v2_model import normalize_endpoint
 from ansible_collections.together.ai.plugins.module_utils._waiter import WaitError
+from ansible_collections.together.ai.tests.unit.plugins.module_utils.test_info import option_error, params
 
 API_KEY = "sk-unit-info-v2-8b3d0f61"
 BASE_URL = "https://api.together.xyz/v1"
@@ -33,20 +34,6 @@ def make_reader(api_version="auto", project_id=None, project_known=False):
 
 def v2_path(endpoint_id):
     return "/v2/projects/%s/endpoints/%s" % (PROJECT_ID, endpoint_id)
-
-
-def params(**overrides):
-    values = dict(endpoint_id=None, endpoint_ids=None, type=None, usage_type=None, mine=None, wait_for_state=None,
-                  wait_timeout=600.0, wait_sleep=5.0, wait_for_routing=True, api_version="auto", project_id=None,
-                  include_deployments=False, deployment=None, name=None, max_results=1000)
-    values.update(overrides)
-    return values
-
-
-def option_error(**overrides):
-    with pytest.raises(OptionError) as info:
-        EndpointInfo.from_params(params(**overrides))
-    return str(info.value)
 
 
 class FakeTime:

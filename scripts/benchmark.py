@@ -39,6 +39,8 @@ import tempfile
 import time
 import urllib.request
 
+from _tools import ansible_playbook, say  # scripts/_tools.py: python puts this folder first on sys.path
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"
 BUILD = ROOT / ".build"
@@ -66,10 +68,6 @@ CASES = (
      "slow_loop_uri", ("one_module", "one_uri")),
 )
 FLOOR_TITLE = ("floor: one `debug` task, no HTTP", "floor (debug)")
-
-
-def say(text=""):
-    print(text, flush=True)
 
 
 def parse_args(argv):
@@ -191,14 +189,6 @@ def snapshot_collection(collection, workdir):
     return target
 
 
-def ansible_playbook():
-    beside = pathlib.Path(sys.executable).parent / "ansible-playbook"
-    found = str(beside) if beside.exists() else shutil.which("ansible-playbook")
-    if not found:
-        sys.exit("ansible-playbook not found: run `make benchmark`, which sets up .venv first.")
-    return found
-
-
 def ansible_core_version(playbook_command):
     output = subprocess.run([playbook_command, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             universal_newlines=True, check=False).stdout
@@ -235,7 +225,7 @@ class Bench:
         self.vars_files = vars_files
         self.expected = expected
         self.logdir = logdir
-        self.command = ansible_playbook()
+        self.command = ansible_playbook('benchmark')
         self.times = {name: [] for name in expected}
         self.cpu = {name: [] for name in expected}
         self.http = {name: [] for name in expected}  # (seconds the simulator spent answering, window they fell in)

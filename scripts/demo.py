@@ -17,13 +17,14 @@ Standard library only; `make demo` runs it with the collection copied under .bui
 
 import os
 import pathlib
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from xml.etree import ElementTree
+
+from _tools import ansible_playbook, say  # scripts/_tools.py: python puts this folder first on sys.path
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "simulator" / "scenarios" / "demo.yml"
@@ -76,22 +77,9 @@ four endpoints and this policy: every endpoint STARTED on its agreed model, at l
 """
 
 
-def say(text=""):
-    print(text, flush=True)
-
-
 def step(title):
     say()
     say("== %s" % title)
-
-
-def ansible_playbook():
-    """The ansible-playbook beside this interpreter (the project's .venv), else the one on PATH."""
-    beside = pathlib.Path(sys.executable).parent / "ansible-playbook"
-    found = str(beside) if beside.exists() else shutil.which("ansible-playbook")
-    if not found:
-        sys.exit("ansible-playbook not found: run `make demo`, which sets up .venv first.")
-    return found
 
 
 def ansible_environment(extra):
@@ -108,7 +96,7 @@ def ansible_environment(extra):
 
 def run_playbook(extra_vars, env):
     """Run the gate playbook, streaming its output; return (exit code, output)."""
-    command = [ansible_playbook(), PLAYBOOK]
+    command = [ansible_playbook('demo'), PLAYBOOK]
     for value in extra_vars:
         command += ["-e", value]
     say("$ ansible-playbook %s %s" % (PLAYBOOK, " ".join("-e %s" % value for value in extra_vars)))

@@ -152,8 +152,34 @@ def v2_model_resource(model):
         if "/revisions/" in model:
             return model
         return model + "/revisions/rv_" + stable_suffix("revision:" + model)
-    return "projects/%s/models/ml_%s/revisions/rv_%s" % (
-        PLATFORM_PROJECT_ID, stable_suffix("model:" + model), stable_suffix("revision:" + model))
+    return "projects/%s/models/%s/revisions/rv_%s" % (PLATFORM_PROJECT_ID, public_model_id(model), stable_suffix("revision:" + model))
+
+
+# Public models whose readable names GET /v2/projects/proj_together/models/{id} knows without being told: the ones the
+# bundled scenarios, tests and docs use. Any other readable name becomes known once a scenario or a create uses it.
+PUBLIC_MODEL_NAMES = (
+    "meta-llama/Llama-3-8b-chat-hf", "meta-llama/Llama-3-70b-chat-hf", "meta-llama/Llama-3.1-8B-Instruct",
+    "meta-llama/Llama-3.3-70B-Instruct-Turbo", "mistralai/Mixtral-8x7B-Instruct-v0.1", "deepseek-ai/DeepSeek-R1",
+    "allenai/OLMo-7B",
+)
+PLATFORM_ORGANIZATION_ID = "org_together"
+
+
+def public_model_id(name):
+    return "ml_" + stable_suffix("model:" + name)
+
+
+def v2_model(model_id, name, project_id, organization_id):
+    """A Model as GET /v2/projects/{p}/models/{id} answers it (the fields an info client reads)."""
+    public = project_id == PLATFORM_PROJECT_ID
+    return {
+        "id": model_id,
+        "name": name,
+        "projectId": project_id,
+        "organizationId": PLATFORM_ORGANIZATION_ID if public else organization_id,
+        "visibility": "VISIBILITY_PUBLIC" if public else "VISIBILITY_PRIVATE",
+        "createdAt": "2025-01-01T00:00:00Z",
+    }
 
 
 def model_ids(model_resource):

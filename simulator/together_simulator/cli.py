@@ -9,7 +9,7 @@ import threading
 
 from . import __version__
 from .scenario import ScenarioError, load_scenario_file, normalize_scenario
-from .server import make_server
+from .server import make_server, tls_context
 from .simulation import Simulation
 
 
@@ -31,6 +31,8 @@ def build_parser():
     parser.add_argument("--lifetime", type=float, default=0.0, metavar="SECONDS",
                         help="stop by itself after SECONDS (default: 0, run until stopped)")
     parser.add_argument("--time-scale", type=float, metavar="F", help="multiply every lifecycle timing and transition delay by F")
+    parser.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain) file; needs --tls-key")
+    parser.add_argument("--tls-key", metavar="PEM", help="private key of --tls-cert")
     parser.add_argument("--quiet", action="store_true", help="do not log requests to stderr")
     parser.add_argument("--version", action="version", version="%(prog)s " + __version__)
     return parser
@@ -64,14 +66,22 @@ def main(argv=None):
         sys.stderr.write("simulator: cannot load scenario: %s\n" % exc)
         return 2
 
+    if bool(args.tls_cert) != bool(args.tls_key):
+        sys.stderr.write("simulator: --tls-cert and --tls-key go together\n")
+        return 2
     try:
-        server = make_server(args.host, args.port, simulation, quiet=args.quiet)
+        tls = tls_context(args.tls_cert, args.tls_key) if args.tls_cert else None
+    except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+        sys.stderr.write("simulator: cannot load the TLS certificate or key: %s\n" % exc)
+        return 2
+    try:
+        server = make_server(args.host, args.port, simulation, quiet=args.quiet, tls=tls)
     except OSError as exc:
         sys.stderr.write("simulator: cannot listen on %s:%d: %s\n" % (args.host, args.port, exc))
         return 2
     port = server.server_address[1]
     shown_host = "127.0.0.1" if args.host in ("", "0.0.0.0") else ("[%s]" % args.host if ":" in args.host else args.host)
-    base = "http://%s:%d" % (shown_host, port)
+    base = "%s://%s:%d" % (server.scheme, shown_host, port)
 
     def stop(_signum=None, _frame=None):
         server.request_shutdown()

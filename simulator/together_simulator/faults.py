@@ -6,9 +6,16 @@ This module only decides; the server carries the fault out (it owns the socket).
 import fnmatch
 import threading
 
-FAULT_KINDS = ("status", "latency", "rate_limit", "truncated_json", "html", "reset", "slow", "invalid_json")
-FAULT_KEYS = ("path", "method", "kind", "statuses", "times", "seconds", "retry_after", "retry_after_header", "message")
+FAULT_KINDS = ("status", "latency", "rate_limit", "truncated_json", "html", "reset", "slow", "invalid_json", "empty_body",
+               "trickle_headers", "trickle_body", "endless_body", "oversized_body", "gzip_bomb", "redirect", "endless_pages",
+               "repeated_cursor")
+FAULT_KEYS = ("path", "method", "kind", "statuses", "times", "seconds", "retry_after", "retry_after_header", "message",
+              "status", "interval", "size", "location")
 DEFAULT_SECONDS = {"latency": 1.0, "slow": 30.0}
+# Kinds whose single answer status can be chosen with `status`, and its default.
+DEFAULT_STATUS = {"html": 502, "invalid_json": 200, "empty_body": 200, "redirect": 302}
+DEFAULT_SIZE = {"oversized_body": 200 * 1024 * 1024, "gzip_bomb": 500 * 1024 * 1024}
+TRICKLE_KINDS = ("trickle_headers", "trickle_body")
 
 
 def normalize_fault(data):
@@ -49,10 +56,35 @@ def normalize_fault(data):
     message = data.get("message")
     if message is not None and not isinstance(message, str):
         raise ValueError("fault message must be a string")
+    status = _only_for(data, "status", DEFAULT_STATUS, kind)
+    if status is not None and (isinstance(status, bool) or not isinstance(status, int) or not 200 <= status <= 599):
+        raise ValueError("fault status must be an HTTP status code (200-599)")
+    if kind == "redirect" and not 300 <= status <= 399:
+        raise ValueError("a redirect fault's status must be a 3xx code such as 301, 302, 307 or 308")
+    interval = _only_for(data, "interval", dict.fromkeys(TRICKLE_KINDS, 0.5), kind)
+    if interval is not None and (isinstance(interval, bool) or not isinstance(interval, (int, float)) or interval <= 0):
+        raise ValueError("fault interval must be a number of seconds > 0 (the pause between two bytes)")
+    size = _only_for(data, "size", DEFAULT_SIZE, kind)
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1024):
+        raise ValueError("fault size must be a number of bytes >= 1024")
+    location = _only_for(data, "location", {"redirect": None}, kind)
+    if kind == "redirect" and (not isinstance(location, str) or not location):
+        raise ValueError("a redirect fault needs location: an absolute URL (another origin) or a path (the same origin)")
     return {
         "path": path, "method": method.upper() if method else None, "kind": kind, "statuses": statuses, "times": times,
-        "seconds": float(seconds), "retry_after": retry_after, "retry_after_header": header, "message": message, "used": 0,
+        "seconds": float(seconds), "retry_after": retry_after, "retry_after_header": header, "message": message,
+        "status": status, "interval": float(interval) if interval is not None else None, "size": size, "location": location,
+        "used": 0,
     }
+
+
+def _only_for(data, key, defaults, kind):
+    """The value of a key that only some kinds take (their default when absent); refuses it for other kinds."""
+    if kind not in defaults:
+        if key in data:
+            raise ValueError("%s only applies to kind: %s" % (key, ", ".join(sorted(defaults))))
+        return None
+    return data.get(key, defaults[kind])
 
 
 def path_matches(pattern, *paths):
@@ -93,6 +125,7 @@ class FaultBook:
                 if not path_matches(fault["path"], raw_path, decoded_path):
                     continue
                 applied = dict(fault)
+                applied["use"] = fault["used"]  # 0 for the first request it shapes
                 if fault["kind"] == "status":
                     applied["status"] = fault["statuses"][fault["used"] % len(fault["statuses"])]
                 fault["used"] += 1

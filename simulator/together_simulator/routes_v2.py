@@ -42,6 +42,11 @@ def _encode_cursor(offset):
     return base64.urlsafe_b64encode(("offset:%d" % offset).encode("ascii")).decode("ascii").rstrip("=")
 
 
+def first_page_cursor():
+    """A valid cursor that leads back to the first page (the repeated_cursor fault answers it)."""
+    return _encode_cursor(0)
+
+
 def _decode_cursor(cursor):
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
@@ -227,6 +232,12 @@ def get_config(sim, request, projectId, configId):
     raise ApiError(404, "config %r not found" % configId, code="not_found")
 
 
+def get_model(sim, request, projectId, modelId):
+    """A model by id, with its readable `name`: what turns a deployment's resource path into a name people know."""
+    with sim.lock:
+        return Response(200, sim.v2.get_model(projectId, modelId))
+
+
 def list_projects(sim, request):
     with sim.lock:
         project, organization = sim.v2.project, sim.v2.organization
@@ -243,6 +254,7 @@ def register(router):
     router.add("GET", "v2/public/inference-instance-types/{instanceTypeId}", get_instance_type)
     router.add("GET", "v2/projects/{projectId}/configs", list_configs)
     router.add("GET", "v2/projects/{projectId}/configs/{configId}", get_config)
+    router.add("GET", "v2/projects/{projectId}/models/{modelId}", get_model)
     base = "v2/projects/{projectId}/endpoints"
     router.add("GET", base, list_endpoints)
     router.add("POST", base, create_endpoint)

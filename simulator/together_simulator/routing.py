@@ -10,6 +10,8 @@ import urllib.parse
 from .errors import ApiError
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+# The live API's answer to a path it has no route for (HTTP 404, code unknown_url), word for word.
+UNKNOWN_URL_MESSAGE = "Unknown request URL: %s /%s. Please check the URL for typos, or see the docs at https://docs.together.ai/"
 
 
 class Request:
@@ -89,7 +91,7 @@ class Router:
         if allowed:
             raise ApiError(405, "Method %s is not allowed on this path; allowed: %s" % (method, ", ".join(sorted(set(allowed)))),
                            headers={"Allow": ", ".join(sorted(set(allowed)))})
-        raise ApiError(404, "Unknown request URL: %s /%s" % (method, "/".join(segments)), code="unknown_url")
+        raise ApiError(404, UNKNOWN_URL_MESSAGE % (method, "/".join(segments)), code="unknown_url")
 
     def handles(self, segments):
         return any(self._match(pattern, segments) is not None for _method, pattern, _handler in self._routes)

@@ -25,7 +25,7 @@ TOP_LEVEL_KEYS = (
     "serverless_endpoints", "endpoints", "faults", "hardware", "hardware_availability", "model_hardware",
     "availability_zones", "echo_inactive_timeout",
     "project", "organization", "whoami_type", "v2_endpoints", "v2_error_format", "v2_unknown_project_status",
-    "v2_delete_conflict_status", "v2_last_page_cursor", "omit_zero_fields",
+    "v2_delete_conflict_status", "v2_last_page_cursor", "omit_zero_fields", "models",
 )
 V1_ENDPOINT_KEYS = (
     "id", "name", "display_name", "model", "hardware", "type", "owner", "usage_type", "state", "autoscaling",
@@ -330,5 +330,16 @@ def normalize_scenario(data, source="scenario"):
         "v2_delete_conflict_status": _choice("v2_delete_conflict_status", data.get("v2_delete_conflict_status", 409), (400, 409)),
         "v2_last_page_cursor": _choice("v2_last_page_cursor", data.get("v2_last_page_cursor", "omit"), ("omit", "empty")),
         "omit_zero_fields": omit_zero_default,
+        "models": [_model("models[%d]" % i, item, project["id"]) for i, item in enumerate(_list("models", data.get("models")))],
     }
     return scenario
+
+
+def _model(where, data, default_project):
+    """A project model that GET /v2/projects/{p}/models/{id} knows: {id: ml_..., name, project?}."""
+    _check_keys(where, data, ("id", "name", "project"))
+    model_id = _string(where + ".id", data.get("id"), required=True)
+    if not model_id.startswith("ml_") or "/" in model_id:
+        raise ScenarioError("%s.id must be a model id such as ml_abc, got %r" % (where, model_id))
+    return {"id": model_id, "name": _string(where + ".name", data.get("name"), required=True),
+            "project": _string(where + ".project", data.get("project")) or default_project}

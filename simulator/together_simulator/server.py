@@ -5,13 +5,14 @@ import http
 import http.server
 import ipaddress
 import socket
+import ssl
 import struct
 import sys
 import threading
 import time
 import traceback
 
-from . import control, routes_v1, routes_v2
+from . import control, payloads, routes_v1, routes_v2
 from .errors import ApiError
 from .routing import JSON_CONTENT_TYPE, Request, Response, Router
 
@@ -27,6 +28,8 @@ PROXY_ERROR_PAGE = (b"<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</tit
                     b"<center><h1>502 Bad Gateway</h1></center>\n<hr><center>cloudflare</center>\n</body>\n</html>\n")
 NOT_JSON_BODY = b"upstream connect error or disconnect/reset before headers. reset reason: connection termination"
 FALLBACK_JSON = b'{"object": "list", "data": []}'
+# Kinds whose bytes the server writes itself (slowly, endlessly or hugely) instead of one _send.
+STREAMED_KINDS = ("trickle_headers", "trickle_body", "endless_body", "oversized_body", "gzip_bomb")
 
 
 def _retry_after_value(seconds):
@@ -39,7 +42,7 @@ class SimulatorServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, simulation, quiet=False):
+    def __init__(self, address, simulation, quiet=False, tls_context=None):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.simulation = simulation
@@ -47,7 +50,20 @@ class SimulatorServer(http.server.ThreadingHTTPServer):
         self.stop_event = threading.Event()
         self._log_lock = threading.Lock()
         super().__init__(address, RequestHandler)
+        self.scheme = "http"
+        if tls_context is not None:
+            # The handshake happens on the handler thread's first read, so a stalled client cannot block accept().
+            self.socket = tls_context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+            self.scheme = "https"
         simulation.on_shutdown = self.request_shutdown
+
+    def handle_error(self, request, client_address):
+        error = sys.exc_info()[1]
+        if isinstance(error, (ssl.SSLError, ConnectionError, socket.timeout)):
+            # A client that refused our certificate or spoke plain HTTP to TLS: one line, not a traceback.
+            self.log("%s - connection failed: %s" % (client_address[0], error))
+            return
+        super().handle_error(request, client_address)
 
     def request_shutdown(self):
         """Stop serving; safe from any thread, including handlers and signal handlers."""
@@ -170,6 +186,11 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
 
     # -- API --------------------------------------------------------------------------------------
 
+    def _authorization_scheme(self):
+        """What kind of credential came (bearer, basic, none...): the request log keeps this, never the value."""
+        header = self.headers.get("Authorization")
+        return header.partition(" ")[0].lower() or "empty" if header is not None else "none"
+
     def _authorized(self, sim):
         scheme, _sep, token = self.headers.get("Authorization", "").partition(" ")
         return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode("utf-8"), sim.api_key.encode("utf-8"))
@@ -210,9 +231,17 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             return self._error_response(ApiError(429, message, code="rate_limit_exceeded", headers={fault["retry_after_header"]: seconds}),
                                         error_format)
         if kind == "html":
-            return Response(502, raw=PROXY_ERROR_PAGE, content_type="text/html; charset=utf-8")
+            return Response(fault["status"], raw=PROXY_ERROR_PAGE, content_type="text/html; charset=utf-8")
         if kind == "invalid_json":
-            return Response(200, raw=NOT_JSON_BODY, content_type=JSON_CONTENT_TYPE)
+            return Response(fault["status"], raw=NOT_JSON_BODY, content_type=JSON_CONTENT_TYPE)
+        if kind == "empty_body":
+            return Response(fault["status"], raw=b"", content_type=JSON_CONTENT_TYPE)
+        if kind == "redirect":
+            return Response(fault["status"], raw=b"<html><body>Moved</body></html>\n", content_type="text/html; charset=utf-8",
+                            headers={"Location": fault["location"]})
+        if kind == "endless_pages":
+            # Always empty, always "more to come": a new cursor each time, so only a page budget stops a client.
+            return Response(200, {"data": [], "next_cursor": "endless-%d" % (fault["use"] + 1)})
         return None
 
     def _handle_api(self, request, started):
@@ -228,20 +257,91 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             status = None
         else:
             response = self._fault_response(fault, error_format) if fault else None
+            if response is None and kind in ("endless_body", "oversized_body", "gzip_bomb"):
+                response = Response(200)
             if response is None:
                 response = self._dispatch(sim, request, authorized, error_format)
                 if kind == "truncated_json":
                     payload = response.payload() or FALLBACK_JSON
                     response = Response(200, raw=payload[:len(payload) // 2], content_type=JSON_CONTENT_TYPE)
-            self._send(response)
+                elif kind == "repeated_cursor" and response.status == 200 and isinstance(response.body, dict):
+                    # the cursor this request came with (or the page's own): a client that follows it never gets further
+                    response.body["next_cursor"] = (request.query_value("after") or response.body.get("next_cursor")
+                                                    or routes_v2.first_page_cursor())
+            if kind in STREAMED_KINDS:
+                self._stream(response, fault)
+            else:
+                self._send(response)
             status = response.status
         duration = time.monotonic() - started
-        sim.record(request, status, authorized, kind, duration)
+        sim.record(request, status, authorized, kind, duration, self._authorization_scheme())
         shown_status = status if status is not None else "reset"
         fault_note = " fault=%s" % kind if kind else ""
         self.server.log('%s "%s %s" %s %.1fms%s' % (self.client_address[0], request.method, request.target, shown_status,
                                                     duration * 1000, fault_note))
 
 
-def make_server(host, port, simulation, quiet=False):
-    return SimulatorServer((host, port), simulation, quiet=quiet)
+    # -- streamed faults --------------------------------------------------------------------------
+
+    def _head(self, status, headers):
+        lines = ["HTTP/1.1 %d %s" % (status, http.HTTPStatus(status).phrase), "Server: " + self.version_string(),
+                 "Date: " + self.date_time_string()]
+        lines.extend("%s: %s" % item for item in headers)
+        lines.append("Connection: close")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def _write_slowly(self, data, interval):
+        """One byte every `interval` seconds; False once the client is gone or the server stops."""
+        for index in range(len(data)):
+            if self.server.stop_event.wait(interval if index else 0):
+                return False
+            self.wfile.write(data[index:index + 1])
+        return True
+
+    def _stream(self, response, fault):
+        """Carry out a fault that shapes the bytes on the wire: trickled, endless, oversized or a compression bomb."""
+        kind = fault["kind"]
+        self.close_connection = True  # none of these leaves the connection in a reusable state
+        headers = [("Content-Type", response.content_type)]
+        try:
+            if kind in ("trickle_headers", "trickle_body"):
+                payload = response.payload()
+                head = self._head(response.status, headers + [("Content-Length", str(len(payload)))] + list(response.headers.items()))
+                if kind == "trickle_headers":
+                    if self._write_slowly(head, fault["interval"]):
+                        self.wfile.write(payload)
+                else:
+                    self.wfile.write(head)
+                    self._write_slowly(payload, fault["interval"])
+                return
+            if kind == "endless_body":
+                self.wfile.write(self._head(200, headers + [("Transfer-Encoding", "chunked")]))
+                for piece in payloads.endless_json():
+                    if self.server.stop_event.is_set():
+                        return
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            if kind == "oversized_body":
+                size = payloads.padded_json_length(fault["size"])
+                self.wfile.write(self._head(200, headers + [("Content-Length", str(size))]))
+                pieces = payloads.padded_json(fault["size"])
+            else:
+                bomb = payloads.GzipBomb(fault["size"])
+                self.wfile.write(self._head(200, headers + [("Content-Encoding", "gzip"), ("Content-Length", str(bomb.length))]))
+                pieces = iter(bomb)
+            for piece in pieces:
+                if self.server.stop_event.is_set():
+                    return
+                self.wfile.write(piece)
+        except (BrokenPipeError, ConnectionResetError, socket.timeout, OSError):
+            return  # the client gave up: exactly what these faults are for
+
+
+def tls_context(cert_file, key_file):
+    """A server-side TLS context for --tls-cert/--tls-key (PEM files)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+def make_server(host, port, simulation, quiet=False, tls=None):
+    return SimulatorServer((host, port), simulation, quiet=quiet, tls_context=tls)

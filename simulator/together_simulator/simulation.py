@@ -79,8 +79,8 @@ class Simulation:
         """Load a scenario given as a mapping (the control API's POST /_simulator/scenario)."""
         self.load(normalize_scenario(data, source="scenario"))
 
-    def record(self, request, status, authorized, fault=None, duration=0.0):
-        """Remember an API request for GET /_simulator/requests; the Authorization header is never kept."""
+    def record(self, request, status, authorized, fault=None, duration=0.0, authorization="none"):
+        """Remember an API request for GET /_simulator/requests; of the Authorization header only its scheme is kept."""
         entry = {
             "time": iso_timestamp(),
             "method": request.method,
@@ -89,6 +89,7 @@ class Simulation:
             "query": {key: values[0] if len(values) == 1 else values for key, values in request.query.items()},
             "status": status,
             "authorized": authorized,
+            "authorization": authorization,
             "fault": fault,
             "duration_ms": round(duration * 1000, 1),
         }

@@ -10,7 +10,8 @@ import math
 import re
 import secrets
 
-from .catalog import DEFAULT_V2_HARDWARE, model_ids, new_suffix, v2_config_resource, v2_hardware_for_config, v2_model_resource
+from .catalog import (DEFAULT_V2_HARDWARE, PLATFORM_PROJECT_ID, PUBLIC_MODEL_NAMES, model_ids, new_suffix, public_model_id,
+                      v2_config_resource, v2_hardware_for_config, v2_model, v2_model_resource)
 from .errors import ApiError, bad_request, conflict
 from .scenario import normalize_fault_list
 from .timeline import Timeline, iso_timestamp
@@ -136,6 +137,24 @@ class V2Store:
         self.endpoints = {}
         self._sequence = 0
         self.faults = []
+        # (projectId, modelId) -> readable name, for GET /v2/projects/{p}/models/{id}
+        self.models = {(PLATFORM_PROJECT_ID, public_model_id(name)): name for name in PUBLIC_MODEL_NAMES}
+        self.models.update(((model["project"], model["id"]), model["name"]) for model in scenario.get("models", ()))
+
+    def model_resource(self, model):
+        """v2_model_resource, remembering the readable name it was given so the models route can answer it."""
+        resource = v2_model_resource(model)
+        if not model.startswith("projects/"):
+            self.models.setdefault((PLATFORM_PROJECT_ID, public_model_id(model)), model)
+        return resource
+
+    def get_model(self, project_id, model_id):
+        if project_id != PLATFORM_PROJECT_ID:
+            self.check_project(project_id)  # public models are readable from any project; other projects are not
+        name = self.models.get((project_id, model_id))
+        if name is None:
+            raise ApiError(404, "model %r not found in project %r" % (model_id, project_id), code="model_not_found")
+        return v2_model(model_id, name, project_id, self.organization["id"])
 
     def _next_sequence(self):
         self._sequence += 1
@@ -187,7 +206,7 @@ class V2Store:
         autoscaling = {"minReplicas": spec["autoscaling"]["min_replicas"], "maxReplicas": spec["autoscaling"]["max_replicas"]}
         details = {"message": spec["status_message"], "ready_replicas": spec["ready_replicas"]}
         deployment = V2Deployment(spec["id"] or "dep_" + new_suffix(), self.bare_name(spec["name"], "deployment name", endpoint), endpoint,
-                                  v2_model_resource(spec["model"]), hardware, spec["config"] or v2_config_resource(hardware),
+                                  self.model_resource(spec["model"]), hardware, spec["config"] or v2_config_resource(hardware),
                                   autoscaling, spec["created_at"] or iso_timestamp(), Timeline(loaded_at, spec["state"], details))
         if any(other.id == deployment.id or other.name == deployment.name for other in endpoint.deployments.values()) or any(
                 deployment.id in other.deployments for other in self.endpoints.values()):
@@ -520,7 +539,7 @@ class V2Store:
         stopped = autoscaling["maxReplicas"] == 0
         timeline = Timeline(now, STATE_PREFIX + ("STOPPED" if stopped else "PROVISIONING"))
         config_resource = config if config and config.startswith("projects/") else v2_config_resource(hardware)
-        deployment = V2Deployment("dep_" + new_suffix(), name, endpoint, v2_model_resource(model), hardware, config_resource,
+        deployment = V2Deployment("dep_" + new_suffix(), name, endpoint, self.model_resource(model), hardware, config_resource,
                                   autoscaling, iso_timestamp(), timeline)
         deployment.inactive_timeout = inactive_timeout
         deployment.max_concurrent_requests_per_replica = max_concurrent

@@ -4,28 +4,44 @@
 
 # This module_utils is internal to together.ai: its API may change without notice. Do not import it.
 
-"""The one HTTP client every together.ai module talks to the Together API through."""
+"""The one HTTP client every together.ai module talks to the Together API through.
+
+Every request is bounded: in time (a total deadline for connect, headers and body, enforced by a
+watchdog that shuts the socket down), in memory (bodies are streamed and capped after
+decompression), in rate-limit waiting (one shared pause, one budget per client) and in redirects
+(same origin only). The key is sent as a Bearer header by an auth object, so ~/.netrc never applies.
+"""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import email.utils
+import json
 import math
 import random
 import re
+import socket
+import threading
 import time
 import traceback
+import zlib
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 REQUESTS_IMPORT_ERROR = None
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from requests.auth import AuthBase
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+    from urllib3.exceptions import HTTPError as Urllib3Error, ReadTimeoutError
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
+    HTTPAdapter = HTTPConnection = HTTPSConnection = HTTPConnectionPool = HTTPSConnectionPool = AuthBase = object
+    Urllib3Error = ReadTimeoutError = Exception
 else:
     HAS_REQUESTS = True
 
@@ -36,10 +52,21 @@ USER_AGENT = "together.ai-ansible-collection/%s" % COLLECTION_VERSION
 RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
 BACKOFF_INITIAL = 0.5
 BACKOFF_MAX = 8.0
-# A server may ask for a long pause; a playbook should not hang on it, so Retry-After is capped.
-RETRY_AFTER_CAP = 60.0
+# Seconds a client (one task) may spend in total pausing for rate limits (429, Retry-After); a pause
+# the API asks for beyond what is left of it fails at once instead of hanging the playbook.
+RATE_LIMIT_BUDGET = 60.0
 AUTH_STATUSES = (401, 403)
 BODY_SNIPPET_LENGTH = 120
+# Largest body read, counted after decompression: an endpoint is a few KiB, a page of 100 a few hundred.
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+# Bodies past this size are read one at a time per client, so parallel reads cannot multiply the cap.
+LARGE_BODY_BYTES = 1024 * 1024
+READ_CHUNK_BYTES = 64 * 1024
+# JSON values (counted as commas, braces and brackets) a body may hold: each costs ~100 bytes once decoded.
+MAX_JSON_VALUES = 200000
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+MAX_REDIRECTS = 3
+UNKNOWN_URL_CODE = "unknown_url"
 
 
 class TogetherError(Exception):
@@ -56,6 +83,18 @@ class TogetherError(Exception):
     def to_result(self):
         """The machine-readable part of the error, for a module's fail_json."""
         return dict(status=self.status, url=self.url, error_type=self.error_type, error_code=self.code)
+
+
+class _Retryable(TogetherError):
+    """A failure worth another try (transport errors, timeouts, RETRY_STATUSES)."""
+
+    def __init__(self, message, retry_after=None, **kwargs):
+        super(_Retryable, self).__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+    def plain(self):
+        return TogetherError(self.message, status=self.status, url=self.url, error_type=self.error_type,
+                             code=self.code)
 
 
 def quote_segment(segment):
@@ -78,6 +117,10 @@ def _snippet(text):
     return text
 
 
+def _text(content):
+    return bytes(content[:4096]).decode("utf-8", "replace")
+
+
 def error_details(body):
     """Pick the message, type and code out of any error envelope Together sends.
 
@@ -88,16 +131,44 @@ def error_details(body):
         return None, None, None
     error = body.get("error")
     if isinstance(error, dict) and error.get("message"):
-        return str(error["message"]), error.get("type"), error.get("code")
+        return str(error["message"]), _scalar(error.get("type")), _scalar(error.get("code"))
     if isinstance(error, str) and error:
         return error, None, None
     if body.get("message"):
-        return str(body["message"]), None, body.get("code")
+        return str(body["message"]), None, _scalar(body.get("code"))
     details = body.get("details")
     for detail in details if isinstance(details, list) else []:
         if isinstance(detail, dict) and detail.get("detail"):
-            return str(detail["detail"]), None, body.get("code")
+            return str(detail["detail"]), None, _scalar(body.get("code"))
     return None, None, None
+
+
+def _scalar(value):
+    """A type or code as sent when it is a string or number; anything else (a list, an object) as text."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return str(value)[:BODY_SNIPPET_LENGTH]
+
+
+def is_unknown_route(body):
+    """Whether a JSON 404 says the URL itself is unknown (code unknown_url), not that a resource is missing."""
+    message, _error_type, code = error_details(body)
+    return str(code or "").lower() == UNKNOWN_URL_CODE or (message or "").lower().startswith("unknown request url")
+
+
+def api_says_not_found(status, body, url, where):
+    """True when a 404 is the API's own "this does not exist"; raise TogetherError for any other 404.
+
+    A 404 with an unknown_url code, an HTML page, an empty body or JSON without an error message comes
+    from a wrong base_url or a proxy, never from the API about a missing resource.
+    """
+    if status != 404:
+        return False
+    if error_details(body)[0] is not None and not is_unknown_route(body):
+        return True
+    raise TogetherError("%s: HTTP 404 from %s is not the API saying it does not exist (%s); check base_url"
+                        % (where, url, "no error message in the JSON body" if isinstance(body, (dict, list))
+                                       else "no body"), status=404, url=url)
 
 
 def parse_retry_after(value, now=None):
@@ -110,10 +181,13 @@ def parse_retry_after(value, now=None):
         parsed = email.utils.parsedate_tz(value)
         if parsed is None:
             return None
-        seconds = email.utils.mktime_tz(parsed) - (time.time() if now is None else now)
+        try:
+            seconds = email.utils.mktime_tz(parsed) - (time.time() if now is None else now)
+        except (OverflowError, ValueError):
+            return None
     if math.isnan(seconds) or seconds < 0:  # a date in the past means now
         return 0.0
-    return min(seconds, RETRY_AFTER_CAP)
+    return seconds
 
 
 def backoff_delay(retry_number, rand=random.random):
@@ -127,7 +201,8 @@ def normalize_base_url(base_url, option_name="base_url"):
     try:
         parts = urlsplit(value)
         host = parts.hostname
-    except ValueError:  # for example an unclosed IPv6 bracket
+        parts.port  # pylint: disable=pointless-statement
+    except ValueError:  # for example an unclosed IPv6 bracket or a port that is not a number
         host = None
     if not host or parts.scheme not in ("http", "https"):
         raise TogetherError(
@@ -137,112 +212,514 @@ def normalize_base_url(base_url, option_name="base_url"):
     return value.rstrip("/")
 
 
-class TogetherClient:
-    """A requests.Session with Together's auth, retries and error handling.
+def origin_of(url):
+    """(scheme, host, port) of a URL, the unit the key may be sent to."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
 
+
+def _size(count):
+    return "%d MiB" % (count // (1024 * 1024)) if count % (1024 * 1024) == 0 else "%d bytes" % count
+
+
+# --- the watchdog that bounds a request in time ------------------------------------------------------------------
+
+_CURRENT = threading.local()
+
+
+class _Watchdog:
+    """Shuts down the sockets of one request when its deadline passes: a read timeout alone lets a
+    server that trickles a byte at a time (headers or body) hold a request for ever."""
+
+    def __init__(self, seconds):
+        self.fired = False
+        self._lock = threading.Lock()
+        self._sockets = []
+        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self):
+        _CURRENT.watchdog = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._timer.cancel()
+        _CURRENT.watchdog = None
+        with self._lock:
+            self._sockets = []
+
+    def watch(self, connection, sock):
+        with self._lock:
+            if self.fired:
+                _shutdown(connection, sock)
+            else:
+                self._sockets.append((connection, sock))
+
+    def _fire(self):
+        with self._lock:
+            self.fired = True
+            for connection, sock in self._sockets:
+                _shutdown(connection, sock)
+
+
+def _shutdown(connection, sock):
+    # During a TLS handshake the plain socket is already detached: fall back to the connection's socket.
+    for candidate in (getattr(connection, "sock", None), sock):
+        try:
+            if candidate is not None and candidate.fileno() >= 0:
+                socket.socket.shutdown(candidate, socket.SHUT_RDWR)
+                return
+        except OSError:
+            continue
+
+
+def _watch(connection, sock):
+    watchdog = getattr(_CURRENT, "watchdog", None)
+    if watchdog is not None and sock is not None:
+        watchdog.watch(connection, sock)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def _new_conn(self):
+        sock = super(_WatchedHTTPConnection, self)._new_conn()
+        _watch(self, sock)
+        return sock
+
+    def request(self, *args, **kwargs):  # pylint: disable=signature-differs
+        _watch(self, self.sock)  # a kept-alive connection made by an earlier request
+        return super(_WatchedHTTPConnection, self).request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def _new_conn(self):
+        sock = super(_WatchedHTTPSConnection, self)._new_conn()
+        _watch(self, sock)
+        return sock
+
+    def request(self, *args, **kwargs):  # pylint: disable=signature-differs
+        _watch(self, self.sock)
+        return super(_WatchedHTTPSConnection, self).request(*args, **kwargs)
+
+
+class _WatchedHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS = {"http": _WatchedHTTPConnectionPool, "https": _WatchedHTTPSConnectionPool}
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """An HTTPAdapter whose connections (direct or through an HTTP proxy) report their sockets to the watchdog."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super(_WatchedAdapter, self).init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super(_WatchedAdapter, self).proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = _WATCHED_POOLS
+        return manager
+
+
+class _BearerAuth(AuthBase):
+    """The key as a Bearer header. Being an auth object, it also keeps requests from applying ~/.netrc."""
+
+    def __init__(self, api_key):
+        self._header = "Bearer %s" % api_key
+
+    def __call__(self, prepared):
+        # requests checks session headers but not what an auth object sets: refuse what HTTP cannot carry.
+        if re.search(r"[\x00-\x1f\x7f]", self._header):
+            raise requests.exceptions.InvalidHeader("the Authorization header holds a control character")
+        self._header.encode("latin-1")  # UnicodeEncodeError, reported without the key
+        prepared.headers["Authorization"] = self._header
+        return prepared
+
+    def __repr__(self):
+        return "<Bearer auth>"
+
+
+# --- bodies ---------------------------------------------------------------------------------------------------------
+
+class _Inflater:
+    """Incremental gzip/deflate decoding that never yields more than asked: a 500 MB bomb stops at the cap."""
+
+    def __init__(self, encoding):
+        self.encoding = encoding
+        self._wbits = 16 + zlib.MAX_WBITS if encoding in ("gzip", "x-gzip") else zlib.MAX_WBITS
+        self._decompressor = zlib.decompressobj(self._wbits)
+        self._started = False
+
+    def feed(self, data, limit):
+        """Up to limit + 1 decoded bytes of data (more than limit means the cap is passed)."""
+        output = bytearray()
+        pending = data
+        while pending and len(output) <= limit and not self._decompressor.eof:
+            try:
+                output += self._decompressor.decompress(pending, limit + 1 - len(output))
+            except zlib.error:
+                if self._started or self._wbits != zlib.MAX_WBITS:
+                    raise
+                # Servers send "deflate" both with and without the zlib wrapper.
+                self._wbits = -zlib.MAX_WBITS
+                self._decompressor = zlib.decompressobj(self._wbits)
+                continue
+            self._started = True
+            pending = self._decompressor.unconsumed_tail
+        return output
+
+
+class TogetherClient:
+    """A requests.Session with Together's auth, deadlines, caps, retries and error handling.
+
+    deadline: a time.monotonic() value or None. When set, no request, retry or pause goes past it.
     Waiting and clock functions are injectable so retry behaviour is testable without sleeping.
     """
 
     def __init__(self, api_key, timeout=30.0, validate_certs=True, max_retries=3,
-                 pool_size=10, session=None, sleep=time.sleep, rand=random.random):
+                 pool_size=10, session=None, sleep=time.sleep, rand=random.random, clock=time.monotonic,
+                 ca_path=None, origin=None):
         self.timeout = timeout
         self.validate_certs = validate_certs
+        self.ca_path = ca_path
         self.max_retries = max_retries
+        self.deadline = None
+        self.origin = origin_of(origin) if origin else None
+        self.rate_limit_waited = 0.0
         self._sleep = sleep
         self._rand = rand
+        self._clock = clock
+        self._pause_lock = threading.Lock()
+        self._pause_until = None
+        self._pause_seen = threading.local()
+        self._large_body = threading.Semaphore(1)
         if session is None:
             session = requests.Session()
             # One connection per concurrent request: several endpoints are fetched in parallel.
-            adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+            adapter = _WatchedAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
-        session.verify = validate_certs
+        session.verify = self._verify()
+        session.auth = _BearerAuth(api_key)
+        session.headers.pop("Authorization", None)
         session.headers.update({
-            "Authorization": "Bearer %s" % api_key,
             "Accept": "application/json",
+            # Only encodings decoded here under the cap; requests would also offer br and zstd when installed.
+            "Accept-Encoding": "gzip, deflate",
             "User-Agent": USER_AGENT,
         })
         self.session = session
 
+    def _verify(self):
+        if not self.validate_certs:
+            return False
+        return self.ca_path or True
+
     def get(self, url, params=None):
-        """GET a URL and return (status, decoded JSON body); 404 is returned, not raised."""
+        """GET a URL and return (status, decoded JSON body); a JSON 404 is returned, not raised."""
         return self.request("GET", url, params=params)
 
     def request(self, method, url, params=None):
         """Send one API request with retries and return (status, body).
 
-        body is the decoded JSON (None for an empty 204). Statuses other than 2xx and 404 raise
-        TogetherError with the API's own message; so do transport failures and non-JSON bodies.
+        body is the decoded JSON (None for an empty 2xx). Statuses other than 2xx and 404 raise
+        TogetherError with the API's own message; so do transport failures, non-JSON bodies, bodies over
+        MAX_RESPONSE_BYTES, unknown-route or non-JSON 404s, redirects off the API's origin and the deadline.
         """
         retry_number = 0
         while True:
-            retry_after = None
+            self._wait_out_rate_limit_pause(url)
             try:
-                # verify per request: REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE would override the session's setting.
-                response = self.session.request(method, url, params=params, timeout=self.timeout,
-                                                verify=self.validate_certs)
-            except requests.exceptions.Timeout:
-                failure = TogetherError("request to %s timed out after %ss" % (url, _seconds(self.timeout)), url=url)
-            except requests.exceptions.SSLError as exc:
-                # A certificate problem does not fix itself: report at once, with the way out.
-                raise TogetherError("TLS error talking to %s: %s (set validate_certs: false only for a trusted test server)"
-                                    % (url, _reason(exc)), url=url)
-            except requests.exceptions.ConnectionError as exc:
-                failure = TogetherError("connection to %s failed: %s" % (url, _reason(exc)), url=url)
-            except requests.exceptions.InvalidHeader:
-                # Its text quotes the header, which would put the key in the message.
-                raise TogetherError("request to %s failed: the API key cannot be sent in an HTTP header "
-                                    "(does it contain a line break?)" % url, url=url)
-            except UnicodeError:
-                raise TogetherError("request to %s failed: the API key contains characters an HTTP header cannot carry"
-                                    % url, url=url)
-            except requests.exceptions.RequestException as exc:
-                raise TogetherError("request to %s failed: %s" % (url, _reason(exc)), url=url)
-            else:
-                if response.status_code not in RETRY_STATUSES:
-                    return self._decode(response, url)
-                failure = self._status_error(response, url)
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            if retry_number >= self.max_retries:
-                if retry_number:
-                    failure.message += " (gave up after %d %s)" % (retry_number, "retry" if retry_number == 1 else "retries")
-                raise failure
-            retry_number += 1
-            self._sleep(retry_after if retry_after is not None else backoff_delay(retry_number, self._rand))
+                return self._attempt(method, url, params)
+            except _Retryable as failure:
+                if retry_number >= self.max_retries:
+                    if retry_number:
+                        failure.message += " (gave up after %d %s)" % (
+                            retry_number, "retry" if retry_number == 1 else "retries")
+                    raise failure.plain()
+                retry_number += 1
+                if failure.status == 429:
+                    self._pause_for_rate_limit(failure, retry_number)
+                elif failure.retry_after is not None:
+                    self._pause_for_rate_limit(failure, retry_number, shared=False)
+                else:
+                    self._pause(failure, backoff_delay(retry_number, self._rand))
 
-    def _decode(self, response, url):
+    # -- time ---------------------------------------------------------------------------------------------------
+
+    def _time_left(self):
+        return None if self.deadline is None else self.deadline - self._clock()
+
+    def _pause(self, failure, seconds):
+        left = self._time_left()
+        if left is not None and seconds >= left:
+            failure.message += " (no time left for another try before the deadline: %.1fs left)" % max(left, 0.0)
+            raise failure.plain()
+        self._sleep(seconds)
+
+    def _pause_for_rate_limit(self, failure, retry_number, shared=True):
+        """One pause for the whole client, counted against RATE_LIMIT_BUDGET; beyond it, fail at once."""
+        asked = failure.retry_after
+        seconds = asked if asked is not None else backoff_delay(retry_number, self._rand)
+        with self._pause_lock:
+            now = self._clock()
+            # Seconds of the shared pause still ahead: threads hitting 429 together add only what goes beyond it.
+            ahead = max(0.0, self._pause_until - now) if shared and self._pause_until is not None else 0.0
+            added = max(0.0, seconds - ahead)
+            budget_left = max(0.0, RATE_LIMIT_BUDGET - self.rate_limit_waited)
+            left = self._time_left()
+            if added > budget_left:
+                what = ("the API asked to wait %s s (Retry-After)" % _seconds(asked) if asked is not None
+                        else "another %.1f s pause was needed" % seconds)
+                failure.message += (", and %s, more than the %s s left of the rate-limit budget of %s s per task; "
+                                    "stopping (try again later or with fewer parallel tasks)"
+                                    % (what, _seconds(round(budget_left, 1)), _seconds(RATE_LIMIT_BUDGET)))
+                raise failure.plain()
+            if left is not None and ahead + added >= left:
+                failure.message += (", and the API asked to wait %s s, more than the %.1f s left before the deadline"
+                                    % (_seconds(round(seconds, 1)), max(left, 0.0)))
+                raise failure.plain()
+            self.rate_limit_waited += added
+            if shared:
+                self._pause_until = now + ahead + added
+                self._pause_seen.until = self._pause_until
+        self._sleep(ahead + added)
+
+    def _wait_out_rate_limit_pause(self, url):
+        """Another thread hit a 429: wait until its pause ends (once per pause), then go."""
+        with self._pause_lock:
+            end = self._pause_until
+        if end is None or getattr(self._pause_seen, "until", None) == end:
+            return
+        self._pause_seen.until = end
+        remaining = end - self._clock()
+        if remaining > 0:
+            left = self._time_left()
+            if left is not None and remaining >= left:
+                raise TogetherError("request to %s not sent: the API's rate-limit pause ends after the deadline"
+                                    % url, url=url, status=429)
+            self._sleep(remaining)
+
+    # -- one attempt ---------------------------------------------------------------------------------------------
+
+    def _attempt(self, method, url, params):
+        """One request (with its same-origin redirects) within min(timeout, time left before deadline)."""
+        left = self._time_left()
+        if left is not None and left <= 0:
+            raise TogetherError("request to %s not sent: no time left before the deadline" % url, url=url)
+        limit = self.timeout if left is None else min(self.timeout, left)
+        limited_by_deadline = left is not None and left < self.timeout
+        with _Watchdog(limit) as watchdog:
+            started = self._clock()
+            try:
+                result = self._follow(method, url, params, started, limit)
+            except (TogetherError, requests.exceptions.RequestException, Urllib3Error, OSError, zlib.error):
+                if not watchdog.fired:
+                    raise
+            if not watchdog.fired:
+                return result
+            if limited_by_deadline:
+                raise TogetherError("request to %s stopped at the deadline (%ss were left for it)"
+                                    % (url, _seconds(round(limit, 1))), url=url)
+            raise _Retryable("request to %s timed out after %ss (timeout bounds connect, headers and body together)"
+                             % (url, _seconds(self.timeout)), url=url)
+
+    def _follow(self, method, url, params, started, limit):
+        current = url
+        for hop in range(MAX_REDIRECTS + 1):
+            self._check_origin(current, url)
+            response = self._send(method, current, params if hop == 0 else None, started, limit)
+            try:
+                if response.status_code not in REDIRECT_STATUSES:
+                    return self._finish(response, current)
+                location = response.headers.get("Location")
+            finally:
+                response.close()
+            if not location:
+                raise TogetherError("HTTP %d from %s: a redirect without a Location header"
+                                    % (response.status_code, current), status=response.status_code, url=current)
+            target = urljoin(current, location)
+            if origin_of(target) != origin_of(current):
+                https_to_http = urlsplit(current).scheme == "https" and urlsplit(target).scheme != "https"
+                raise TogetherError(
+                    "HTTP %d from %s redirects to %s, %s; not followed, so the API key goes to the API's origin only "
+                    "(check base_url)" % (response.status_code, current, location,
+                                          "from https to plain http" if https_to_http else "another origin"),
+                    status=response.status_code, url=current)
+            current = target
+        raise TogetherError("request to %s was redirected more than %d times within the API's origin; stopping"
+                            % (url, MAX_REDIRECTS), url=url)
+
+    def _check_origin(self, url, requested):
+        if self.origin is not None and origin_of(url) != self.origin:
+            raise TogetherError("request to %s not sent: it is not on the API's origin %s://%s, and the API key goes "
+                                "there only" % (requested, self.origin[0], self.origin[1]), url=requested)
+
+    def _send(self, method, url, params, started, limit):
+        left = max(limit - (self._clock() - started), 0.001)
+        try:
+            return self.session.request(method, url, params=params, timeout=(left, left), verify=self._verify(),
+                                        allow_redirects=False, stream=True)
+        except requests.exceptions.Timeout:
+            raise _Retryable("request to %s timed out after %ss (timeout bounds connect, headers and body together)"
+                             % (url, _seconds(self.timeout)), url=url)
+        except requests.exceptions.SSLError as exc:
+            # A certificate problem does not fix itself: report at once, with the way out.
+            raise TogetherError("TLS error talking to %s: %s (set ca_path to trust a private CA; validate_certs: false "
+                                "only for a trusted test server)" % (url, _reason(exc)), url=url)
+        except requests.exceptions.ConnectionError as exc:
+            raise _Retryable("connection to %s failed: %s" % (url, _reason(exc)), url=url)
+        except requests.exceptions.InvalidHeader:
+            # Its text quotes the header, which would put the key in the message.
+            raise TogetherError("request to %s failed: the API key cannot be sent in an HTTP header "
+                                "(does it contain a line break?)" % url, url=url)
+        except UnicodeError:
+            raise TogetherError("request to %s failed: the API key contains characters an HTTP header cannot carry"
+                                % url, url=url)
+        except requests.exceptions.RequestException as exc:
+            raise TogetherError("request to %s failed: %s" % (url, _reason(exc)), url=url)
+        except OSError as exc:  # requests raises a bare OSError for a CA bundle path that does not exist
+            raise TogetherError("request to %s failed: %s" % (url, exc), url=url)
+
+    def _finish(self, response, url):
         status = response.status_code
-        if status == 204 or (200 <= status < 300 and not response.content):
+        slot = []
+        try:
+            try:
+                content = self._read_body(response, url, slot)
+            except ReadTimeoutError:
+                raise _Retryable("request to %s timed out after %ss (timeout bounds connect, headers and body "
+                                 "together)" % (url, _seconds(self.timeout)), url=url)
+            except (requests.exceptions.RequestException, Urllib3Error, OSError) as exc:
+                raise _Retryable("reading the body of HTTP %d from %s failed: %s" % (status, url, _reason(exc)),
+                                 status=status, url=url)
+            headers = response.headers
+            if status in RETRY_STATUSES:
+                failure = self._status_error(status, headers, content, url)
+                raise _Retryable(failure.message, retry_after=parse_retry_after(headers.get("Retry-After")),
+                                 status=status, url=url, error_type=failure.error_type, code=failure.code)
+            return self._decode(status, headers, content, url)
+        finally:
+            if slot and slot[0]:
+                self._large_body.release()
+
+    def _read_body(self, response, url, slot):
+        """The body, decompressed, streamed in chunks and capped at MAX_RESPONSE_BYTES."""
+        status = response.status_code
+        declared = (response.headers.get("Content-Length") or "").strip()
+        encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+        if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
+            raise self._too_large(status, url, "its Content-Length is %s" % declared)
+        if encoding in ("gzip", "x-gzip", "deflate"):
+            inflater = _Inflater(encoding)
+        elif encoding in ("identity", ""):
+            inflater = None
+        else:
+            raise TogetherError("HTTP %d from %s: the body is encoded as %r, which this collection does not decode "
+                                "(it asks for gzip or deflate only)" % (status, url, encoding), status=status, url=url)
+        content = bytearray()
+        received = 0
+        holding_large_slot = False
+        slot.append(False)
+        try:
+            while True:
+                data = response.raw.read(READ_CHUNK_BYTES, decode_content=False)
+                if not data:
+                    break
+                received += len(data)
+                if received > MAX_RESPONSE_BYTES:
+                    raise self._too_large(status, url, "stopped reading")
+                if inflater is not None:
+                    try:
+                        data = inflater.feed(data, MAX_RESPONSE_BYTES - len(content))
+                    except zlib.error as exc:
+                        raise TogetherError("HTTP %d from %s: the %s-compressed body is corrupt: %s"
+                                            % (status, url, encoding, exc), status=status, url=url)
+                if len(content) + len(data) > MAX_RESPONSE_BYTES:
+                    raise self._too_large(status, url, "stopped reading after decompressing %s"
+                                          % _size(MAX_RESPONSE_BYTES))
+                if not holding_large_slot and len(content) + len(data) > LARGE_BODY_BYTES:
+                    self._large_body.acquire()
+                    holding_large_slot = slot[0] = True
+                content += data
+            return content
+        except BaseException:
+            if holding_large_slot:
+                self._large_body.release()
+            raise
+
+    @staticmethod
+    def _too_large(status, url, what):
+        return TogetherError("HTTP %d from %s: the response body is larger than %s (MAX_RESPONSE_BYTES, counted after "
+                             "decompression), %s; is base_url the Together API?"
+                             % (status, url, _size(MAX_RESPONSE_BYTES), what), status=status, url=url)
+
+    def _decode(self, status, headers, content, url):
+        if status == 204 or (200 <= status < 300 and not content):
             return status, None
         if status == 404 or 200 <= status < 300:
-            try:
-                body = response.json()
-            except ValueError:
+            body, problem = _json(content)
+            if problem is not None:
                 if status == 404:
                     # A 404 from something that is not the API (a proxy, a wrong base_url) has no JSON.
-                    return status, None
-                raise TogetherError(
-                    "HTTP %d from %s: the response is not JSON (Content-Type %s): %s"
-                    % (status, url, response.headers.get("Content-Type", "unknown"), _snippet(response.text) or "empty body"),
-                    status=status, url=url)
+                    raise TogetherError(
+                        "HTTP 404 from %s is not the API's answer (%s): the URL is unknown there; check base_url "
+                        "(for v1 it ends in /v1, for example https://api.together.xyz/v1)"
+                        % (url, _describe(headers, content, problem)), status=404, url=url)
+                raise TogetherError("HTTP %d from %s: the response is not JSON (%s)"
+                                    % (status, url, _describe(headers, content, problem)), status=status, url=url)
+            if status == 404 and is_unknown_route(body):
+                message, error_type, code = error_details(body)
+                raise TogetherError("HTTP 404 from %s: %s (the API does not know this URL: check base_url, for v1 it "
+                                    "ends in /v1, for example https://api.together.xyz/v1)" % (url, message),
+                                    status=404, url=url, error_type=error_type, code=code)
             return status, body
-        raise self._status_error(response, url)
+        raise self._status_error(status, headers, content, url)
 
-    def _status_error(self, response, url):
-        status = response.status_code
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+    def _status_error(self, status, headers, content, url):
+        body, _problem = _json(content)
         message, error_type, code = error_details(body)
         if message is None:
-            content_type = response.headers.get("Content-Type", "unknown")
-            text = _snippet(response.text)
+            content_type = headers.get("Content-Type", "unknown")
+            text = _snippet(_text(content))
             message = "no error message in the %s response%s" % (content_type, (": " + text) if text else "")
         if status in AUTH_STATUSES:
             message += " (authentication/permission error: check api_key or TOGETHER_API_KEY, and the key's access)"
         return TogetherError("HTTP %d from %s: %s" % (status, url, message),
                              status=status, url=url, error_type=error_type, code=code)
+
+
+def _json(content):
+    """(decoded body, None) or (None, why it is not usable JSON)."""
+    if not content:
+        return None, "empty body"
+    values = content.count(b",") + content.count(b"{") + content.count(b"[")
+    if values > MAX_JSON_VALUES:
+        return None, "more than %d JSON values" % MAX_JSON_VALUES
+    try:
+        return json.loads(content), None
+    except RecursionError:
+        return None, "JSON nested too deeply"
+    except ValueError:  # also UnicodeDecodeError
+        return None, "not JSON"
+
+
+def _describe(headers, content, problem):
+    text = _snippet(_text(content))
+    if problem == "empty body":
+        return "an empty body, Content-Type %s" % headers.get("Content-Type", "unknown")
+    return "%s, Content-Type %s: %s" % (problem, headers.get("Content-Type", "unknown"), text or "empty body")
 
 
 def _seconds(value):

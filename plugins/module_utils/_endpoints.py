@@ -12,7 +12,11 @@ __metaclass__ = type
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, quote_segment
+from ansible_collections.together.ai.plugins.module_utils._client import (
+    TogetherError,
+    api_says_not_found,
+    quote_segment,
+)
 
 # The states of the seed's DedicatedEndpoint schema.
 STATES = ("PENDING", "STARTING", "STARTED", "STOPPING", "STOPPED", "ERROR")
@@ -103,14 +107,14 @@ class EndpointsV1:
         return "%s/endpoints/%s" % (self.base_url, quote_segment(endpoint_id))
 
     def get_endpoint(self, endpoint_id):
-        """The endpoint as the API returned it, or None when the API answered 404."""
+        """The endpoint as the API returned it, or None when the API said (HTTP 404) it does not exist."""
         url = self.endpoint_url(endpoint_id)
         try:
             status, body = self.client.get(url)
         except TogetherError as exc:
             exc.message = "endpoint '%s': %s" % (endpoint_id, exc.message)
             raise
-        if status == 404:
+        if api_says_not_found(status, body, url, "endpoint '%s'" % endpoint_id):
             return None
         problems = shape_problems(body, ENDPOINT_FIELDS)
         if problems:

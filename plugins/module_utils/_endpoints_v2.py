@@ -13,7 +13,12 @@ __metaclass__ = type
 import re
 import threading
 
-from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, error_details, quote_segment
+from ansible_collections.together.ai.plugins.module_utils._client import (
+    TogetherError,
+    api_says_not_found,
+    error_details,
+    quote_segment,
+)
 from ansible_collections.together.ai.plugins.module_utils._v2_model import normalize_endpoint, short_state
 
 # v2 lives at the host root; https://api.together.ai is where every v2 source points.
@@ -57,6 +62,9 @@ class Project:
             try:
                 status, body = self.client.get(url)
             except TogetherError as exc:
+                if exc.status == 404:  # an unknown route or a proxy's 404: this whoami is not there
+                    tried.append(url)
+                    continue
                 exc.message = "resolving the project for the v2 API: %s" % exc.message
                 raise
             if status == 404:
@@ -142,7 +150,8 @@ class EndpointsV2:
             if _is_project_404(body):
                 raise TogetherError("%s: HTTP 404 from %s: %s (check project_id and base_url)"
                                     % (self._where(endpoint_id), url, error_details(body)[0]), status=404, url=url)
-            return None
+            if api_says_not_found(status, body, url, self._where(endpoint_id)):
+                return None
         problems = _v2_shape_problems(body)
         if problems:
             raise TogetherError("%s: HTTP %d from %s is not a v2 Endpoint: %s"

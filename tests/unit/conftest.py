@@ -16,6 +16,7 @@ __metaclass__ = type
 import copy
 import http.client
 import http.server
+import io
 import json
 import os
 import threading
@@ -24,6 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
+import urllib3
 
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
@@ -62,19 +64,22 @@ def fixture_text():
 class Reply:
     """One canned HTTP response: a JSON body, a text body, or no body."""
 
-    def __init__(self, status, body=_NO_BODY, headers=None, text=None, content_type=None):
+    def __init__(self, status, body=_NO_BODY, headers=None, text=None, content_type=None, content=None):
         self.status = status
         self.body = body
         self.headers = dict(headers or {})
         self.text = text
         self.content_type = content_type
+        self.content = content
 
     def build(self, prepared):
         response = requests.Response()
         response.status_code = self.status
         response.reason = http.client.responses.get(self.status, "")
         headers = CaseInsensitiveDict(self.headers)
-        if self.text is not None:
+        if self.content is not None:
+            content = self.content
+        elif self.text is not None:
             content = self.text.encode("utf-8")
             headers.setdefault("Content-Type", self.content_type or "text/html")
         elif self.body is not _NO_BODY:
@@ -84,7 +89,9 @@ class Reply:
             content = b""
         headers.setdefault("Content-Length", str(len(content)))
         response.headers = headers
-        response._content = content
+        # The client streams bodies from raw, as it does from a socket.
+        response.raw = urllib3.HTTPResponse(body=io.BytesIO(content), headers=dict(headers), status=self.status,
+                                            preload_content=False, decode_content=False)
         response.encoding = "utf-8"
         response.url = prepared.url
         response.request = prepared
@@ -121,8 +128,8 @@ class FakeTransport:
         self._lock = threading.Lock()
 
     @staticmethod
-    def reply(status, body=_NO_BODY, headers=None, text=None, content_type=None):
-        return Reply(status, body=body, headers=headers, text=text, content_type=content_type)
+    def reply(status, body=_NO_BODY, headers=None, text=None, content_type=None, content=None):
+        return Reply(status, body=body, headers=headers, text=text, content_type=content_type, content=content)
 
     def queue(self, *outcomes):
         self._queue.extend(outcomes)

@@ -20,7 +20,7 @@ import yaml
 from ansible_collections.together.ai.plugins.module_utils import _client
 from ansible_collections.together.ai.plugins.module_utils._client import (
     COLLECTION_VERSION,
-    RETRY_AFTER_CAP,
+    RATE_LIMIT_BUDGET,
     USER_AGENT,
     TogetherClient,
     TogetherError,
@@ -83,7 +83,9 @@ def test_collection_version_equals_galaxy_yml_version():
 def test_timeout_and_validate_certs_false_reach_the_transport(transport):
     transport.queue((200, {}))
     make_client(timeout=12.5, validate_certs=False).get(URL)
-    assert transport.sent[0].timeout == 12.5
+    # (connect, read) = what is left of the request's total 12.5 s when it is sent.
+    connect, read = transport.sent[0].timeout
+    assert 12.0 < connect == read <= 12.5
     assert transport.sent[0].verify is False
 
 
@@ -93,7 +95,7 @@ def test_validate_certs_defaults_to_true(transport):
     client.get(URL)
     assert client.session.verify is True
     assert transport.sent[0].verify is True
-    assert transport.sent[0].timeout == 30.0
+    assert 29.5 < transport.sent[0].timeout[0] <= 30.0
 
 
 @pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
@@ -111,13 +113,15 @@ def test_ca_bundle_environment_variable_is_used_when_validating_certs(transport,
     assert transport.sent[0].verify == "/corp/bundle.pem"
 
 
-def test_an_injected_session_gets_the_auth_headers_and_verify_setting():
+def test_an_injected_session_gets_the_bearer_auth_headers_and_verify_setting():
     session = requests.Session()
     client = TogetherClient(API_KEY, validate_certs=False, session=session)
     assert client.session is session
-    assert session.headers["Authorization"] == "Bearer %s" % API_KEY
+    prepared = session.prepare_request(requests.Request("GET", URL))
+    assert prepared.headers["Authorization"] == "Bearer %s" % API_KEY
     assert session.headers["User-Agent"] == USER_AGENT
     assert session.verify is False
+    assert API_KEY not in repr(session.auth)
 
 
 def test_default_session_pools_one_connection_per_concurrent_request():
@@ -157,9 +161,27 @@ def test_404_with_error_data_is_returned_not_raised(transport, fixture_json):
     assert len(transport.sent) == 1
 
 
-def test_404_from_a_proxy_without_json_returns_none_body(transport):
-    transport.queue(transport.reply(404, text="<html><body><h1>404 Not Found</h1></body></html>"))
-    assert make_client().get(URL) == (404, None)
+@pytest.mark.parametrize("reply, seen", [
+    (dict(text="<html><body><h1>404 Not Found</h1></body></html>"), "not JSON, Content-Type text/html: 404 Not Found"),
+    (dict(text=""), "an empty body, Content-Type text/html"),
+])
+def test_404_from_a_proxy_without_json_fails_naming_the_url_and_base_url(transport, reply, seen):
+    transport.queue(transport.reply(404, **reply))
+    error = raised(make_client())
+    assert error.status == 404
+    assert error.message == ("HTTP 404 from %s is not the API's answer (%s): the URL is unknown there; check base_url "
+                             "(for v1 it ends in /v1, for example https://api.together.xyz/v1)" % (URL, seen))
+
+
+def test_404_unknown_url_from_the_api_fails_naming_the_url_and_base_url(transport):
+    message = ("Unknown request URL: GET /endpoints/x. Please check the URL for typos, or see the docs at "
+               "https://docs.together.ai/")
+    transport.queue((404, {"error": {"message": message, "type": "invalid_request_error", "param": None,
+                                     "code": "unknown_url"}}))
+    error = raised(make_client())
+    assert error.message == ("HTTP 404 from %s: %s (the API does not know this URL: check base_url, for v1 it ends in "
+                             "/v1, for example https://api.together.xyz/v1)" % (URL, message))
+    assert (error.status, error.code) == (404, "unknown_url")
 
 
 def test_non_json_200_raises_with_status_content_type_and_snippet(transport):
@@ -260,14 +282,22 @@ def test_retry_after_http_date_is_honoured(transport, fixture_json):
     assert 17.0 <= sleeps[0] <= 20.0
 
 
-@pytest.mark.parametrize("header", ["3600", "1e9", "inf", "HTTP-DATE-IN-AN-HOUR"])
-def test_retry_after_header_is_honoured_and_capped_at_60_seconds(transport, fixture_json, header):
+@pytest.mark.parametrize("header, asked", [("3600", "3600"), ("1e9", "1e+09"), ("inf", "inf"),
+                                           ("HTTP-DATE-IN-AN-HOUR", None)])
+def test_retry_after_beyond_the_rate_limit_budget_fails_at_once_naming_what_the_api_asked(transport, fixture_json,
+                                                                                           header, asked):
     if header == "HTTP-DATE-IN-AN-HOUR":
         header = email.utils.formatdate(time.time() + 3600, usegmt=True)
     transport.queue((429, fixture_json("error_rate_limited.json"), {"Retry-After": header}), (200, {}))
     sleeps = Sleeps()
-    make_client(sleeps).get(URL)
-    assert sleeps == [RETRY_AFTER_CAP] == [60.0]
+    error = raised(make_client(sleeps))
+    assert sleeps == []
+    assert len(transport.sent) == 1
+    assert error.status == 429
+    assert "(Retry-After), more than the 60 s left of the rate-limit budget of 60 s per task; stopping" in error.message
+    if asked:
+        assert "the API asked to wait %s s (Retry-After)" % asked in error.message
+    assert RATE_LIMIT_BUDGET == 60.0
 
 
 @pytest.mark.parametrize("header", ["soon", "", "Wed, 99 Foo 2015"])
@@ -295,10 +325,10 @@ def test_retry_after_in_the_past_retries_at_once(transport, fixture_json):
     (" 12 ", None, 12.0),
     ("-3", None, 0.0),
     ("nan", None, 0.0),
-    ("61", None, 60.0),
+    ("61", None, 61.0),
     ("Wed, 21 Oct 2015 07:28:00 GMT", 1445412470.0, 10.0),
     ("Wed, 21 Oct 2015 07:28:00 GMT", 1445412480.0, 0.0),
-    ("Wed, 21 Oct 2015 07:28:00 GMT", 1445412000.0, 60.0),
+    ("Wed, 21 Oct 2015 07:28:00 GMT", 1445412000.0, 480.0),
     ("Wed, 21 Oct 2015 07:28:00 GMT", 1445412580.0, 0.0),
 ])
 def test_parse_retry_after_reads_seconds_and_http_dates(value, now, expected):
@@ -335,7 +365,8 @@ def test_connection_error_gives_up_naming_url_and_reason(transport):
 def test_timeout_gives_up_naming_the_timeout(transport):
     transport.queue(*[requests.exceptions.ReadTimeout("read timed out")] * 2)
     error = raised(make_client(timeout=12.5, max_retries=1))
-    assert error.message == "request to %s timed out after 12.5s (gave up after 1 retry)" % URL
+    assert error.message == ("request to %s timed out after 12.5s (timeout bounds connect, headers and body together) "
+                             "(gave up after 1 retry)" % URL)
 
 
 def test_ssl_error_is_not_retried_and_points_at_validate_certs(transport):

@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import pytest
+import requests
 
 from ansible_collections.together.ai.plugins.module_utils import _connection
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherClient, TogetherError
@@ -123,7 +124,8 @@ def test_settings_and_client_builds_a_client_from_the_options():
     assert isinstance(client, TogetherClient)
     assert settings.base_url == DEFAULT_BASE_URL
     assert (client.timeout, client.max_retries, client.session.verify) == (4.0, 1, False)
-    assert client.session.headers["Authorization"] == "Bearer %s" % API_KEY
+    assert client.session.auth(requests.Request("GET", DEFAULT_BASE_URL).prepare()).headers["Authorization"] == (
+        "Bearer %s" % API_KEY)
     assert client.session.get_adapter("https://api.together.xyz")._pool_maxsize == 3
 
 

@@ -83,9 +83,42 @@ def test_404_returns_none(transport, fixture_json):
     assert make_api().get_endpoint(EP1) is None
 
 
-def test_404_without_json_body_returns_none(transport):
-    transport.route(path(EP1), transport.reply(404, text="Not Found", content_type="text/plain"))
+def test_simulator_endpoint_not_found_404_returns_none(transport):
+    transport.route(path(EP1), (404, {"error": {"message": "Endpoint not found: %s" % EP1, "type": "invalid_request_error",
+                                                "param": None, "code": "endpoint_not_found"}}))
     assert make_api().get_endpoint(EP1) is None
+
+
+@pytest.mark.parametrize("reply", [
+    dict(text="Not Found", content_type="text/plain"),
+    dict(text="<html><body>404 page</body></html>"),
+    dict(text=""),
+], ids=["text", "html", "empty"])
+def test_404_without_json_body_fails_naming_the_url_and_base_url(transport, reply):
+    transport.route(path(EP1), transport.reply(404, **reply))
+    error = get_error(make_api())
+    assert error.message.startswith("endpoint '%s': HTTP 404 from %s%s is not the API's answer (" % (EP1, BASE_URL,
+                                                                                                     "/endpoints/" + EP1))
+    assert "check base_url" in error.message
+    assert error.status == 404
+
+
+def test_404_unknown_url_fails_instead_of_reporting_a_missing_endpoint(transport):
+    message = "Unknown request URL: GET /endpoints/%s. Please check the URL for typos" % EP1
+    transport.route(path(EP1), (404, {"error": {"message": message, "type": "invalid_request_error", "param": None,
+                                                "code": "unknown_url"}}))
+    error = get_error(make_api())
+    assert error.message.startswith("endpoint '%s': HTTP 404 from %s/endpoints/%s: %s (the API does not know this URL: "
+                                    "check base_url" % (EP1, BASE_URL, EP1, message))
+    assert error.code == "unknown_url"
+
+
+@pytest.mark.parametrize("body", [{}, {"error": {}}, [], {"detail": "x"}])
+def test_json_404_without_an_error_message_fails(transport, body):
+    transport.route(path(EP1), (404, body))
+    error = get_error(make_api())
+    assert error.message.startswith("endpoint '%s': HTTP 404 from %s/endpoints/%s is not the API saying it does not "
+                                    "exist (no error message in the JSON body); check base_url" % (EP1, BASE_URL, EP1))
 
 
 @pytest.mark.parametrize("field", ENDPOINT_FIELDS)

@@ -230,9 +230,20 @@ def test_project_and_endpoint_ids_are_percent_encoded_path_segments(transport, f
     assert transport.sent[0].url == ROOT + "/v2/projects/proj_x%2Fy/endpoints/ep_a%2Fb%20c%3Fd"
 
 
+@pytest.mark.parametrize("reply", [(404,), (404, {"error": {"message": "Unknown request URL: GET /x", "code": "unknown_url"}})],
+                         ids=["no-body", "unknown-url"])
+def test_404_on_the_endpoint_that_is_not_the_api_saying_so_fails_naming_base_url(transport, reply):
+    transport.route(endpoint_path(MISSING_ID), reply)
+    error = raised(lambda: make_api().get_endpoint(MISSING_ID))
+    assert error.message.startswith("endpoint '%s' in project '%s': HTTP 404 from %s%s" % (
+        MISSING_ID, PROJECT_ID, ROOT, endpoint_path(MISSING_ID)))
+    assert "check base_url" in error.message
+    assert error.status == 404
+
+
 @pytest.mark.parametrize("fixture", ["v2/error_endpoint_not_found.json", "v2/error_endpoint_not_found_rpc.json",
-                                     "error_not_found.json", None],
-                         ids=["classic", "rpc", "v1-envelope", "no-body"])
+                                     "error_not_found.json"],
+                         ids=["classic", "rpc", "v1-envelope"])
 def test_404_on_the_endpoint_returns_none(transport, fixture_json, fixture):
     transport.route(endpoint_path(MISSING_ID), (404, fixture_json(fixture)) if fixture else (404,))
     api = make_api()
@@ -444,8 +455,9 @@ def test_list_resolves_the_project_first(transport, fixture_json):
 def test_list_404_fails_pointing_at_project_id_and_base_url(transport, fixture_json, fixture):
     transport.route(LIST_PATH, (404, fixture_json(fixture)) if fixture else (404,))
     error = raised(make_api().list_endpoints)
-    assert error.message.startswith("listing v2 endpoints of project '%s': HTTP 404 from %s: " % (PROJECT_ID, ROOT + LIST_PATH))
-    assert error.message.endswith("(check project_id and base_url)")
+    assert error.message.startswith("listing v2 endpoints of project '%s': HTTP 404 from %s" % (PROJECT_ID, ROOT + LIST_PATH))
+    assert error.message.endswith("(check project_id and base_url)" if fixture else
+                                  "(for v1 it ends in /v1, for example https://api.together.xyz/v1)")
     assert error.status == 404
 
 

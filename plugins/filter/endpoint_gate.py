@@ -19,6 +19,8 @@ from ansible_collections.together.ai.plugins.module_utils._endpoints import STAT
 # The module's own test of "there yet" for a wait, so the gate plans exactly the waits the module will do.
 from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo
 from ansible_collections.together.ai.plugins.module_utils._v2_model import KNOWN_STATES, select_deployment, short_state
+from ansible_collections.together.ai.plugins.plugin_utils._report import markdown_cell, report_path, xml_text
+from ansible_collections.together.ai.plugins.plugin_utils._policy import check_values, settings_problems, unknown_variables
 
 DEFAULT_STATE = "STARTED"
 # Raw v2 deployment states (without their DEPLOYMENT_STATE_ prefix) that are not also v1 words.
@@ -172,6 +174,19 @@ class DeploymentStateCheck(Check):
         return subject.get("normalized_state")
 
 
+class ModelCheck(Check):
+    """The model, by its id; for v2, by its resource path or its readable name (model_name), as written."""
+
+    def __init__(self):
+        super(ModelCheck, self).__init__("model", _field("model"), _equals, str)
+
+    def actual(self, subject, expected):
+        path, name = subject.get("model"), subject.get("model_name")
+        if name is None or expected in (path, name):
+            return expected if expected in (path, name) else path
+        return "%s (%s)" % (name, path)
+
+
 def _replica_checks(read_min, read_max):
     """The exact and bounded replica checks, alike for an endpoint and for one of its deployments."""
     return (
@@ -189,7 +204,7 @@ CHECKS = (
     Check("state", _field("state"), _equals, str),
     Check("serving", _field("serving"), _equals, bool, explain=_why_not_serving,
           v1_note="a v1 endpoint serves when its state is STARTED"),
-    Check("model", _field("model"), _equals, str),
+    ModelCheck(),
     Check("hardware", _field("hardware"), _equals, str),
 ) + _replica_checks(_field("autoscaling", "min_replicas"), _field("autoscaling", "max_replicas"))
 CHECKS_BY_NAME = dict((check.name, check) for check in CHECKS)
@@ -197,7 +212,7 @@ CHECKS_BY_NAME = dict((check.name, check) for check in CHECKS)
 # The checks of one item of an entry's deployments (v2 endpoints), read from the module's deployments[].
 DEPLOYMENT_CHECKS = (
     DeploymentStateCheck(),
-    Check("model", _field("model"), _equals, str),
+    ModelCheck(),
     Check("hardware", _field("hardware"), _equals, str),
 ) + _replica_checks(_field("min_replicas"), _field("max_replicas")) + (
     Check("ready_replicas_at_least", _field("ready_replicas"), _at_least, int),
@@ -260,9 +275,16 @@ def _deployment_expectations(entry_name, items):
         if name in [known for known, _checks in expectations]:
             raise AnsibleFilterError("%s: deployment %s is listed twice; put all its checks in one item" % (where, name))
         _reject_unknown_keys(where, item, [check.name for check in DEPLOYMENT_CHECKS], "name", "deployment check")
-        expectations.append((name, [(check, check.convert(where, item[check.name]))
-                                    for check in DEPLOYMENT_CHECKS if item.get(check.name) is not None]))
+        checks = [(check, check.convert(where, item[check.name]))
+                  for check in DEPLOYMENT_CHECKS if item.get(check.name) is not None]
+        _raise_problems(check_values(where, dict((check.name, value) for check, value in checks)))
+        expectations.append((name, checks))
     return expectations
+
+
+def _raise_problems(problems):
+    if problems:
+        raise AnsibleFilterError("\n".join(problems))
 
 
 def normalize_checks(checks):
@@ -292,6 +314,10 @@ def normalize_checks(checks):
         wanted.setdefault("state", DEFAULT_STATE)
         wanted = dict((name, None if value is None else CHECKS_BY_NAME[name].convert(entry_name, value))
                       for name, value in wanted.items())
+        if wanted.get("state") not in STATES + (None,):
+            raise AnsibleFilterError("%s: state must be one of %s, or null to leave it unchecked, got %r"
+                                     % (entry_name, ", ".join(STATES), wanted["state"]))
+        _raise_problems(check_values(entry_name, wanted))
         normalized.append(GateEntry(endpoint_id, wanted, _deployment_expectations(entry_name, entry.get(DEPLOYMENTS))))
     return normalized
 
@@ -331,7 +357,8 @@ def endpoint_gate_wait_plan(endpoints, checks):
         routing = not _is_v2(endpoint) or wanted.get("serving") is True
         progress = EndpointInfo(wait_for_state=expected_state, wait_for_routing=routing).progress(
             entry.endpoint_id, endpoint)
-        if progress.failure:
+        if progress.failure or progress.dead_end:
+            # It will not get there by itself: the evaluation reports it now rather than after a wait.
             continue
         group = next((g for g in groups if g["state"] == expected_state and g["wait_for_routing"] == routing), None)
         if group is None:
@@ -413,7 +440,9 @@ def _evaluate_deployments(entry, endpoint):
 def _describe(endpoint):
     """A short identity for report lines: model, hardware, state, replica bounds; for v2, what serves."""
     autoscaling = endpoint.get("autoscaling") or {}
-    parts = [str(endpoint.get(key)) for key in ("model", "hardware") if endpoint.get(key)]
+    parts = [str(endpoint.get(key)) for key in ("model_name", "hardware") if endpoint.get(key)]
+    if not endpoint.get("model_name") and endpoint.get("model"):
+        parts.insert(0, str(endpoint["model"]))
     parts.append(str(endpoint.get("state")))
     if autoscaling:
         parts.append("replicas %s-%s" % (autoscaling.get("min_replicas"), autoscaling.get("max_replicas")))
@@ -481,8 +510,43 @@ def _failure_lines(results, violations, notes):
             + _notes_lines(notes))
 
 
-def endpoint_gate_evaluate(endpoints, checks, missing=None, notes=None):
-    """Evaluate every check of every gated endpoint, without stopping at the first violation."""
+READ = "read"
+
+
+def _errored(checks, error):
+    """The outcome when the API could not be read: one errored check per gated endpoint, naming the error."""
+    results = {}
+    violations = []
+    for entry in normalize_checks(checks):
+        message = "read: the Together API could not be read, no check was evaluated: %s" % error
+        check = {"check": READ, "expected": "the endpoint can be read", "actual": str(error), "status": "error",
+                 "message": message}
+        results[entry.endpoint_id] = {"passed": False, "found": False, "errored": True, "checks": [check],
+                                      "violations": [dict((k, v) for k, v in check.items() if k != "status")]}
+        violations.append(dict(check, endpoint_id=entry.endpoint_id, message="%s: %s" % (entry.endpoint_id, message)))
+    headline = ("Endpoint gate ERROR: the Together API could not be read, so none of the %s was checked: %s"
+                % (_plural(len(results), "endpoint"), error))
+    return {
+        "passed": False,
+        "errored": True,
+        "endpoints": {},
+        "results": results,
+        "violations": violations,
+        "totals": {"endpoints": len(results), "endpoints_failed": len(results), "checks": len(results),
+                   "failed": 0, "errors": len(results), "skipped": 0},
+        "notes": [],
+        "report": [headline] + ["ERROR %s: not read" % endpoint_id for endpoint_id in results],
+        "failure": [headline],
+    }
+
+
+def endpoint_gate_evaluate(endpoints, checks, missing=None, notes=None, error=None):
+    """Evaluate every check of every gated endpoint, without stopping at the first violation.
+
+    With error (the API could not be read), every endpoint gets one errored check naming it.
+    """
+    if error:
+        return _errored(checks, error)
     by_id = _endpoints_by_id(endpoints)
     missing = list(missing or [])
     notes = [str(note) for note in (notes or []) if note]
@@ -502,6 +566,7 @@ def endpoint_gate_evaluate(endpoints, checks, missing=None, notes=None):
     all_checks = [c for result in results.values() for c in result["checks"]]
     return {
         "passed": not violations,
+        "errored": False,
         "endpoints": gated,
         "results": results,
         "violations": violations,
@@ -510,12 +575,42 @@ def endpoint_gate_evaluate(endpoints, checks, missing=None, notes=None):
             "endpoints_failed": len([r for r in results.values() if not r["passed"]]),
             "checks": len(all_checks),
             "failed": len([c for c in all_checks if c["status"] == "failed"]),
+            "errors": 0,
             "skipped": len([c for c in all_checks if c["status"] == "skipped"]),
         },
         "notes": notes,
         "report": _report_lines(results, gated, violations, notes),
         "failure": _failure_lines(results, violations, notes),
     }
+
+
+def endpoint_gate_policy(checks, settings=None, variable_names=None):
+    """Check the whole gate policy before any request; return the number of entries, or fail naming every problem."""
+    problems = unknown_variables(variable_names or []) + settings_problems(settings or {})
+    try:
+        entries = normalize_checks(checks)
+    except AnsibleFilterError as exc:
+        problems.append(str(getattr(exc, "message", exc)))
+        entries = []
+    if problems:
+        raise AnsibleFilterError("The endpoint gate policy is wrong; nothing was read from the API:\n  - %s"
+                                 % "\n  - ".join(line for problem in problems for line in problem.split("\n")))
+    return len(entries)
+
+
+def endpoint_gate_xml(value):
+    """Text for the JUnit report: XML-escaped, characters XML forbids replaced."""
+    return xml_text(value)
+
+
+def endpoint_gate_md(value):
+    """Text for one Markdown table cell: one line, pipes escaped."""
+    return markdown_cell(value)
+
+
+def endpoint_gate_report_dir(directory):
+    """The report folder; a relative one is relative to the directory ansible-playbook was started in."""
+    return report_path(directory)
 
 
 class FilterModule:
@@ -525,4 +620,8 @@ class FilterModule:
         return {
             "endpoint_gate_evaluate": endpoint_gate_evaluate,
             "endpoint_gate_wait_plan": endpoint_gate_wait_plan,
+            "endpoint_gate_policy": endpoint_gate_policy,
+            "endpoint_gate_xml": endpoint_gate_xml,
+            "endpoint_gate_md": endpoint_gate_md,
+            "endpoint_gate_report_dir": endpoint_gate_report_dir,
         }

@@ -15,7 +15,11 @@ import time
 from ansible_collections.together.ai.plugins.module_utils._endpoints import FAILURE_STATES, fetch_concurrently
 from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import V2_ID_PREFIX
 from ansible_collections.together.ai.plugins.module_utils._v2_model import short_state
-from ansible_collections.together.ai.plugins.module_utils._waiter import Progress, WaitError, wait_until
+from ansible_collections.together.ai.plugins.module_utils._waiter import PROGRESS_INTERVAL, Progress, WaitError, wait_until
+
+# States an endpoint does not leave by itself towards the awaited one: {awaited state: dead-end states}.
+# STOPPED stays STOPPED until someone starts the endpoint; the wait fails after the waiter's grace.
+DEAD_ENDS = {"PENDING": ("STOPPED",), "STARTING": ("STOPPED",), "STARTED": ("STOPPED",)}
 
 # List filters of each API version: v1 filters by type, usage and owner, v2 by name.
 LIST_FILTERS = ("type", "usage_type", "mine")
@@ -92,7 +96,8 @@ class EndpointInfo:
     """One validated request of the info module."""
 
     def __init__(self, endpoint_ids=None, single=False, filters=None, wait_for_state=None,
-                 wait_timeout=600.0, wait_sleep=5.0, wait_for_routing=True, max_results=None):
+                 wait_timeout=600.0, wait_sleep=5.0, wait_for_routing=True, max_results=None,
+                 wait_progress_interval=PROGRESS_INTERVAL):
         self.endpoint_ids = endpoint_ids
         self.single = single
         self.filters = filters or {}
@@ -101,6 +106,7 @@ class EndpointInfo:
         self.wait_sleep = wait_sleep
         self.wait_for_routing = wait_for_routing
         self.max_results = max_results
+        self.wait_progress_interval = wait_progress_interval
 
     @classmethod
     def from_params(cls, params):
@@ -151,6 +157,7 @@ class EndpointInfo:
             raise OptionError("max_results must be 1 or more, got %r" % (max_results,))
         wait_for_state = params.get("wait_for_state")
         wait_timeout, wait_sleep = params.get("wait_timeout"), params.get("wait_sleep")
+        wait_progress_interval = params.get("wait_progress_interval", PROGRESS_INTERVAL)
         if wait_for_state is not None:
             if ids is None:
                 raise OptionError("wait_for_state needs endpoint_id or endpoint_ids: it waits for named endpoints")
@@ -158,25 +165,43 @@ class EndpointInfo:
                 raise OptionError("wait_timeout must be 0 or more seconds, got %r" % (wait_timeout,))
             if wait_sleep is None or not wait_sleep > 0:
                 raise OptionError("wait_sleep must be more than 0 seconds, got %r" % (wait_sleep,))
+            if wait_progress_interval is None or not wait_progress_interval > 0:
+                raise OptionError("wait_progress_interval must be more than 0 seconds, got %r"
+                                  % (wait_progress_interval,))
         return cls(endpoint_ids=ids, single=single, filters=filters, wait_for_state=wait_for_state,
                    wait_timeout=wait_timeout, wait_sleep=wait_sleep,
-                   wait_for_routing=params.get("wait_for_routing", True), max_results=max_results)
+                   wait_for_routing=params.get("wait_for_routing", True), max_results=max_results,
+                   wait_progress_interval=wait_progress_interval)
 
-    def run(self, api, clock=time.monotonic, sleep=time.sleep):
+    def run(self, api, clock=time.monotonic, sleep=time.sleep, report=None, report_interval=None):
         """Do the reads (and the wait) through an EndpointReader and return the module result.
 
         Raises TogetherError on failure; a failed wait still reports the endpoints as last seen,
-        in the error's partial_result.
+        in the error's partial_result. report(line) gets the wait's progress lines.
         """
         if self.endpoint_ids is None:
             endpoints = api.list_endpoints(self.filters, self.max_results)
             return dict(exists=bool(endpoints), endpoint=None, endpoints=endpoints, missing=[])
         if self.wait_for_state is None:
             return self._result(api.get_endpoints(self.endpoint_ids))
+        self._set_deadline(api)
+        return self.wait(api.get_endpoints, clock=clock, sleep=sleep, report=report, report_interval=report_interval)
+
+    def _set_deadline(self, api):
+        """No request of the wait may end later than one request's time after wait_timeout."""
+        for reader in (getattr(api, "v1", None), getattr(api, "v2", None)):
+            client = getattr(reader, "client", None)
+            if client is not None:
+                # The client's clock, not an injected one: the deadline bounds real requests.
+                client.deadline = time.monotonic() + self.wait_timeout + (getattr(client, "timeout", None) or 0)
+
+    def wait(self, fetch, clock=time.monotonic, sleep=time.sleep, report=None, report_interval=None):
+        """Wait through fetch(ids) -> {id: endpoint or None}: the module's reader, or the action plugin's reads."""
         try:
-            found, elapsed = wait_until(api.get_endpoints, self.endpoint_ids, self.progress,
+            found, elapsed = wait_until(fetch, self.endpoint_ids, self.progress,
                                         "state %s" % self.wait_for_state, self.wait_timeout, self.wait_sleep,
-                                        clock=clock, sleep=sleep)
+                                        clock=clock, sleep=sleep, report=report,
+                                        report_interval=report_interval or self.wait_progress_interval)
         except WaitError as exc:
             exc.partial_result = self._result(exc.endpoints)
             exc.partial_result["elapsed"] = round(exc.elapsed, 3)
@@ -196,7 +221,12 @@ class EndpointInfo:
             return Progress(done=True)
         if state in FAILURE_STATES:
             return Progress(failure="the endpoint reached state %s" % state)
-        return Progress(detail="state %s" % state)
+        return Progress(detail="state %s" % state, dead_end=self._dead_end(state))
+
+    def _dead_end(self, state):
+        if state in DEAD_ENDS.get(self.wait_for_state, ()):
+            return "it is %s, which it does not leave by itself" % state
+        return None
 
     def _progress_v2(self, endpoint):
         """v2: STARTED means the deployment is READY and, unless wait_for_routing is false, serving."""
@@ -209,12 +239,13 @@ class EndpointInfo:
             described = "no live deployment"
         if raw_state == "FAILED" and self.wait_for_state != "ERROR":
             return Progress(failure="%s (v1 state ERROR)" % described)
+        dead_end = self._dead_end(endpoint["state"])
         if self.wait_for_state != "STARTED":
             if endpoint["state"] == self.wait_for_state:
                 return Progress(done=True)
-            return Progress(detail="%s, v1 state %s" % (described, endpoint["state"]))
+            return Progress(detail="%s, v1 state %s" % (described, endpoint["state"]), dead_end=dead_end)
         if raw_state != "READY":
-            return Progress(detail=described)
+            return Progress(detail=described, dead_end=dead_end)
         if self.wait_for_routing and not endpoint.get("serving"):
             return Progress(detail="%s but not serving: no traffic weight on a deployment with ready replicas"
                             % described)

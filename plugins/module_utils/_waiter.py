@@ -4,7 +4,12 @@
 
 # This module_utils is internal to together.ai: its API may change without notice. Do not import it.
 
-"""Polling until endpoints reach a condition, with the clock injected so it is testable without waiting."""
+"""Polling until endpoints reach a condition, with the clock injected so it is testable without waiting.
+
+The same loop runs inside the module (callers without the action plugin) and on the controller (the
+together_endpoint_info action plugin, which reads through the module and prints progress), so both
+waits share one rule for "there yet", one dead-end grace and one deadline.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -14,14 +19,25 @@ import time
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
 
+# Seconds an endpoint may sit in a state it does not leave by itself (STOPPED while STARTED is awaited)
+# before the wait fails: long enough for the API to show a start request that was just sent.
+DEAD_END_GRACE = 20.0
+# Seconds between two progress lines when the caller does not say.
+PROGRESS_INTERVAL = 30.0
+
 
 class Progress:
-    """Where one endpoint stands: done, failed (with a reason), or still on its way (with a detail)."""
+    """Where one endpoint stands: done, failed (with a reason), or still on its way (with a detail).
 
-    def __init__(self, done=False, failure=None, detail=None):
+    dead_end, when set, says why the endpoint will not get to the goal by itself; the wait fails once it
+    has stayed so for the grace.
+    """
+
+    def __init__(self, done=False, failure=None, detail=None, dead_end=None):
         self.done = done
         self.failure = failure
         self.detail = detail
+        self.dead_end = dead_end
 
 
 class WaitError(TogetherError):
@@ -33,28 +49,62 @@ class WaitError(TogetherError):
         self.elapsed = elapsed
 
 
-def wait_until(fetch, endpoint_ids, progress, goal, timeout, interval, clock=time.monotonic, sleep=time.sleep):
+def _seconds(value):
+    return "%d s" % value if value == int(value) else "%.1f s" % value
+
+
+def wait_until(fetch, endpoint_ids, progress, goal, timeout, interval, clock=time.monotonic, sleep=time.sleep,
+               report=None, report_interval=PROGRESS_INTERVAL, grace=DEAD_END_GRACE):
     """Poll fetch(endpoint_ids) -> {id: endpoint or None} until progress(id, endpoint) is done for every id.
 
     All ids are fetched on every round: the goal is that every endpoint is there at the same time,
     and one that was there may leave again (STARTED -> ERROR). Returns (endpoints, elapsed seconds);
-    raises WaitError at once when one endpoint fails, or after timeout naming each one not there yet.
+    raises WaitError at once when one endpoint fails, after `grace` seconds in a dead end, or after
+    timeout naming each one not there yet. report(line), when given, gets a line naming what is still
+    awaited on the first round that is not done and then at least every report_interval seconds.
     """
     started = clock()
+    stuck_since = {}
+    last_report = None
     while True:
         endpoints = fetch(endpoint_ids)
-        elapsed = clock() - started
+        now = clock()
+        elapsed = now - started
         waiting = []
+        progress_lines = []
         for endpoint_id in endpoint_ids:
             status = progress(endpoint_id, endpoints.get(endpoint_id))
             if status.failure:
                 raise WaitError("endpoint '%s': %s while waiting for %s (after %.1fs)"
                                 % (endpoint_id, status.failure, goal, elapsed), endpoints, elapsed)
+            if status.dead_end:
+                stuck_since.setdefault(endpoint_id, now)
+                if now - stuck_since[endpoint_id] >= grace:
+                    raise WaitError("endpoint '%s': %s, and stayed so for %s while waiting for %s (after %.1fs); "
+                                    "start it, then wait again"
+                                    % (endpoint_id, status.dead_end, _seconds(grace), goal, elapsed),
+                                    endpoints, elapsed)
+            else:
+                stuck_since.pop(endpoint_id, None)
             if not status.done:
                 waiting.append("'%s' (%s)" % (endpoint_id, status.detail))
+                grace_note = ""
+                if endpoint_id in stuck_since:
+                    grace_note = "; the wait fails if it is still so in %s" % _seconds(
+                        max(0, round(stuck_since[endpoint_id] + grace - now)))
+                progress_lines.append("'%s' (%s%s)" % (endpoint_id, status.detail, grace_note))
         if not waiting:
             return endpoints, elapsed
         if elapsed >= timeout:
             raise WaitError("timed out after %.1fs waiting for %s; not there yet: %s"
                             % (elapsed, goal, ", ".join(waiting)), endpoints, elapsed)
-        sleep(max(0.0, min(interval, timeout - elapsed)))
+        if report is not None and (last_report is None or now - last_report >= report_interval):
+            report("Waiting for %s, %s of %s: %s" % (goal, _seconds(round(elapsed)), _seconds(timeout),
+                                                      ", ".join(progress_lines)))
+            last_report = now
+        pause = min(interval, timeout - elapsed)
+        if report is not None:
+            pause = min(pause, last_report + report_interval - now)
+        if stuck_since:
+            pause = min(pause, min(stuck_since.values()) + grace - now)
+        sleep(max(0.0, pause))

@@ -110,14 +110,28 @@ options:
       - For v2 endpoints, V(STARTED) means the primary deployment is C(READY) and, unless O(wait_for_routing=false),
         serving (it has traffic weight and ready replicas). A C(FAILED) deployment fails the wait at once; a
         C(DEGRADED) one is waited through, its status message shown in the progress.
-      - For waits of many minutes, run the task with C(async) and C(poll) so the log shows progress.
+      - The wait runs on the controller (the module's action plugin), which reads the endpoints through the module
+        every O(wait_sleep) seconds and prints a progress line at least every O(wait_progress_interval) seconds naming
+        each endpoint not there yet. It needs no C(async) and works whatever E(HOME) is, in check mode too.
+      - An endpoint in a state it does not leave by itself (V(STOPPED) while V(STARTED), V(STARTING) or V(PENDING)
+        is awaited) fails the wait once it has stayed so for 20 seconds (the time for the API to show a start
+        request that was just sent), not at the timeout.
     type: str
     choices: [PENDING, STARTING, STARTED, STOPPING, STOPPED, ERROR]
   wait_timeout:
     description:
-      - Seconds to wait for O(wait_for_state) before failing.
+      - Seconds to wait for O(wait_for_state) before failing. No read of the wait starts after it, so the wait
+        ends at most one request (O(timeout)) later.
     type: float
     default: 600
+  wait_progress_interval:
+    description:
+      - While waiting for O(wait_for_state), print a progress line at least this often (seconds), naming each
+        endpoint not there yet and where it stands.
+      - Lines are printed by the action plugin on the controller; when the task runs with C(async), the module
+        waits by itself and prints nothing.
+    type: float
+    default: 30
   wait_sleep:
     description:
       - Seconds between two polls while waiting for O(wait_for_state).
@@ -187,8 +201,7 @@ EXAMPLES = r"""
     wait_for_state: STARTED
     wait_timeout: 1200
     wait_sleep: 15
-  async: 1300
-  poll: 15
+    wait_progress_interval: 30
 
 - name: Set the connection once for every together.ai module in a play
   module_defaults:
@@ -448,6 +461,7 @@ def main():
             wait_timeout=dict(type="float", default=600.0),
             wait_sleep=dict(type="float", default=5.0),
             wait_for_routing=dict(type="bool", default=True),
+            wait_progress_interval=dict(type="float", default=30.0),
             api_version=dict(type="str", default="auto", choices=["auto", "v1", "v2"]),
             project_id=dict(type="str", fallback=(env_fallback, ["TOGETHER_PROJECT_ID"])),
             include_deployments=dict(type="bool", default=False),

@@ -55,7 +55,14 @@ def statuses(result, endpoint_id):
 
 
 def test_filters_are_exposed_under_their_documented_names():
-    assert sorted(FilterModule().filters()) == ["endpoint_gate_evaluate", "endpoint_gate_wait_plan"]
+    assert sorted(FilterModule().filters()) == ["endpoint_gate_evaluate", "endpoint_gate_md", "endpoint_gate_policy",
+                                                "endpoint_gate_report_dir", "endpoint_gate_wait_plan",
+                                                "endpoint_gate_xml"]
+
+
+def test_every_filter_has_its_documentation_file():
+    for name in FilterModule().filters():
+        assert os.path.isfile(os.path.join(HERE, "..", "..", "..", "..", "plugins", "filter", name + ".yml")), name
 
 
 def test_endpoint_matching_every_check_passes():
@@ -96,7 +103,7 @@ def test_every_violation_of_every_endpoint_is_reported():
         (OVERSIZED["id"], "max_replicas_at_most", "<= 8", 16),
         (MISSING_ID, "exists", "the endpoint exists", "not found (HTTP 404)"),
     ]
-    assert result["totals"] == {"endpoints": 4, "endpoints_failed": 4, "checks": 13, "failed": 7, "skipped": 1}
+    assert result["totals"] == {"endpoints": 4, "endpoints_failed": 4, "checks": 13, "failed": 7, "errors": 0, "skipped": 1}
 
 
 def test_violation_message_names_endpoint_check_expected_and_actual():
@@ -508,7 +515,7 @@ def test_v1_and_v2_endpoints_are_gated_side_by_side():
     ])
 
     assert [(v["endpoint_id"], v["check"]) for v in result["violations"]] == [(UNROUTED["id"], "serving")]
-    assert result["totals"] == {"endpoints": 3, "endpoints_failed": 1, "checks": 11, "failed": 1, "skipped": 0}
+    assert result["totals"] == {"endpoints": 3, "endpoints_failed": 1, "checks": 11, "failed": 1, "errors": 0, "skipped": 0}
 
 
 # ---------------------------------------------------------------- v2 deployments
@@ -742,3 +749,64 @@ def test_wait_plan_leaves_out_v2_endpoints_whose_deployment_failed():
     failed = v2_with_deployment("one_deployment", state="DEPLOYMENT_STATE_FAILED", readyReplicas=0)
 
     assert endpoint_gate_wait_plan([failed], [{"endpoint_id": failed["id"]}]) == []
+
+
+# ---------------------------------------------------------------- issue 8: fail fast, errors, v2 model names
+
+
+def test_wait_plan_leaves_out_a_stopped_endpoint_expected_started_it_will_not_start_by_itself():
+    stopped = endpoint("healthy", state="STOPPED")
+
+    plan = endpoint_gate_wait_plan([stopped, STARTING], [{"endpoint_id": stopped["id"]},
+                                                         {"endpoint_id": STARTING["id"], "state": "STARTED"}])
+
+    assert [group["endpoint_ids"] for group in plan] == [[STARTING["id"]]]
+
+
+def test_state_null_leaves_the_state_unchecked():
+    stopped = endpoint("healthy", state="STOPPED")
+
+    result = endpoint_gate_evaluate([stopped], [{"endpoint_id": stopped["id"], "state": None}])
+
+    assert result["passed"] is True
+    assert "state" not in statuses(result, stopped["id"])
+
+
+def test_an_unreadable_api_gives_one_errored_check_per_endpoint_naming_the_error():
+    error = "HTTP 404 from http://127.0.0.1:1/endpoints/x: Unknown request URL; check base_url"
+
+    result = endpoint_gate_evaluate(None, [{"endpoint_id": HEALTHY["id"]}, {"endpoint_id": MISSING_ID}], error=error)
+
+    assert result["passed"] is False and result["errored"] is True
+    assert result["totals"] == {"endpoints": 2, "endpoints_failed": 2, "checks": 2, "failed": 0, "errors": 2,
+                                "skipped": 0}
+    for endpoint_id in (HEALTHY["id"], MISSING_ID):
+        assert [(c["check"], c["status"]) for c in result["results"][endpoint_id]["checks"]] == [("read", "error")]
+        assert error in result["results"][endpoint_id]["checks"][0]["message"]
+    assert result["failure"][0].startswith("Endpoint gate ERROR: the Together API could not be read")
+
+
+def test_a_v2_model_check_matches_the_readable_model_name():
+    named = dict(v2_endpoint("one_deployment"), model_name="acme/support-chat")
+
+    by_name = endpoint_gate_evaluate([named], [{"endpoint_id": named["id"], "model": "acme/support-chat",
+                                                "serving": None}])
+    by_path = endpoint_gate_evaluate([named], [{"endpoint_id": named["id"], "model": MODEL_PATH, "serving": None}])
+    wrong = endpoint_gate_evaluate([named], [{"endpoint_id": named["id"], "model": "acme/other", "serving": None}])
+
+    assert statuses(by_name, named["id"])["model"] == "passed"
+    assert statuses(by_path, named["id"])["model"] == "passed"
+    assert wrong["violations"][0]["message"] == "%s: model: expected acme/other, actual acme/support-chat (%s)" % (
+        named["id"], MODEL_PATH)
+    assert "acme/support-chat" in by_name["report"][1]
+    assert MODEL_PATH not in by_name["report"][1]
+
+
+def test_a_v2_deployment_model_check_matches_the_readable_model_name():
+    named = v2_endpoint("one_deployment")
+    named["deployments"] = [dict(item, model_name="acme/support-chat") for item in named["deployments"]]
+
+    result = endpoint_gate_evaluate([named], [{"endpoint_id": named["id"], "serving": None,
+                                               "deployments": [{"name": "blue", "model": "acme/support-chat"}]}])
+
+    assert result["passed"] is True, result["failure"]

@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
 import pytest
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
@@ -262,3 +264,49 @@ def test_api_error_during_a_wait_propagates():
     with pytest.raises(TogetherError) as info:
         request.run(FailingAPI(), clock=fake_time.clock, sleep=fake_time.sleep)
     assert info.value.status == 500
+
+
+@pytest.mark.parametrize("goal", ["STARTED", "STARTING", "PENDING"])
+def test_stopped_is_a_dead_end_when_waiting_to_start(goal):
+    progress = EndpointInfo(endpoint_ids=["a"], wait_for_state=goal).progress("a", {"id": "a", "state": "STOPPED"})
+    assert not progress.done and not progress.failure
+    assert progress.dead_end == "it is STOPPED, which it does not leave by itself"
+
+
+@pytest.mark.parametrize("goal, state", [("STOPPED", "STARTED"), ("STOPPED", "STOPPING"), ("STARTED", "STARTING"),
+                                         ("STARTED", "STOPPING")])
+def test_states_on_their_way_are_not_dead_ends(goal, state):
+    assert EndpointInfo(endpoint_ids=["a"], wait_for_state=goal).progress("a", {"id": "a", "state": state}).dead_end is None
+
+
+def test_run_wait_on_a_stopped_endpoint_fails_within_the_grace_not_the_timeout():
+    fake_time = FakeTime()
+    request = EndpointInfo.from_params(params(endpoint_id="a", wait_for_state="STARTED", wait_timeout=900.0))
+    with pytest.raises(WaitError) as info:
+        request.run(StubAPI([{"a": "STOPPED"}]), clock=fake_time.clock, sleep=fake_time.sleep)
+    assert info.value.partial_result["elapsed"] <= 30
+    assert "STOPPED" in info.value.message and "start it" in info.value.message
+
+
+def test_run_wait_bounds_every_request_by_one_deadline():
+    class Client:
+        timeout = 30.0
+        deadline = None
+
+    class Reader(StubAPI):
+        def __init__(self, rounds):
+            super(Reader, self).__init__(rounds)
+            self.v1 = type("V1", (), {"client": Client()})()
+            self.v2 = type("V2", (), {"client": self.v1.client})()
+
+    api = Reader([{"a": "STARTED"}])
+    request = EndpointInfo.from_params(params(endpoint_id="a", wait_for_state="STARTED", wait_timeout=120.0))
+    before = time.monotonic()
+    request.run(api, clock=FakeTime().clock, sleep=FakeTime().sleep)
+    assert before + 150.0 <= api.v1.client.deadline <= time.monotonic() + 150.0
+
+
+@pytest.mark.parametrize("interval", [0, -1])
+def test_wait_progress_interval_must_be_more_than_zero(interval):
+    assert option_error(endpoint_id="a", wait_for_state="STARTED", wait_progress_interval=interval) == (
+        "wait_progress_interval must be more than 0 seconds, got %r" % interval)

@@ -11,7 +11,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
-from ansible_collections.together.ai.plugins.module_utils._waiter import Progress, WaitError, wait_until
+from ansible_collections.together.ai.plugins.module_utils._waiter import DEAD_END_GRACE, Progress, WaitError, wait_until
 
 
 class FakeTime:
@@ -209,3 +209,79 @@ def test_a_fetch_error_is_raised_unchanged():
 def test_progress_defaults_to_not_done_and_no_failure():
     progress = Progress()
     assert (progress.done, progress.failure, progress.detail) == (False, None, None)
+
+
+def progress_with_dead_end(goal="STARTED"):
+    """progress_to(goal), plus STOPPED as a state the endpoint does not leave by itself."""
+    base = progress_to(goal)
+
+    def progress(endpoint_id, endpoint):
+        status = base(endpoint_id, endpoint)
+        if endpoint is not None and endpoint["state"] == "STOPPED" and not status.done:
+            status.dead_end = "it is STOPPED, which it does not leave by itself"
+        return status
+    return progress
+
+
+def test_a_dead_end_fails_after_the_grace_not_at_the_timeout():
+    fake_time = FakeTime()
+    fetch = Script(fake_time, [{"a": "STARTING", "b": "STOPPED"}])
+    with pytest.raises(WaitError) as info:
+        wait_until(fetch, ["a", "b"], progress_with_dead_end(), "state STARTED", 900.0, 5.0,
+                   clock=fake_time.clock, sleep=fake_time.sleep)
+    assert info.value.elapsed == DEAD_END_GRACE
+    assert DEAD_END_GRACE <= 30
+    assert info.value.message == ("endpoint 'b': it is STOPPED, which it does not leave by itself, and stayed so "
+                                  "for 20 s while waiting for state STARTED (after 20.0s); start it, then wait again")
+    assert info.value.endpoints["a"]["state"] == "STARTING"
+
+
+def test_a_dead_end_left_within_the_grace_restarts_its_count():
+    fake_time = FakeTime()
+    # STOPPED for 15 s (a start request the API does not show yet), STARTING, then STOPPED again.
+    rounds = [{"a": "STOPPED"}] * 4 + [{"a": "STARTING"}] + [{"a": "STOPPED"}] * 3 + [{"a": "STARTED"}]
+    fetch = Script(fake_time, rounds)
+    endpoints, elapsed = wait_until(fetch, ["a"], progress_with_dead_end(), "state STARTED", 900.0, 5.0,
+                                    clock=fake_time.clock, sleep=fake_time.sleep)
+    assert endpoints["a"]["state"] == "STARTED"
+    assert elapsed == 40.0
+
+
+def test_the_grace_is_not_waited_when_the_timeout_comes_first():
+    fake_time = FakeTime()
+    fetch = Script(fake_time, [{"a": "STOPPED"}])
+    with pytest.raises(WaitError) as info:
+        wait_until(fetch, ["a"], progress_with_dead_end(), "state STARTED", 7.0, 5.0,
+                   clock=fake_time.clock, sleep=fake_time.sleep)
+    assert info.value.message.startswith("timed out after 7.0s")
+
+
+def test_progress_is_reported_at_least_every_report_interval_naming_what_is_awaited():
+    fake_time = FakeTime()
+    # 60 s of STARTING with a 25 s poll, then STARTED: a line at 0 s, then every 10 s at the latest.
+    fetch = Script(fake_time, [{"a": "STARTING", "b": "STARTED"}] * 7 + [{"a": "STARTED", "b": "STARTED"}])
+    lines = []
+    report_times = []
+
+    def report(line):
+        lines.append(line)
+        report_times.append(fake_time.now)
+
+    wait_until(fetch, ["a", "b"], progress_to("STARTED"), "state STARTED", 600.0, 25.0,
+               clock=fake_time.clock, sleep=fake_time.sleep, report=report, report_interval=10.0)
+    assert lines[0] == "Waiting for state STARTED, 0 s of 600 s: 'a' (state STARTING)"
+    assert report_times[0] == 1000.0
+    gaps = [later - earlier for earlier, later in zip(report_times, report_times[1:])]
+    assert gaps and max(gaps) <= 10.0
+    assert all("'a' (state STARTING)" in line and "'b'" not in line for line in lines)
+
+
+def test_a_progress_line_says_when_a_dead_end_will_fail_the_wait():
+    fake_time = FakeTime()
+    fetch = Script(fake_time, [{"a": "STOPPED"}])
+    lines = []
+    with pytest.raises(WaitError):
+        wait_until(fetch, ["a"], progress_with_dead_end(), "state STARTED", 600.0, 5.0,
+                   clock=fake_time.clock, sleep=fake_time.sleep, report=lines.append, report_interval=10.0)
+    assert lines[0] == ("Waiting for state STARTED, 0 s of 600 s: 'a' (state STOPPED; the wait fails if it is "
+                        "still so in 20 s)")

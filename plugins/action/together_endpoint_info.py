@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, together.ai collection maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""together_endpoint_info on the controller: a wait is polled from here, printing progress as it goes.
+
+Without wait_for_state the module runs as usual. With it, this plugin owns the wait loop (the module's
+own wait rule, grace and deadline, from module_utils) and calls the module for plain reads, so a wait
+prints a line at least every wait_progress_interval seconds and never needs Ansible async (whose job
+files follow HOME).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.together.ai.plugins.module_utils._info import OptionError
+from ansible_collections.together.ai.plugins.module_utils._waiter import WaitError
+from ansible_collections.together.ai.plugins.plugin_utils._wait import ReadFailed, found_by_id, read_args, wait_request
+
+MODULE = "together.ai.together_endpoint_info"
+display = Display()
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _supports_async = True
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp
+        args = dict(self._task.args)
+        try:
+            if args.get("wait_for_state") is None or self._task.async_val:
+                # Nothing to wait for, or the caller chose async: the module does it all, as before.
+                result.update(self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars,
+                                                   wrap_async=self._task.async_val))
+                return result
+            result.update(self._wait(args, task_vars))
+            return result
+        finally:
+            if not self._task.async_val:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
+
+    def _wait(self, args, task_vars):
+        try:
+            request = wait_request(args)
+        except OptionError as exc:
+            return dict(failed=True, msg=str(exc))
+        plain = read_args(args, request)
+        host = task_vars.get("inventory_hostname", "localhost")
+        warnings = []
+
+        def fetch(endpoint_ids):  # pylint: disable=unused-argument
+            answer = self._execute_module(module_name=MODULE, module_args=plain, task_vars=task_vars)
+            warnings.extend(warning for warning in answer.pop("warnings", None) or [] if warning not in warnings)
+            found = found_by_id(request, answer)
+            fetch.last = answer
+            return found
+
+        fetch.last = {}
+
+        def report(line):
+            display.display("[%s] together_endpoint_info: %s" % (host, line))
+
+        outcome = {}
+        try:
+            outcome = request.wait(fetch, clock=time.monotonic, sleep=time.sleep, report=report)
+        except ReadFailed as exc:
+            outcome = dict(exc.result)
+            outcome.pop("warnings", None)
+        except WaitError as exc:
+            outcome = dict(getattr(exc, "partial_result", {}), failed=True, msg=exc.message)
+        for key in ("project_id", "project_slug"):
+            if key in fetch.last:
+                outcome[key] = fetch.last[key]
+        outcome["changed"] = False
+        if warnings:
+            outcome["warnings"] = warnings
+        return outcome

@@ -1,0 +1,161 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, together.ai collection maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The action plugin: a wait driven from the controller through plain module reads, with progress lines."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from unittest.mock import MagicMock
+
+import pytest
+
+from ansible.playbook.task import Task
+
+from ansible_collections.together.ai.plugins.action import together_endpoint_info as action_plugin
+
+A = "endpoint-aaaaaaaa-0000-4000-8000-000000000001"
+B = "endpoint-aaaaaaaa-0000-4000-8000-000000000002"
+
+
+class FakeTime:
+    def __init__(self):
+        self.now = 0.0
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        assert seconds >= 0
+        self.now += seconds
+
+
+class Harness:
+    """An ActionModule whose module calls answer from scripted rounds of {id: state or None}."""
+
+    def __init__(self, monkeypatch, args, rounds, check_mode=False, async_val=0, fail_on_round=None):
+        self.fake_time = FakeTime()
+        self.lines = []
+        self.calls = []
+        self.rounds = list(rounds)
+        self.fail_on_round = fail_on_round
+        monkeypatch.setattr(action_plugin, "time", self.fake_time)
+        monkeypatch.setattr(action_plugin.display, "display", lambda msg, *a, **k: self.lines.append((self.fake_time.now, msg)))
+        task = Task()
+        task.args = dict(args)
+        task.check_mode = check_mode
+        task.async_val = async_val
+        connection = MagicMock()
+        connection._shell.tmpdir = None
+        play_context = MagicMock()
+        play_context.check_mode = check_mode
+        self.action = action_plugin.ActionModule(task, connection, play_context, loader=None, templar=None,
+                                                 shared_loader_obj=None)
+        self.action._execute_module = self.execute_module
+        self.action._remove_tmp_path = lambda path: None
+
+    def execute_module(self, module_name=None, module_args=None, task_vars=None, wrap_async=False):
+        self.calls.append(dict(module_name=module_name, module_args=dict(module_args), wrap_async=wrap_async))
+        if self.fail_on_round is not None and len(self.calls) == self.fail_on_round:
+            return dict(failed=True, msg="request to http://x/v1/endpoints/%s timed out after 30s" % A)
+        states = self.rounds.pop(0) if len(self.rounds) > 1 else self.rounds[0]
+        self.fake_time.now += 0.5  # a read takes time
+        ids = module_args.get("endpoint_ids") or [module_args.get("endpoint_id")]
+        endpoints = [{"id": i, "state": states[i]} for i in ids if states.get(i) is not None]
+        return dict(changed=False, endpoints=endpoints, missing=[i for i in ids if states.get(i) is None],
+                    exists=True, endpoint=None, warnings=["a warning"])
+
+    def run(self):
+        return self.action.run(task_vars={"inventory_hostname": "ci-runner"})
+
+
+def test_without_wait_the_module_runs_once_with_the_arguments_as_given(monkeypatch):
+    harness = Harness(monkeypatch, {"endpoint_ids": [A]}, [{A: "STARTED"}])
+    result = harness.run()
+    assert harness.calls == [dict(module_name="together.ai.together_endpoint_info",
+                                  module_args={"endpoint_ids": [A]}, wrap_async=0)]
+    assert result["endpoints"] == [{"id": A, "state": "STARTED"}]
+    assert harness.lines == []
+
+
+def test_a_wait_reads_without_wait_options_and_prints_progress_every_interval(monkeypatch):
+    # A starts after 60 s; progress every 10 s; poll every 4 s.
+    rounds = [{A: "STARTING", B: "STARTED"}] * 14 + [{A: "STARTED", B: "STARTED"}]
+    harness = Harness(monkeypatch, {"endpoint_ids": [A, B], "wait_for_state": "STARTED", "wait_timeout": "600",
+                                    "wait_sleep": "4", "wait_progress_interval": "10", "timeout": 12,
+                                    "api_key": "k"}, rounds)
+    result = harness.run()
+    assert not result.get("failed"), result
+    assert result["endpoints"] == [{"id": A, "state": "STARTED"}, {"id": B, "state": "STARTED"}]
+    assert result["elapsed"] >= 50
+    assert result["warnings"] == ["a warning"]
+    # Every read is a plain read: the wait options stay on the controller.
+    assert all(call["module_args"] == {"endpoint_ids": [A, B], "timeout": 12, "api_key": "k"} for call in harness.calls)
+    times = [when for when, _line in harness.lines]
+    assert times[0] <= 1
+    assert max(later - earlier for earlier, later in zip(times, times[1:])) <= 10.5
+    assert all(line.startswith("[ci-runner] together_endpoint_info: Waiting for state STARTED") for _t, line in harness.lines)
+    assert all(("'%s' (state STARTING)" % A) in line and B not in line for _t, line in harness.lines)
+
+
+def test_a_wait_works_in_check_mode(monkeypatch):
+    harness = Harness(monkeypatch, {"endpoint_id": A, "wait_for_state": "STARTED", "wait_sleep": 1},
+                      [{A: "STARTING"}, {A: "STARTED"}], check_mode=True)
+    result = harness.run()
+    assert not result.get("failed") and result["changed"] is False
+    assert len(harness.calls) == 2
+    assert harness.calls[0]["module_args"] == {"endpoint_id": A}
+
+
+def test_a_stopped_endpoint_ends_the_wait_within_the_grace_keeping_state_across_reads(monkeypatch):
+    harness = Harness(monkeypatch, {"endpoint_ids": [A, B], "wait_for_state": "STARTED", "wait_timeout": 900,
+                                    "wait_sleep": 5}, [{A: "STOPPED", B: "STARTING"}])
+    result = harness.run()
+    assert result["failed"] is True
+    assert result["elapsed"] <= 30
+    assert "'%s': it is STOPPED" % A in result["msg"]
+    assert [e["state"] for e in result["endpoints"]] == ["STOPPED", "STARTING"]
+
+
+def test_a_timeout_fails_naming_what_was_awaited_and_returns_the_endpoints(monkeypatch):
+    harness = Harness(monkeypatch, {"endpoint_id": A, "wait_for_state": "STARTED", "wait_timeout": 12,
+                                    "wait_sleep": 5}, [{A: "STARTING"}])
+    result = harness.run()
+    assert result["failed"] is True
+    assert result["msg"].startswith("timed out after 1")
+    assert "'%s' (state STARTING)" % A in result["msg"]
+    assert result["endpoint"] == {"id": A, "state": "STARTING"}
+    # No read starts after the timeout.
+    assert harness.fake_time.now <= 12 + 0.5
+
+
+def test_a_failed_read_during_the_wait_returns_the_module_failure(monkeypatch):
+    harness = Harness(monkeypatch, {"endpoint_id": A, "wait_for_state": "STARTED", "wait_sleep": 1},
+                      [{A: "STARTING"}], fail_on_round=3)
+    result = harness.run()
+    assert result["failed"] is True
+    assert "timed out after 30s" in result["msg"]
+    assert len(harness.calls) == 3
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"endpoint_id": A, "wait_for_state": "STARTED", "wait_timeout": "soon"},
+     "wait_timeout must be a number of seconds, got 'soon'"),
+    ({"endpoint_id": A, "wait_for_state": "STARTED", "wait_progress_interval": 0},
+     "wait_progress_interval must be more than 0 seconds, got 0.0"),
+    ({"wait_for_state": "STARTED"}, "wait_for_state needs endpoint_id or endpoint_ids: it waits for named endpoints"),
+])
+def test_bad_wait_options_fail_before_any_read(monkeypatch, args, message):
+    harness = Harness(monkeypatch, args, [{A: "STARTED"}])
+    result = harness.run()
+    assert result == dict(result, failed=True, msg=message)
+    assert harness.calls == []
+
+
+def test_with_async_the_module_waits_by_itself(monkeypatch):
+    harness = Harness(monkeypatch, {"endpoint_id": A, "wait_for_state": "STARTED"}, [{A: "STARTED"}], async_val=60)
+    harness.run()
+    assert harness.calls[0]["module_args"]["wait_for_state"] == "STARTED"
+    assert harness.calls[0]["wrap_async"] == 60

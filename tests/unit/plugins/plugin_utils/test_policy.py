@@ -1,0 +1,101 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, together.ai collection maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The gate policy checked before any request, through the endpoint_gate_policy filter."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.together.ai.plugins.filter.endpoint_gate import endpoint_gate_policy
+from ansible_collections.together.ai.plugins.plugin_utils._policy import unknown_variables
+
+EP = "endpoint-11111111-1111-4111-8111-111111111111"
+WHERE = "endpoint_gate_checks[0] (endpoint %s)" % EP
+
+
+def problems(checks, settings=None, names=None):
+    with pytest.raises(AnsibleFilterError) as info:
+        endpoint_gate_policy(checks, settings or {}, names or [])
+    message = str(info.value.message)
+    assert message.startswith("The endpoint gate policy is wrong; nothing was read from the API:\n  - ")
+    return message.split("\n  - ")[1:]
+
+
+@pytest.mark.parametrize("entry, expected", [
+    ({"min_replicas_at_least": 4, "min_replicas_at_most": 2},
+     "%s: min_replicas_at_least 4 is above min_replicas_at_most 2; no endpoint can pass both, so lower "
+     "min_replicas_at_least or raise min_replicas_at_most" % WHERE),
+    ({"min_replicas_at_least": 5, "max_replicas_at_most": 3},
+     "%s: min_replicas_at_least 5 is above max_replicas_at_most 3; no endpoint can pass both, so lower "
+     "min_replicas_at_least or raise max_replicas_at_most" % WHERE),
+    ({"max_replicas_at_least": 9, "max_replicas": 8},
+     "%s: max_replicas_at_least 9 is above max_replicas 8; no endpoint can pass both, so lower "
+     "max_replicas_at_least or raise max_replicas" % WHERE),
+    ({"min_replicas": -1}, "%s: min_replicas must be 0 or more, got -1" % WHERE),
+    ({"max_replicas_at_most": "-2"}, "%s: max_replicas_at_most must be 0 or more, got -2" % WHERE),
+    ({"model": ""}, "%s: model must not be empty; leave it out (or null) to leave it unchecked" % WHERE),
+    ({"hardware": "  "}, "%s: hardware must not be empty; leave it out (or null) to leave it unchecked" % WHERE),
+    ({"state": "RUNNING"}, "%s: state must be one of PENDING, STARTING, STARTED, STOPPING, STOPPED, ERROR, or null "
+                           "to leave it unchecked, got 'RUNNING'" % WHERE),
+])
+def test_impossible_negative_or_empty_values_name_the_entry_the_key_and_what_is_allowed(entry, expected):
+    assert problems([dict(entry, endpoint_id=EP)]) == [expected]
+
+
+def test_deployment_checks_are_checked_too():
+    checks = [{"endpoint_id": "ep_1", "deployments": [{"name": "blue", "traffic_weight_at_least": -0.5,
+                                                       "model": ""}]}]
+    assert problems(checks) == [
+        "endpoint_gate_checks[0] (endpoint ep_1): deployments[0] (deployment blue): traffic_weight_at_least must be "
+        "0 or more, got -0.5",
+        "endpoint_gate_checks[0] (endpoint ep_1): deployments[0] (deployment blue): model must not be empty; leave "
+        "it out (or null) to leave it unchecked",
+    ]
+
+
+def test_a_typo_in_a_role_variable_is_named_with_a_suggestion():
+    found = problems([{"endpoint_id": EP}], names=["endpoint_gate_checks", "endpoint_gate_wait_timout",
+                                                   "endpoint_gate__read", "endpoint_gate_results"])
+    assert found[0] == "unknown variable endpoint_gate_wait_timout; did you mean endpoint_gate_wait_timeout?"
+    assert found[1].startswith("the endpoint_gate role's variables are endpoint_gate_checks, endpoint_gate_wait_timeout")
+    assert len(found) == 2
+
+
+def test_the_role_s_own_and_published_variables_are_known():
+    assert unknown_variables(["endpoint_gate_checks", "endpoint_gate__waits", "endpoint_gate_results",
+                              "other_variable"]) == []
+
+
+@pytest.mark.parametrize("settings, expected", [
+    ({"endpoint_gate_wait_timeout": -5}, "endpoint_gate_wait_timeout must be 0 (do not wait) or more seconds, got -5"),
+    ({"endpoint_gate_wait_timeout": "soon"},
+     "endpoint_gate_wait_timeout must be 0 (do not wait) or more seconds, got 'soon'"),
+    ({"endpoint_gate_wait_poll": 0}, "endpoint_gate_wait_poll must be more than 0 seconds, got 0"),
+    ({"endpoint_gate_report_name": ""}, "endpoint_gate_report_name must be a file name without a folder (the report "
+                                        "files are <name>.xml and <name>.md in endpoint_gate_report_dir), got ''"),
+])
+def test_bad_settings_are_named(settings, expected):
+    assert problems([{"endpoint_id": EP}], settings) == [expected]
+
+
+def test_every_problem_is_listed_at_once():
+    found = problems([{"endpoint_id": EP, "min_replicas": -1, "model": ""}], {"endpoint_gate_wait_poll": -1},
+                     ["endpoint_gate_repot_dir"])
+    assert len(found) == 5
+
+
+def test_state_null_leaves_the_state_unchecked_and_passes_the_policy():
+    assert endpoint_gate_policy([{"endpoint_id": EP, "state": None}], {}, []) == 1
+
+
+def test_a_sound_policy_passes():
+    checks = [{"endpoint_id": EP, "min_replicas_at_least": 2, "min_replicas_at_most": 2, "max_replicas_at_most": 8,
+               "model": "m"}]
+    assert endpoint_gate_policy(checks, {"endpoint_gate_wait_timeout": "0", "endpoint_gate_wait_poll": 10,
+                                         "endpoint_gate_report_name": "gate"}, ["endpoint_gate_checks"]) == 1

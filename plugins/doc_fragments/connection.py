@@ -31,24 +31,64 @@ options:
     type: str
   timeout:
     description:
-      - Seconds to wait for each HTTP request (connect and each read) before giving up on it.
+      - Seconds one HTTP request may take in total, from connecting through the response headers to the last byte
+        of the body. A server that trickles its answer is cut off at this limit, not only one that goes silent.
       - A timed-out request is retried like a connection error, up to O(max_retries) times.
+      - "Worst case of one API call: (O(max_retries) + 1) x O(timeout) + the backoff pauses (0.5, 1, 2, 4, 8, 8, ...
+        seconds, one per retry) + the rate-limit pauses, which all calls of a task share and which total at most
+        60 seconds per task. With the defaults: 4 x 30 + 3.5 = 123.5 seconds, plus at most 60 seconds of rate
+        limits."
+      - "Worst case of a task: without waiting, that bound for each call made one after another (one for a single v1
+        id; several ids are read 8 at a time; v2 adds one project lookup, one model-name lookup per distinct model
+        and one call per list page); with O(wait_for_state) (where the module offers it), O(wait_timeout) plus at
+        most one request's O(timeout), as a wait gives its last request only the time that is left."
     type: float
     default: 30
   validate_certs:
     description:
       - Whether to verify the API's TLS certificate.
-      - Set to V(false) only for a trusted test server with a self-signed certificate.
+      - Set to V(false) only for a trusted test server with a self-signed certificate; the module warns when it is
+        V(false). To trust a private CA, set O(ca_path) instead.
     type: bool
     default: true
+  ca_path:
+    description:
+      - A CA bundle file (PEM), or a directory of CA certificates prepared with C(openssl rehash), used to verify the
+        API's TLS certificate, for example behind a corporate TLS-inspecting proxy.
+      - If not set, the value of the E(TOGETHER_CA_PATH) environment variable is used (on the host the module runs
+        on), else the E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) environment variable, else the bundle of the
+        Python C(certifi) package. When set, it wins over those variables.
+      - A path that does not exist (this option or those variables) fails the module before any request.
+      - Ignored when O(validate_certs=false).
+    type: path
   max_retries:
     description:
       - How many times to retry a request after a connection error, a timeout, or HTTP 408, 429, 500, 502, 503 or 504.
       - Retries wait with exponential backoff and jitter (about 0.5, 1, 2, 4, 8 seconds), or as long as the API's
-        C(Retry-After) header asks, capped at 60 seconds. Other HTTP errors are never retried.
+        C(Retry-After) header asks. Other HTTP errors are never retried.
+      - "Rate limits: an HTTP 429 pauses every request of the task at once (one shared pause, not one per endpoint
+        read in parallel). All such pauses of a task, and any pause a C(Retry-After) header asks for, count against a
+        budget of 60 seconds per task; a C(Retry-After) longer than what is left of it fails the task at once,
+        naming what the API asked for."
       - V(0) disables retries.
     type: int
     default: 3
+  allow_plain_http:
+    description:
+      - Allow an C(http://) O(base_url) whose host is not this machine. The API key then crosses the network
+        unencrypted, so the module warns.
+      - Without it, such a O(base_url) fails before any request. C(http://) to a loopback address (C(127.0.0.0/8),
+        C(::1), C(localhost)), such as the bundled simulator, never needs it.
+    type: bool
+    default: false
+notes:
+  - "The API key is sent as C(Authorization: Bearer) and only to the API's origin (scheme, host and port of
+    O(base_url), and of the v2 host root); C(~/.netrc) is never used. Redirects are followed only within that origin
+    (at most 3); one to another origin, or from C(https://) to C(http://), fails naming its C(Location)."
+  - Proxies from E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) apply as usual.
+  - Response bodies are read up to 8 MiB after decompression (gzip or deflate); a larger body fails with an error
+    naming the URL. A 404 counts as a missing endpoint only when the API says so; a 404 for a URL the API does not
+    know (error code C(unknown_url)), an HTML page or an empty body fails, suggesting to check O(base_url).
 requirements:
   - requests >= 2.25 (Python library, on the host the module runs on)
 """

@@ -55,6 +55,8 @@ BACKOFF_MAX = 8.0
 # Seconds a client (one task) may spend in total pausing for rate limits (429, Retry-After); a pause
 # the API asks for beyond what is left of it fails at once instead of hanging the playbook.
 RATE_LIMIT_BUDGET = 60.0
+# Rate-limit pauses asked for within this many seconds of the shared pause's end are that same pause.
+PAUSE_SLACK = 1.0
 AUTH_STATUSES = (401, 403)
 BODY_SNIPPET_LENGTH = 120
 # Largest body read, counted after decompression: an endpoint is a few KiB, a page of 100 a few hundred.
@@ -389,13 +391,14 @@ class TogetherClient:
 
     def __init__(self, api_key, timeout=30.0, validate_certs=True, max_retries=3,
                  pool_size=10, session=None, sleep=time.sleep, rand=random.random, clock=time.monotonic,
-                 ca_path=None, origin=None):
+                 ca_path=None, origins=None):
         self.timeout = timeout
         self.validate_certs = validate_certs
         self.ca_path = ca_path
         self.max_retries = max_retries
         self.deadline = None
-        self.origin = origin_of(origin) if origin else None
+        # Where the key may go: the API's origins (v1 and v2 may live on two host names); None: anywhere asked.
+        self.origins = set(origin_of(url) for url in origins) if origins else None
         self.rate_limit_waited = 0.0
         self._sleep = sleep
         self._rand = rand
@@ -477,6 +480,8 @@ class TogetherClient:
             # Seconds of the shared pause still ahead: threads hitting 429 together add only what goes beyond it.
             ahead = max(0.0, self._pause_until - now) if shared and self._pause_until is not None else 0.0
             added = max(0.0, seconds - ahead)
+            if ahead > 0 and added <= PAUSE_SLACK:
+                added = 0.0  # the same pause, asked for by several threads at once
             budget_left = max(0.0, RATE_LIMIT_BUDGET - self.rate_limit_waited)
             left = self._time_left()
             if added > budget_left:
@@ -500,10 +505,11 @@ class TogetherClient:
         """Another thread hit a 429: wait until its pause ends (once per pause), then go."""
         with self._pause_lock:
             end = self._pause_until
-        if end is None or getattr(self._pause_seen, "until", None) == end:
+        seen = getattr(self._pause_seen, "until", None)
+        if end is None or seen == end:
             return
         self._pause_seen.until = end
-        remaining = end - self._clock()
+        remaining = end - max(self._clock(), seen or 0.0)
         if remaining > 0:
             left = self._time_left()
             if left is not None and remaining >= left:
@@ -562,9 +568,11 @@ class TogetherClient:
                             % (url, MAX_REDIRECTS), url=url)
 
     def _check_origin(self, url, requested):
-        if self.origin is not None and origin_of(url) != self.origin:
-            raise TogetherError("request to %s not sent: it is not on the API's origin %s://%s, and the API key goes "
-                                "there only" % (requested, self.origin[0], self.origin[1]), url=requested)
+        if self.origins is not None and origin_of(url) not in self.origins:
+            raise TogetherError("request to %s not sent: it is not on the API's origin (%s), and the API key goes "
+                                "there only" % (requested, ", ".join(sorted("%s://%s:%s" % origin
+                                                                             for origin in self.origins))),
+                                url=requested)
 
     def _send(self, method, url, params, started, limit):
         left = max(limit - (self._clock() - started), 0.001)

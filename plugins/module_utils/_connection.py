@@ -10,6 +10,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
+import os
+
+from urllib.parse import urlsplit
+
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.together.ai.plugins.module_utils._client import (
@@ -19,6 +24,7 @@ from ansible_collections.together.ai.plugins.module_utils._client import (
     TogetherError,
     normalize_base_url,
 )
+from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import v2_root
 
 # The seed spec's server; https://api.together.ai/v1 is the same API under Together's newer host name.
 DEFAULT_BASE_URL = "https://api.together.xyz/v1"
@@ -28,8 +34,23 @@ CONNECTION_ARGUMENT_SPEC = dict(
     base_url=dict(type="str", fallback=(env_fallback, ["TOGETHER_BASE_URL"])),
     timeout=dict(type="float", default=30.0),
     validate_certs=dict(type="bool", default=True),
+    ca_path=dict(type="path", fallback=(env_fallback, ["TOGETHER_CA_PATH"])),
     max_retries=dict(type="int", default=3),
+    allow_plain_http=dict(type="bool", default=False),
 )
+# What requests reads when no ca_path is set, in the order it reads them.
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+
+
+def is_loopback(host):
+    """127.0.0.0/8, ::1 and localhost: where a plain-http key cannot leave the machine."""
+    host = (host or "").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def connection_argument_spec(**extra):
@@ -59,12 +80,39 @@ class ConnectionSettings:
         self.base_url_given = bool(params.get("base_url"))
         self.base_url = normalize_base_url(params.get("base_url") or DEFAULT_BASE_URL)
         self.timeout = params.get("timeout")
-        if self.timeout is None or not self.timeout > 0:
+        if self.timeout is None or not 0 < self.timeout < float("inf"):
             raise TogetherError("timeout must be a number of seconds greater than 0, got %r" % (self.timeout,))
         self.max_retries = params.get("max_retries")
         if self.max_retries is None or self.max_retries < 0:
             raise TogetherError("max_retries must be 0 or more, got %r" % (self.max_retries,))
         self.validate_certs = params.get("validate_certs", True)
+        self.warnings = []
+        parts = urlsplit(self.base_url)
+        if parts.scheme == "http" and not is_loopback(parts.hostname):
+            if not params.get("allow_plain_http"):
+                raise TogetherError(
+                    "base_url %s is plain http:// to a host that is not this machine: the API key would cross the "
+                    "network unencrypted. Use https://, or set allow_plain_http: true if that network is trusted"
+                    % self.base_url)
+            self.warnings.append("allow_plain_http: the API key goes unencrypted over plain http:// to %s"
+                                 % parts.hostname)
+        self.ca_path = params.get("ca_path") or None
+        if self.ca_path is not None:
+            self.ca_path = os.path.expanduser(self.ca_path.strip())
+            if not os.path.exists(self.ca_path):
+                raise TogetherError("ca_path (or TOGETHER_CA_PATH) %s does not exist; it must be a CA bundle file or a "
+                                    "directory of CA certificates" % self.ca_path)
+        elif self.validate_certs:
+            for variable in CA_BUNDLE_VARIABLES:
+                value = os.environ.get(variable)
+                if value:
+                    if not os.path.exists(value):
+                        raise TogetherError("the environment variable %s names the CA bundle %s, which does not exist; "
+                                            "fix or unset it, or set ca_path" % (variable, value))
+                    break
+        if not self.validate_certs:
+            self.warnings.append("validate_certs: false: the API's TLS certificate is not checked, so anyone on the "
+                                 "network path can read the API key; use ca_path to trust a private CA instead")
 
 
 def settings_and_client(module, pool_size=10):
@@ -75,6 +123,9 @@ def settings_and_client(module, pool_size=10):
         settings = ConnectionSettings(module.params)
     except TogetherError as exc:
         module.fail_json(msg=exc.message)
+    for warning in settings.warnings:
+        module.warn(warning)
     client = TogetherClient(settings.api_key, timeout=settings.timeout, validate_certs=settings.validate_certs,
-                            max_retries=settings.max_retries, pool_size=pool_size)
+                            max_retries=settings.max_retries, pool_size=pool_size, ca_path=settings.ca_path,
+                            origins=[settings.base_url, v2_root(settings.base_url, settings.base_url_given)])
     return settings, client

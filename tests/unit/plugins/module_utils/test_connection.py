@@ -44,6 +44,10 @@ class FakeModule:
     def __init__(self, **overrides):
         self.params = params(**overrides)
         self.failure = None
+        self.warnings = []
+
+    def warn(self, warning):
+        self.warnings.append(warning)
 
     def fail_json(self, **kwargs):
         self.failure = kwargs
@@ -85,7 +89,7 @@ def test_missing_or_blank_key_fails_naming_option_and_environment_variable(api_k
     assert "TOGETHER_API_KEY" in message
 
 
-@pytest.mark.parametrize("timeout", [0, 0.0, -1.0, None, float("nan")])
+@pytest.mark.parametrize("timeout", [0, 0.0, -1.0, None, float("nan"), float("inf")])
 def test_timeout_must_be_more_than_zero(timeout):
     assert settings_error(timeout=timeout).startswith("timeout must be a number of seconds greater than 0")
 
@@ -108,6 +112,9 @@ def test_argument_spec_hides_the_key_and_reads_the_environment():
     assert spec["timeout"] == dict(type="float", default=30.0)
     assert spec["validate_certs"] == dict(type="bool", default=True)
     assert spec["max_retries"] == dict(type="int", default=3)
+    assert spec["ca_path"]["type"] == "path"
+    assert spec["ca_path"]["fallback"][1] == ["TOGETHER_CA_PATH"]
+    assert spec["allow_plain_http"] == dict(type="bool", default=False)
 
 
 def test_argument_spec_adds_module_options_without_changing_the_shared_one():
@@ -145,3 +152,76 @@ def test_settings_and_client_fails_with_missing_required_lib_without_requests(mo
     assert "requests" in module.failure["msg"]
     assert module.failure["msg"].startswith("Failed to import the required Python library (requests)")
     assert module.failure["exception"] == "Traceback: No module named 'requests'"
+
+
+# --- plain http, ca_path and the CA bundle variables -------------------------------------------------------------
+
+@pytest.mark.parametrize("base_url", ["http://api.example.com/v1", "http://10.0.0.5:8080/v1", "http://[fe80::1]/v1",
+                                      "http://localhost.example.com/v1", "http://128.0.0.1/v1"])
+def test_plain_http_to_a_host_that_is_not_loopback_fails_before_any_request(base_url):
+    message = settings_error(base_url=base_url)
+    assert message == ("base_url %s is plain http:// to a host that is not this machine: the API key would cross the "
+                       "network unencrypted. Use https://, or set allow_plain_http: true if that network is trusted"
+                       % base_url)
+
+
+@pytest.mark.parametrize("base_url", ["http://127.0.0.1:8080/v1", "http://127.9.9.9/v1", "http://[::1]:8080/v1",
+                                      "http://localhost:8080/v1", "http://LOCALHOST/v1", "https://api.example.com/v1"])
+def test_loopback_http_and_any_https_need_no_opt_in_and_do_not_warn(base_url):
+    assert ConnectionSettings(params(base_url=base_url)).warnings == []
+
+
+def test_allow_plain_http_lets_it_through_with_a_warning():
+    settings = ConnectionSettings(params(base_url="http://api.example.com/v1", allow_plain_http=True))
+    assert settings.warnings == ["allow_plain_http: the API key goes unencrypted over plain http:// to api.example.com"]
+
+
+def test_validate_certs_false_warns():
+    settings = ConnectionSettings(params(validate_certs=False))
+    assert len(settings.warnings) == 1
+    assert settings.warnings[0].startswith("validate_certs: false: the API's TLS certificate is not checked")
+
+
+def test_ca_path_that_does_not_exist_fails_before_any_request(tmp_path):
+    missing = str(tmp_path / "missing.pem")
+    assert settings_error(ca_path=missing) == ("ca_path (or TOGETHER_CA_PATH) %s does not exist; it must be a CA bundle "
+                                               "file or a directory of CA certificates" % missing)
+
+
+@pytest.mark.parametrize("kind", ["file", "directory"])
+def test_ca_path_file_or_directory_is_kept(tmp_path, kind):
+    path = tmp_path / "ca"
+    if kind == "file":
+        path.write_text("not checked here")
+    else:
+        path.mkdir()
+    assert ConnectionSettings(params(ca_path=str(path))).ca_path == str(path)
+
+
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+def test_ca_bundle_variable_naming_a_missing_file_fails_before_any_request(monkeypatch, variable):
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    monkeypatch.setenv(variable, "/nonexistent")
+    assert settings_error() == ("the environment variable %s names the CA bundle /nonexistent, which does not exist; "
+                                "fix or unset it, or set ca_path" % variable)
+
+
+def test_ca_path_wins_over_a_missing_ca_bundle_variable(monkeypatch, tmp_path):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/nonexistent")
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("x")
+    assert ConnectionSettings(params(ca_path=str(bundle))).ca_path == str(bundle)
+
+
+def test_settings_and_client_passes_ca_path_warns_and_binds_the_client_to_the_api_origins(tmp_path):
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("x")
+    module = FakeModule(ca_path=str(bundle), validate_certs=True)
+    _settings, client = settings_and_client(module)
+    assert client.session.verify == str(bundle)
+    assert client.origins == set([("https", "api.together.xyz", 443), ("https", "api.together.ai", 443)])
+    module = FakeModule(validate_certs=False, base_url="http://127.0.0.1:8080/v1")
+    _settings, client = settings_and_client(module)
+    assert client.origins == set([("http", "127.0.0.1", 8080)])
+    assert len(module.warnings) == 1 and module.warnings[0].startswith("validate_certs: false")

@@ -201,7 +201,9 @@ def judge(code, output, report_dir):
         passed = bool(checks) and all(status == "passed" for status, _message in checks.values())
         verdicts.append((passed, "%s passed all %d of its checks" % (endpoint_id, len(checks))))
     # Whitespace normalized: Ansible may wrap a long message over several lines.
-    waited = ("%s is now STARTING" % STARTING) in " ".join(output.split()) and "ASYNC POLL" in output
+    # The action plugin prints a progress line naming the endpoint while it waits (no async).
+    waited = (("%s is now STARTING" % STARTING) in " ".join(output.split())
+              and ("together_endpoint_info: Waiting for state STARTED" in output) and ("%s' (state STARTING" % STARTING) in output)
     verdicts.append((waited and results.get(STARTING, {}).get("state", ("",))[0] == "passed",
                      "%s was STARTING when the gate began; the gate waited and saw it STARTED" % STARTING))
     v2_checks = results.get(V2_CANARY, {})

@@ -254,7 +254,7 @@ def _reject_unknown_keys(where, given, known, required, what):
                                     ", ".join(known)))
 
 
-def _deployment_expectations(entry_name, items):
+def _deployment_expectations(entry_name, items, problems):
     """Validate an entry's deployments; return [(name, [(Check, expected), ...])] in the order given."""
     if items is None:
         return []
@@ -277,7 +277,7 @@ def _deployment_expectations(entry_name, items):
         _reject_unknown_keys(where, item, [check.name for check in DEPLOYMENT_CHECKS], "name", "deployment check")
         checks = [(check, check.convert(where, item[check.name]))
                   for check in DEPLOYMENT_CHECKS if item.get(check.name) is not None]
-        _raise_problems(check_values(where, dict((check.name, value) for check, value in checks)))
+        problems.extend(check_values(where, dict((check.name, value) for check, value in checks)))
         expectations.append((name, checks))
     return expectations
 
@@ -296,6 +296,8 @@ def normalize_checks(checks):
         raise AnsibleFilterError("endpoint gate checks must be a list of dicts, got %r" % (checks,))
     normalized = []
     seen = set()
+    # Values no endpoint can pass, collected over every entry so one run names them all.
+    problems = []
     for index, entry in enumerate(checks):
         entry_name = "endpoint_gate_checks[%d]" % index
         if not isinstance(entry, dict):
@@ -317,8 +319,10 @@ def normalize_checks(checks):
         if wanted.get("state") not in STATES + (None,):
             raise AnsibleFilterError("%s: state must be one of %s, or null to leave it unchecked, got %r"
                                      % (entry_name, ", ".join(STATES), wanted["state"]))
-        _raise_problems(check_values(entry_name, wanted))
-        normalized.append(GateEntry(endpoint_id, wanted, _deployment_expectations(entry_name, entry.get(DEPLOYMENTS))))
+        problems.extend(check_values(entry_name, wanted))
+        normalized.append(GateEntry(endpoint_id, wanted,
+                                    _deployment_expectations(entry_name, entry.get(DEPLOYMENTS), problems)))
+    _raise_problems(problems)
     return normalized
 
 

@@ -67,8 +67,11 @@ def wait_until(fetch, endpoint_ids, progress, goal, timeout, interval, clock=tim
     stuck_since = {}
     last_report = None
     while True:
+        before = clock()
         endpoints = fetch(endpoint_ids)
         now = clock()
+        # The next line is due after the next read: start that read early enough for it.
+        read_time = now - before
         elapsed = now - started
         waiting = []
         progress_lines = []
@@ -104,7 +107,7 @@ def wait_until(fetch, endpoint_ids, progress, goal, timeout, interval, clock=tim
             last_report = now
         pause = min(interval, timeout - elapsed)
         if report is not None:
-            pause = min(pause, last_report + report_interval - now)
+            pause = min(pause, last_report + report_interval - now - read_time)
         if stuck_since:
             pause = min(pause, min(stuck_since.values()) + grace - now)
         sleep(max(0.0, pause))

@@ -14,6 +14,7 @@ from ansible.module_utils.common.collections import is_sequence
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
+from ansible_collections.together.ai.plugins.module_utils._endpoints import STATES
 from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo, OptionError
 from ansible_collections.together.ai.plugins.module_utils._waiter import PROGRESS_INTERVAL
 
@@ -42,6 +43,10 @@ def _number(name, value):
 
 def wait_request(args):
     """The EndpointInfo of a task's arguments (templated, so numbers may be strings); raises OptionError."""
+    if args.get("wait_for_state") not in STATES:
+        # The module's own wording for a choice, since the module never sees this option here.
+        raise OptionError("value of wait_for_state must be one of: %s, got: %s"
+                          % (", ".join(STATES), args.get("wait_for_state")))
     params = dict(WAIT_DEFAULTS)
     params.update((key, value) for key, value in args.items() if value is not None)
     for name in ("wait_timeout", "wait_sleep", "wait_progress_interval"):

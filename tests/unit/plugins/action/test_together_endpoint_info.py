@@ -146,6 +146,8 @@ def test_a_failed_read_during_the_wait_returns_the_module_failure(monkeypatch):
     ({"endpoint_id": A, "wait_for_state": "STARTED", "wait_progress_interval": 0},
      "wait_progress_interval must be more than 0 seconds, got 0.0"),
     ({"wait_for_state": "STARTED"}, "wait_for_state needs endpoint_id or endpoint_ids: it waits for named endpoints"),
+    ({"endpoint_id": A, "wait_for_state": "RUNNING"},
+     "value of wait_for_state must be one of: PENDING, STARTING, STARTED, STOPPING, STOPPED, ERROR, got: RUNNING"),
 ])
 def test_bad_wait_options_fail_before_any_read(monkeypatch, args, message):
     harness = Harness(monkeypatch, args, [{A: "STARTED"}])

@@ -99,3 +99,10 @@ def test_a_sound_policy_passes():
                "model": "m"}]
     assert endpoint_gate_policy(checks, {"endpoint_gate_wait_timeout": "0", "endpoint_gate_wait_poll": 10,
                                          "endpoint_gate_report_name": "gate"}, ["endpoint_gate_checks"]) == 1
+
+
+def test_problems_of_every_entry_are_listed_together():
+    found = problems([{"endpoint_id": EP, "min_replicas_at_least": 4, "min_replicas_at_most": 2},
+                      {"endpoint_id": "ep_2", "max_replicas_at_most": -1}])
+    assert [line.split(":")[0] for line in found] == ["endpoint_gate_checks[0] (endpoint %s)" % EP,
+                                                      "endpoint_gate_checks[1] (endpoint ep_2)"]

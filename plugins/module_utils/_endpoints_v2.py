@@ -19,12 +19,25 @@ from ansible_collections.together.ai.plugins.module_utils._client import (
     error_details,
     quote_segment,
 )
-from ansible_collections.together.ai.plugins.module_utils._v2_model import normalize_endpoint, short_state
+from ansible_collections.together.ai.plugins.module_utils._v2_model import (
+    DEPLOYMENT_SCHEMA,
+    add_model_names,
+    endpoint_problems,
+    json_kind,
+    model_resource,
+    normalize_endpoint,
+    schema_problems,
+    short_state,
+)
 
 # v2 lives at the host root; https://api.together.ai is where every v2 source points.
 DEFAULT_V2_ROOT = "https://api.together.ai"
 V2_ID_PREFIX = "ep_"
 PAGE_SIZE = 100
+# A list that sends this many empty pages in a row, each with a cursor, would page for ever.
+MAX_EMPTY_PAGES = 3
+# 500 pages of 100 are far beyond any project; a list longer than that is a server that never ends.
+MAX_PAGES = 500
 # whoami types that carry a project; organization-scoped keys and plain user tokens do not.
 PROJECT_WHOAMI_TYPES = ("project_api_key", "user_org_project_jwt")
 
@@ -80,7 +93,8 @@ class Project:
 
     @staticmethod
     def _from_v3(body, url):
-        project = body.get("project") if isinstance(body.get("project"), dict) else {}
+        _check_whoami(body, url, dict(type="string", project={"id": "string", "slug": "string"}))
+        project = body.get("project") or {}
         if body.get("type") not in PROJECT_WHOAMI_TYPES or not project.get("id"):
             raise TogetherError("resolving the project for the v2 API: %s says this credential is %s, which has no "
                                 "project (an organization-scoped key?); set project_id or TOGETHER_PROJECT_ID"
@@ -89,10 +103,18 @@ class Project:
 
     @staticmethod
     def _from_v1(body, url):
+        _check_whoami(body, url, dict(project_id="string", project_slug="string"))
         if not body.get("project_id"):
             raise TogetherError("resolving the project for the v2 API: %s names no project_id for this key (an "
                                 "organization-scoped key?); set project_id or TOGETHER_PROJECT_ID" % url, url=url)
         return body["project_id"], body.get("project_slug")
+
+
+def _check_whoami(body, url, schema):
+    problems = schema_problems(body, schema)
+    if problems:
+        raise TogetherError("resolving the project for the v2 API: %s is not a whoami answer: %s"
+                            % (url, "; ".join(problems)), url=url)
 
 
 def _is_project_404(body):
@@ -112,16 +134,6 @@ def _is_project_404(body):
     return "project" in message and "endpoint" not in message
 
 
-def _v2_shape_problems(body):
-    if not isinstance(body, dict):
-        return ["the response is not a JSON object"]
-    problems = ["missing required field %s" % field for field in ("id", "name") if not isinstance(body.get(field), str)]
-    for field in ("deployments", "trafficSplit"):
-        if field in body and body[field] is not None and not isinstance(body[field], list):
-            problems.append("field %s is not an array" % field)
-    return problems
-
-
 class EndpointsV2:
     """The v2 dedicated endpoints API: /v2/projects/{projectId}/endpoints under the host root."""
 
@@ -131,6 +143,9 @@ class EndpointsV2:
         self.include_deployments = include_deployments
         self.deployment = deployment
         self.warnings = []
+        # model path -> readable name or None, read once per task (a wait polls the same models again and again).
+        self._model_names = {}
+        self._model_lock = threading.Lock()
 
     def _endpoints_url(self):
         return "%s/v2/projects/%s/endpoints" % (self.project.root, quote_segment(self.project.resolve()))
@@ -139,7 +154,7 @@ class EndpointsV2:
         return "endpoint '%s' in project '%s'" % (endpoint_id, self.project.project_id)
 
     def get_endpoint(self, endpoint_id):
-        """The normalized endpoint, or None when the API answered 404 for it."""
+        """The normalized endpoint, or None when the API said (HTTP 404) it does not exist."""
         url = "%s/%s" % (self._endpoints_url(), quote_segment(endpoint_id))
         try:
             status, body = self.client.get(url)
@@ -152,7 +167,7 @@ class EndpointsV2:
                                     % (self._where(endpoint_id), url, error_details(body)[0]), status=404, url=url)
             if api_says_not_found(status, body, url, self._where(endpoint_id)):
                 return None
-        problems = _v2_shape_problems(body)
+        problems = endpoint_problems(body)
         if problems:
             raise TogetherError("%s: HTTP %d from %s is not a v2 Endpoint: %s"
                                 % (self._where(endpoint_id), status, url, "; ".join(problems)), status=status, url=url)
@@ -163,7 +178,7 @@ class EndpointsV2:
             full = {endpoint["primary_deployment_id"]: self._deployment(endpoint_id, url, endpoint["primary_deployment_id"])}
             endpoint, warnings = normalize_endpoint(body, self.project.project_id, full, self.deployment)
         self.warnings.extend(warnings)
-        return endpoint
+        return self._named(endpoint)
 
     def _deployment(self, endpoint_id, endpoint_url, deployment_id):
         url = "%s/deployments/%s" % (endpoint_url, quote_segment(deployment_id))
@@ -172,11 +187,23 @@ class EndpointsV2:
         except TogetherError as exc:
             exc.message = "%s: %s" % (self._where(endpoint_id), exc.message)
             raise
-        return body if status != 404 and isinstance(body, dict) else {}
+        if status == 404:
+            return {}
+        problems = schema_problems(body, DEPLOYMENT_SCHEMA)
+        if problems:
+            raise TogetherError("%s: HTTP %d from %s is not a v2 deployment: %s"
+                                % (self._where(endpoint_id), status, url, "; ".join(problems)), status=status, url=url)
+        return body
 
     def _full_deployments(self, endpoint_id, endpoint_url):
-        items = self._pages("%s/deployments" % endpoint_url, {}, None, self._where(endpoint_id))
-        return dict((item["id"], item) for item in items if isinstance(item, dict) and isinstance(item.get("id"), str))
+        url = "%s/deployments" % endpoint_url
+        items = self._pages(url, {}, None, self._where(endpoint_id))
+        for index, item in enumerate(items):
+            problems = schema_problems(item, DEPLOYMENT_SCHEMA)
+            if problems:
+                raise TogetherError("%s: item %d of the deployments listed by %s is not a deployment: %s"
+                                    % (self._where(endpoint_id), index, url, "; ".join(problems)), url=url)
+        return dict((item["id"], item) for item in items if isinstance(item.get("id"), str))
 
     def list_endpoints(self, name=None, max_results=None):
         """Every endpoint of the project (following next_cursor up to max_results), normalized."""
@@ -186,18 +213,19 @@ class EndpointsV2:
         where = "listing v2 endpoints of project '%s'" % self.project.resolve()
         items = self._pages(self._endpoints_url(), params, max_results, where)
         endpoints = []
-        for item in items:
-            problems = _v2_shape_problems(item)
+        for index, item in enumerate(items):
+            problems = endpoint_problems(item)
             if problems:
-                raise TogetherError("%s: an item is not a v2 Endpoint: %s" % (where, "; ".join(problems)))
+                named = " (id %r)" % item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str) else ""
+                raise TogetherError("%s: item %d%s is not a v2 Endpoint: %s" % (where, index, named, "; ".join(problems)))
             endpoint, warnings = normalize_endpoint(item, self.project.project_id, None, self.deployment)
             self.warnings.extend(warnings)
-            endpoints.append(endpoint)
+            endpoints.append(self._named(endpoint))
         return endpoints
 
     def _pages(self, url, params, max_results, where):
-        items, after, seen_cursors = [], None, set()
-        while True:
+        items, after, seen_cursors, empty_run = [], None, set(), 0
+        for _page in range(MAX_PAGES):
             query = dict(params, limit=PAGE_SIZE)
             if after:
                 query["after"] = after
@@ -211,17 +239,60 @@ class EndpointsV2:
                 raise TogetherError("%s: HTTP 404 from %s: %s (check project_id and base_url)" % (where, url, message),
                                     status=404, url=url)
             if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-                raise TogetherError("%s: HTTP %d from %s is not a page: expected an object with a data array"
-                                    % (where, status, url), status=status, url=url)
-            items.extend(body["data"])
+                got = ("field data is %s" % json_kind(body.get("data"))) if isinstance(body, dict) else json_kind(body)
+                raise TogetherError("%s: HTTP %d from %s is not a page: expected an object with a data array, got %s"
+                                    % (where, status, url, got), status=status, url=url)
             after = body.get("next_cursor")
+            if after is not None and not isinstance(after, str):
+                raise TogetherError("%s: HTTP %d from %s is not a page: field next_cursor is %s, expected a string"
+                                    % (where, status, url, json_kind(after)), status=status, url=url)
+            items.extend(body["data"])
             if after in seen_cursors:
                 # A cursor that comes back would page forever.
                 raise TogetherError("%s: %s sent the page cursor %r twice; stopping" % (where, url, after), url=url)
             seen_cursors.add(after)
+            empty_run = empty_run + 1 if after and not body["data"] else 0
+            if empty_run >= MAX_EMPTY_PAGES:
+                raise TogetherError("%s: %s sent %d empty pages in a row, each with a next_cursor; stopping (the list "
+                                    "would never end)" % (where, url, empty_run), url=url)
             if max_results is not None and len(items) >= max_results:
                 if after or len(items) > max_results:
                     self.warnings.append("%s: stopped at max_results=%d; more endpoints exist" % (where, max_results))
                 return items[:max_results]
             if not after:
                 return items
+        raise TogetherError("%s: %s still had a next_cursor after %d pages; stopping" % (where, url, MAX_PAGES), url=url)
+
+    # -- readable model names (GET /v2/projects/{p}/models/{ml} -> name) ----------------------------------------
+
+    def _named(self, endpoint):
+        names = {}
+        for model in set(item["model"] for item in endpoint["deployments"]):
+            names[model] = self.model_name(model)
+        return add_model_names(endpoint, names)
+
+    def model_name(self, model):
+        """The readable name of a deployment's model path, read once per task; None (and one warning) when unknown."""
+        resource = model_resource(model) if isinstance(model, str) else None
+        if resource is None:
+            return None
+        with self._model_lock:
+            if model not in self._model_names:
+                self._model_names[model] = self._read_model_name(model, *resource)
+            return self._model_names[model]
+
+    def _read_model_name(self, model, project_id, model_id):
+        url = "%s/v2/projects/%s/models/%s" % (self.project.root, quote_segment(project_id), quote_segment(model_id))
+        try:
+            status, body = self.client.get(url)
+        except TogetherError as exc:
+            problem = exc.message
+        else:
+            name = body.get("name") if isinstance(body, dict) else None
+            if status != 404 and isinstance(name, str) and name:
+                return name
+            problem = ("HTTP 404 from %s: %s" % (url, error_details(body)[0] or "not found") if status == 404
+                       else "HTTP %d from %s has no name for it" % (status, url))
+        self.warnings.append("model %s: its readable name could not be read (%s); model_name is null"
+                             % (model, problem))
+        return None

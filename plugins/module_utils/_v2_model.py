@@ -25,6 +25,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import calendar
+import math
 import re
 import time
 
@@ -105,6 +106,7 @@ def normalize_deployment(deployment, weights, full=None):
         traffic_share=merged.get("estimatedEffectiveTrafficShare", 0) or 0,
         status_message=status.get("message"),
         created_at=merged.get("createdAt"),
+        model_name=None,
     )
 
 
@@ -116,15 +118,91 @@ def timestamp(value):
 
     Compared as text, protobuf-JSON's 0, 3, 6 or 9 fraction digits would sort wrongly.
     """
-    match = RFC3339.match(value or "")
+    match = RFC3339.match(value) if isinstance(value, str) else None
     if not match:
         return -1.0
     base, fraction, zone = match.groups()
-    seconds = calendar.timegm(time.strptime(base, "%Y-%m-%dT%H:%M:%S")) + float(fraction or 0)
+    try:
+        seconds = calendar.timegm(time.strptime(base, "%Y-%m-%dT%H:%M:%S")) + float(fraction or 0)
+    except ValueError:  # matches the pattern but is no date, such as month 13
+        return -1.0
     if zone and zone.upper() != "Z":
         sign = 1 if zone[0] == "+" else -1
         seconds -= sign * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)
     return seconds
+
+
+# What each field of a v2 object must be (reference §5); absent or null is fine unless required.
+TRAFFIC_SPLIT_ENTRY = {"deploymentId": "string", "weight": "number"}
+DEPLOYMENT_SCHEMA = {
+    "id": "string", "name": "string", "state": "string", "model": "string", "modelId": "string",
+    "hardware": "string", "trafficMode": "string", "createdAt": "time", "updatedAt": "time",
+    "desiredReplicas": "count", "readyReplicas": "count", "estimatedEffectiveTrafficShare": "number",
+    "autoscaling": {"minReplicas": "count", "maxReplicas": "count"},
+    "status": {"state": "string", "readyReplicas": "count", "scheduledReplicas": "count", "message": "string"},
+}
+ENDPOINT_SCHEMA = {
+    "id": "string", "name": "string", "projectId": "string", "endpointType": "string", "createdAt": "time",
+    "updatedAt": "time", "etag": "string", "visibility": "string",
+    "deployments": [DEPLOYMENT_SCHEMA], "trafficSplit": [TRAFFIC_SPLIT_ENTRY],
+}
+KIND_NAMES = {"string": "a string", "number": "a number", "count": "a whole number of 0 or more",
+              "time": "an RFC 3339 time", "object": "an object", "array": "an array"}
+
+
+def json_kind(value):
+    """How a JSON value reads in an error message."""
+    if isinstance(value, list):
+        return "a JSON array"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return "a JSON string %r" % (value[:40] + ("..." if len(value) > 40 else ""))
+    if isinstance(value, bool):
+        return "a JSON boolean"
+    if isinstance(value, (int, float)):
+        return "a JSON number %r" % value
+    return "a JSON object"
+
+
+def _fits(value, kind):
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "time":
+        return isinstance(value, str) and timestamp(value) != -1.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return False
+    return kind == "number" or (value >= 0 and value == int(value))
+
+
+def schema_problems(value, schema, where=""):
+    """Each field of value that is not what schema says, as "field a.b[0].c is X, expected Y"."""
+    if not isinstance(value, dict):
+        return ["%s is %s, expected an object" % ("field " + where if where else "the response", json_kind(value))]
+    problems = []
+    for field, kind in schema.items():
+        if value.get(field) is None:
+            continue
+        item, name = value[field], "%s%s" % (where + "." if where else "", field)
+        if isinstance(kind, dict):
+            problems.extend(schema_problems(item, kind, name))
+        elif isinstance(kind, list):
+            if not isinstance(item, list):
+                problems.append("field %s is %s, expected an array" % (name, json_kind(item)))
+                continue
+            for index, element in enumerate(item):
+                problems.extend(schema_problems(element, kind[0], "%s[%d]" % (name, index)))
+        elif not _fits(item, kind):
+            problems.append("field %s is %s, expected %s" % (name, json_kind(item), KIND_NAMES[kind]))
+    return problems
+
+
+def endpoint_problems(body):
+    """What keeps a decoded body from being a v2 Endpoint (empty when it is one)."""
+    if not isinstance(body, dict):
+        return ["the response is %s, not an object" % json_kind(body)]
+    problems = ["missing required field %s" % field for field in ("id", "name") if body.get(field) is None]
+    return problems + schema_problems(body, ENDPOINT_SCHEMA)
 
 
 def _primary(deployments):
@@ -146,6 +224,20 @@ def select_deployment(deployments, selector):
         if selector in (deployment.get("id"), name) or name.rsplit("/", 1)[-1] == selector:
             return deployment
     return None
+
+
+def model_resource(model):
+    """(project, model id) of a deployment's model path projects/{p}/models/{ml}[/revisions/{rv}], or None."""
+    match = re.match(r"^projects/([^/]+)/models/([^/]+)(?:/revisions/[^/]+)?$", model or "")
+    return match.groups() if match else None
+
+
+def add_model_names(endpoint, names):
+    """Fill model_name on each deployment and on the endpoint from names {model path: readable name or None}."""
+    for item in endpoint["deployments"]:
+        item["model_name"] = names.get(item["model"])
+    endpoint["model_name"] = names.get(endpoint["model"])  # the flat model is the primary's (or the chosen one's)
+    return endpoint
 
 
 def normalize_endpoint(raw, project_id, full_deployments=None, deployment=None):
@@ -197,6 +289,7 @@ def normalize_endpoint(raw, project_id, full_deployments=None, deployment=None):
         name=raw.get("name"),
         display_name=name.rsplit("/", 1)[-1] if name else None,
         model=chosen["model"] if chosen else None,
+        model_name=None,
         hardware=chosen["hardware"] if chosen else None,
         type=(endpoint_type[len(ENDPOINT_TYPE_PREFIX):] if endpoint_type.startswith(ENDPOINT_TYPE_PREFIX)
               else endpoint_type).lower() or None,

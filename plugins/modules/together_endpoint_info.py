@@ -16,7 +16,8 @@ description:
     endpoints (C(GET /endpoints)) from the Together AI REST API, and returns every field the API sends.
   - Optionally polls until every requested endpoint is in a given state, so a playbook can gate a deployment on it.
   - An endpoint the API does not know (HTTP 404) is not a failure; it is reported with RV(exists=false) and in
-    RV(missing).
+    RV(missing). Only the API's own "does not exist" counts; a 404 for a URL the API does not know (code
+    C(unknown_url)), an HTML page or an empty body fails, naming the URL and suggesting to check O(base_url).
   - Reads both Together APIs behind one interface. v1 endpoints (C(endpoint-...) ids) come from
     C(GET /v1/endpoints/{endpointId}); v2 endpoints (C(ep_...) ids, the project-scoped API every new endpoint
     lives in) come from C(GET /v2/projects/{projectId}/endpoints/{endpointId}) and are returned in the v1
@@ -328,6 +329,13 @@ endpoint:
       description: The API the endpoint was read from, V(v1) or V(v2). The only key added to a v1 endpoint.
       type: str
       sample: v1
+    model_name:
+      description:
+        - v2 only. The readable name of the model in C(model) (a resource path on v2), read once per task and
+          model from C(GET /v2/projects/{p}/models/{ml}).
+        - V(null) when there is no deployment or the name could not be read (the module then warns once per model).
+      type: str
+      sample: devteam/Llama-3.3-70B-Instruct-Turbo
     project_id:
       description: v2 only. The project the endpoint belongs to (also in C(owner)).
       type: str
@@ -366,8 +374,8 @@ endpoint:
       description:
         - v2 only. Each deployment, with its raw C(state) and its C(normalized_state) in v1 words, C(model),
           C(hardware), C(min_replicas), C(max_replicas), C(desired_replicas), C(ready_replicas),
-          C(scheduled_replicas), C(traffic_weight), C(traffic_mode), C(traffic_share), C(status_message) and
-          C(created_at). Missing counts read as 0.
+          C(scheduled_replicas), C(traffic_weight), C(traffic_mode), C(traffic_share), C(status_message),
+          C(created_at) and C(model_name) (the readable name of its C(model), or V(null)). Missing counts read as 0.
       type: list
       elements: dict
       sample:
@@ -387,6 +395,7 @@ endpoint:
           traffic_share: 1.0
           status_message: null
           created_at: "2026-08-01T10:00:00Z"
+          model_name: devteam/Llama-3.3-70B-Instruct-Turbo
     raw:
       description: v2 only. The Endpoint object exactly as the API sent it (camelCase), for anything not listed here.
       type: dict

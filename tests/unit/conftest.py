@@ -19,6 +19,7 @@ import http.server
 import io
 import json
 import os
+import re
 import threading
 
 from urllib.parse import parse_qsl, urlsplit
@@ -113,16 +114,30 @@ class Sent:
         self.verify = kwargs.get("verify")
 
 
+# v2 reads look up readable model names; unless a test routes the path, the canned Model answers (or a 404).
+MODEL_PATH = re.compile(r"/v2/projects/[^/]+/models/([^/]+)$")
+
+
+def model_reply(model_id):
+    name = "v2/model_%s.json" % model_id
+    if os.path.exists(os.path.join(FIXTURES_DIR, name)):
+        return Reply(200, json.loads(_read_fixture(name)))
+    return Reply(404, {"error": {"message": "model %r not found" % model_id, "type": "invalid_request_error",
+                                 "param": None, "code": "not_found"}})
+
+
 class FakeTransport:
     """Stands in for HTTPAdapter.send; thread-safe, so concurrent reads can be tested.
 
     Outcomes are Reply objects, (status, body[, headers]) tuples, exceptions to raise, or callables taking the
     PreparedRequest and returning one of those. route(path, ...) answers one URL path (the last outcome repeats);
-    queue(...) answers any other request, each outcome once. A request nothing answers fails the test.
+    v2 model look-ups not routed get the canned Model (model_reply) and are recorded in model_lookups, not in
+    sent; queue(...) answers any other request, each outcome once. A request nothing answers fails the test.
     """
 
     def __init__(self):
         self.sent = []
+        self.model_lookups = []
         self._queue = []
         self._routes = {}
         self._lock = threading.Lock()
@@ -143,11 +158,14 @@ class FakeTransport:
 
     def send(self, prepared, **kwargs):
         with self._lock:
-            self.sent.append(Sent(prepared, kwargs))
             path = urlsplit(prepared.url).path
+            # Model look-ups go to their own list, so tests of other reads count only their own requests.
+            (self.model_lookups if MODEL_PATH.search(path) else self.sent).append(Sent(prepared, kwargs))
             if path in self._routes:
                 outcomes = self._routes[path]
                 outcome = outcomes.pop(0) if len(outcomes) > 1 else outcomes[0]
+            elif MODEL_PATH.search(path):
+                outcome = model_reply(MODEL_PATH.search(path).group(1))
             elif self._queue:
                 outcome = self._queue.pop(0)
             else:

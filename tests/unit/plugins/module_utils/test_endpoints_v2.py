@@ -287,9 +287,25 @@ def test_rpc_error_envelope_message_reaches_the_user(transport, fixture_json):
 @pytest.mark.parametrize("body, problem", [
     ({"name": "my-project/chat"}, "missing required field id"),
     ({"id": ENDPOINT_ID}, "missing required field name"),
-    ({"id": ENDPOINT_ID, "name": "my-project/chat", "deployments": {"dep_x": {}}}, "field deployments is not an array"),
-    ({"id": ENDPOINT_ID, "name": "my-project/chat", "trafficSplit": "dep_x"}, "field trafficSplit is not an array"),
-    (["not", "an", "object"], "the response is not a JSON object"),
+    ({"id": ENDPOINT_ID, "name": "my-project/chat", "deployments": {"dep_x": {}}},
+     "field deployments is a JSON object, expected an array"),
+    ({"id": ENDPOINT_ID, "name": "my-project/chat", "trafficSplit": "dep_x"},
+     "field trafficSplit is a JSON string 'dep_x', expected an array"),
+    (["not", "an", "object"], "the response is a JSON array, not an object"),
+    ({"id": ENDPOINT_ID, "name": "my-project/chat", "endpointType": 3}, "field endpointType is a JSON number 3, expected a string"),
+    ({"id": ENDPOINT_ID, "name": "my-project/chat", "createdAt": "yesterday"},
+     "field createdAt is a JSON string 'yesterday', expected an RFC 3339 time"),
+    ({"id": ENDPOINT_ID, "name": "my-project/chat", "createdAt": "2026-13-45T99:00:00Z"},
+     "field createdAt is a JSON string '2026-13-45T99:00:00Z', expected an RFC 3339 time"),
+    ({"id": ENDPOINT_ID, "name": "my-project/chat", "deployments": [{"id": "dep_x", "state": {"s": 1}}]},
+     "field deployments[0].state is a JSON object, expected a string"),
+    ({"id": ENDPOINT_ID, "name": "my-project/chat", "deployments": [{"id": "dep_x", "autoscaling": "1-2"}]},
+     "field deployments[0].autoscaling is a JSON string '1-2', expected an object"),
+    ({"id": ENDPOINT_ID, "name": "my-project/chat", "deployments": [{"id": "dep_x", "autoscaling": {"minReplicas": -1}}]},
+     "field deployments[0].autoscaling.minReplicas is a JSON number -1, expected a whole number of 0 or more"),
+    ({"id": ENDPOINT_ID, "name": "my-project/chat", "trafficSplit": [{"deploymentId": ["dep_x"], "weight": 1}]},
+     "field trafficSplit[0].deploymentId is a JSON array, expected a string"),
+    ({"id": ENDPOINT_ID, "name": 7}, "field name is a JSON number 7, expected a string"),
 ])
 def test_a_body_that_is_not_a_v2_endpoint_fails(transport, body, problem):
     transport.route(endpoint_path(ENDPOINT_ID), (200, body))
@@ -465,15 +481,15 @@ def test_list_404_fails_pointing_at_project_id_and_base_url(transport, fixture_j
 def test_list_body_that_is_not_a_page_fails(transport, body):
     transport.route(LIST_PATH, (200, body))
     error = raised(make_api().list_endpoints)
-    assert error.message == ("listing v2 endpoints of project '%s': HTTP 200 from %s is not a page: expected an object "
-                             "with a data array" % (PROJECT_ID, ROOT + LIST_PATH))
+    assert error.message.startswith("listing v2 endpoints of project '%s': HTTP 200 from %s is not a page: expected an "
+                                    "object with a data array, got " % (PROJECT_ID, ROOT + LIST_PATH))
 
 
 def test_list_item_that_is_not_an_endpoint_fails(transport, fixture_json):
     transport.route(LIST_PATH, (200, {"data": [fixture_json("v2/endpoint_one_deployment.json"), {"id": "ep_NoName"}]}))
     error = raised(make_api().list_endpoints)
-    assert error.message == ("listing v2 endpoints of project '%s': an item is not a v2 Endpoint: missing required field name"
-                             % PROJECT_ID)
+    assert error.message == ("listing v2 endpoints of project '%s': item 1 (id 'ep_NoName') is not a v2 Endpoint: "
+                             "missing required field name" % PROJECT_ID)
 
 
 def test_list_error_names_the_project(transport, fixture_json):
@@ -497,3 +513,132 @@ def test_list_degraded_endpoint_warns_without_an_extra_read(transport, fixture_j
     api.list_endpoints()
     assert transport.paths == [LIST_PATH]
     assert api.warnings == ["endpoint 'ep_DegradedPrimary0000001': deployment 'my-project/busy/main' is DEGRADED"]
+
+
+# --- strict whoami answers ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("route, body, problem", [
+    (V3_WHOAMI, {"type": "project_api_key", "project": {"id": 12345}}, "field project.id is a JSON number 12345, "
+                                                                         "expected a string"),
+    (V3_WHOAMI, {"type": "project_api_key", "project": "proj_x"}, "field project is a JSON string 'proj_x', expected "
+                                                                  "an object"),
+    (V3_WHOAMI, {"type": ["project_api_key"], "project": {"id": "proj_x"}}, "field type is a JSON array, expected a "
+                                                                            "string"),
+    (V1_WHOAMI, {"project_id": ["proj_x"]}, "field project_id is a JSON array, expected a string"),
+])
+def test_whoami_with_a_field_of_the_wrong_type_fails_naming_it(transport, route, body, problem):
+    if route == V1_WHOAMI:
+        transport.route(V3_WHOAMI, (404, {"error": {"message": "Unknown request URL", "code": "unknown_url"}}))
+    transport.route(route, (200, body))
+    error = raised(Project(make_client(), ROOT).resolve)
+    assert error.message == ("resolving the project for the v2 API: %s%s is not a whoami answer: %s"
+                             % (ROOT, route, problem))
+
+
+# --- pagination that would not end ----------------------------------------------------------------------------------
+
+def test_a_run_of_empty_pages_with_a_cursor_stops_with_an_error(transport):
+    pages = [(200, {"data": [], "next_cursor": "cursor-%d" % index}) for index in range(10)]
+    transport.route(LIST_PATH, *pages)
+    error = raised(make_api().list_endpoints)
+    assert error.message == ("listing v2 endpoints of project '%s': %s sent 3 empty pages in a row, each with a "
+                             "next_cursor; stopping (the list would never end)" % (PROJECT_ID, ROOT + LIST_PATH))
+    assert len(transport.sent) == 3
+
+
+def test_a_cursor_that_is_not_a_string_fails_naming_the_field(transport):
+    transport.route(LIST_PATH, (200, {"data": [], "next_cursor": 17}))
+    error = raised(make_api().list_endpoints)
+    assert error.message == ("listing v2 endpoints of project '%s': HTTP 200 from %s is not a page: field next_cursor is "
+                             "a JSON number 17, expected a string" % (PROJECT_ID, ROOT + LIST_PATH))
+
+
+def test_a_list_that_never_ends_stops_after_max_pages(transport, fixture_json, monkeypatch):
+    from ansible_collections.together.ai.plugins.module_utils import _endpoints_v2
+    monkeypatch.setattr(_endpoints_v2, "MAX_PAGES", 4)
+    counter = iter(range(100))
+
+    def page(prepared):  # pylint: disable=unused-argument
+        index = next(counter)
+        return (200, {"data": [dict(fixture_json("v2/endpoint_one_deployment.json"), id="ep_%d" % index)],
+                      "next_cursor": "c%d" % index})
+
+    transport.route(LIST_PATH, page)
+    error = raised(make_api().list_endpoints, max_results=None)
+    assert error.message.endswith("%s still had a next_cursor after 4 pages; stopping" % (ROOT + LIST_PATH))
+
+
+# --- readable model names -------------------------------------------------------------------------------------------
+
+MODEL = "projects/%s/models/ml_CbJNwQC2ZqCU2iFT3mrCh/revisions/rv_CbJ9yNrws93VQrZum1fTE" % PROJECT_ID
+MODEL_NAME = "devteam/Llama-3.3-70B-Instruct-Turbo"
+
+
+def test_v2_read_names_the_model_of_the_endpoint_and_of_each_deployment(transport, fixture_json):
+    transport.route(endpoint_path(ENDPOINT_ID), (200, fixture_json("v2/endpoint_one_deployment.json")))
+    endpoint = make_api().get_endpoint(ENDPOINT_ID)
+    assert endpoint["model"] == MODEL
+    assert endpoint["model_name"] == MODEL_NAME
+    assert [item["model_name"] for item in endpoint["deployments"]] == [MODEL_NAME]
+    assert [sent.path for sent in transport.model_lookups] == ["/v2/projects/%s/models/ml_CbJNwQC2ZqCU2iFT3mrCh"
+                                                                % PROJECT_ID]
+
+
+def test_each_distinct_model_is_looked_up_once_per_task_across_threads_and_polls(transport, fixture_json):
+    ids = ["ep_%d" % index for index in range(6)]
+    for endpoint_id in ids:
+        transport.route(endpoint_path(endpoint_id), (200, dict(fixture_json("v2/endpoint_one_deployment.json"),
+                                                               id=endpoint_id)))
+    api = make_api()
+    from ansible_collections.together.ai.plugins.module_utils._endpoints import fetch_concurrently
+    for _poll in range(3):
+        found = fetch_concurrently(api.get_endpoint, ids)
+        assert all(found[endpoint_id]["model_name"] == MODEL_NAME for endpoint_id in ids)
+    assert len(transport.model_lookups) == 1
+
+
+def test_two_models_of_one_endpoint_are_each_named(transport, fixture_json):
+    body = fixture_json("v2/endpoint_one_deployment.json")
+    other = dict(body["deployments"][0], id="dep_Other", model="projects/%s/models/ml_Q8vWn2RkT5aLp0sXe3mYd" % PROJECT_ID)
+    body["deployments"].append(other)
+    transport.route(endpoint_path(ENDPOINT_ID), (200, body))
+    endpoint = make_api().get_endpoint(ENDPOINT_ID)
+    assert sorted(item["model_name"] for item in endpoint["deployments"]) == [
+        "devteam/Llama-3.3-70B-Instruct-Turbo", "devteam/Qwen2.5-72B-Instruct-ft-support"]
+    assert len(transport.model_lookups) == 2
+
+
+@pytest.mark.parametrize("reply, said", [
+    ((404, {"error": {"message": "model not found", "code": "not_found"}}), "HTTP 404 from %s: model not found"),
+    ((403, {"error": {"message": "public model of another project"}}), "HTTP 403 from %s: public model of another project"),
+    ((200, {"id": "ml_CbJNwQC2ZqCU2iFT3mrCh", "name": 5}), "HTTP 200 from %s has no name for it"),
+], ids=["404", "403", "no-name"])
+def test_a_model_that_cannot_be_named_leaves_model_name_null_with_one_warning(transport, fixture_json, reply, said):
+    model_path = "/v2/projects/%s/models/ml_CbJNwQC2ZqCU2iFT3mrCh" % PROJECT_ID
+    transport.route(model_path, reply)
+    ids = ["ep_1", "ep_2"]
+    for endpoint_id in ids:
+        transport.route(endpoint_path(endpoint_id), (200, dict(fixture_json("v2/endpoint_one_deployment.json"),
+                                                               id=endpoint_id)))
+    api = make_api()
+    endpoints = [api.get_endpoint(endpoint_id) for endpoint_id in ids]
+    assert [endpoint["model_name"] for endpoint in endpoints] == [None, None]
+    assert endpoints[0]["deployments"][0]["model_name"] is None
+    assert len(transport.model_lookups) == 1
+    assert [warning for warning in api.warnings if "model_name" in warning] == [
+        "model %s: its readable name could not be read (%s); model_name is null"
+        % (MODEL, said % (ROOT + model_path) if reply[0] != 403 else "HTTP 403 from %s: public model of another project "
+           "(authentication/permission error: check api_key or TOGETHER_API_KEY, and the key's access)"
+           % (ROOT + model_path))]
+
+
+def test_listed_v2_endpoints_are_named_too(transport, fixture_json):
+    transport.route(LIST_PATH, (200, {"data": [fixture_json("v2/endpoint_one_deployment.json")]}))
+    assert make_api().list_endpoints()[0]["model_name"] == MODEL_NAME
+
+
+def test_an_endpoint_without_deployments_has_no_model_name_and_looks_nothing_up(transport, fixture_json):
+    transport.route(endpoint_path(ENDPOINT_ID), (200, fixture_json("v2/endpoint_no_deployments.json")))
+    endpoint = make_api().get_endpoint(ENDPOINT_ID)
+    assert endpoint["model_name"] is None
+    assert transport.model_lookups == []

@@ -22,8 +22,9 @@ from ansible_collections.together.ai.plugins.module_utils._v2_model import (
 PROJECT_ID = "proj_CbJNwQC2ZqCU2iFT3mrCh"
 DEPLOYMENT_FIELDS = ("id", "name", "state", "normalized_state", "model", "hardware", "min_replicas", "max_replicas",
                      "desired_replicas", "ready_replicas", "scheduled_replicas", "traffic_weight", "traffic_mode",
-                     "traffic_share", "status_message", "created_at")
-ENDPOINT_FIELDS = ("api_version", "id", "name", "display_name", "model", "hardware", "type", "owner", "state",
+                     "traffic_share", "status_message", "created_at", "model_name")
+ENDPOINT_FIELDS = ("api_version", "id", "name", "display_name", "model", "model_name", "hardware", "type", "owner",
+                   "state",
                    "autoscaling", "created_at", "project_id", "updated_at", "etag", "visibility", "serving",
                    "traffic_split", "deployments", "primary_deployment_id", "deployment_state", "total_min_replicas",
                    "total_max_replicas", "raw")
@@ -378,7 +379,7 @@ def test_deployments_are_snake_case_with_their_raw_state(fixture_json):
         normalized_state="STARTED", model=raw["deployments"][0]["model"], hardware="1xnvidia-h100-80gb",
         min_replicas=1, max_replicas=2, desired_replicas=1, ready_replicas=1, scheduled_replicas=None,
         traffic_weight=1, traffic_mode="TRAFFIC_MODE_LIVE", traffic_share=1.0, status_message=None,
-        created_at="2026-08-01T10:00:00Z")
+        created_at="2026-08-01T10:00:00Z", model_name=None)
     assert tuple(deployment) == DEPLOYMENT_FIELDS
 
 

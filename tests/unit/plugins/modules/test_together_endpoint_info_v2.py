@@ -385,9 +385,12 @@ def test_end_to_end_v2_read_against_a_loopback_server(run_module, loopback_api, 
     body["id"] = "ep_a/b"
     loopback_api.routes["/v3/whoami"] = (200, fixture_json("v2/whoami_v3_project_api_key.json"))
     loopback_api.routes["/v2/projects/%s/endpoints/ep_a%%2Fb" % PROJECT_ID] = (200, body)
+    model_path = "/v2/projects/%s/models/ml_CbJNwQC2ZqCU2iFT3mrCh" % PROJECT_ID
+    loopback_api.routes[model_path] = (200, fixture_json("v2/model_ml_CbJNwQC2ZqCU2iFT3mrCh.json"))
     result = run(run_module, endpoint_id="ep_a/b", base_url=loopback_api.base_url).result
     assert result["endpoint"]["id"] == "ep_a/b"
     assert result["endpoint"]["raw"] == body
+    assert result["endpoint"]["model_name"] == "devteam/Llama-3.3-70B-Instruct-Turbo"
     assert [received["path"] for received in loopback_api.received] == [
-        "/v3/whoami", "/v2/projects/%s/endpoints/ep_a%%2Fb" % PROJECT_ID]
+        "/v3/whoami", "/v2/projects/%s/endpoints/ep_a%%2Fb" % PROJECT_ID, model_path]
     assert loopback_api.received[1]["headers"]["Authorization"] == "Bearer %s" % API_KEY

@@ -101,8 +101,11 @@ def wait_until(fetch, endpoint_ids, progress, goal, timeout, interval, clock=tim
         if elapsed >= timeout:
             raise WaitError("timed out after %.1fs waiting for %s; not there yet: %s"
                             % (elapsed, goal, ", ".join(waiting)), endpoints, elapsed)
-        if report is not None and (last_report is None or now - last_report >= report_interval):
-            report("Waiting for %s, %s of %s: %s" % (goal, _seconds(round(elapsed)), _seconds(timeout),
+        # Due a read early rather than a poll late: reads take time, and the next line would come after one more.
+        if report is not None and (last_report is None or now - last_report >= report_interval - read_time):
+            # A gate passes what is left of its deadline (899.97 s): whole seconds read better.
+            report("Waiting for %s, %s of %s: %s" % (goal, _seconds(round(elapsed)),
+                                                      _seconds(round(timeout) if timeout >= 10 else timeout),
                                                       ", ".join(progress_lines)))
             last_report = now
         pause = min(interval, timeout - elapsed)

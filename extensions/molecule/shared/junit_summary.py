@@ -13,9 +13,10 @@ def main(path):
     root = ElementTree.parse(path).getroot()
     cases = []
     for case in root.iter("testcase"):
-        failure, skipped = case.find("failure"), case.find("skipped")
-        status = "failed" if failure is not None else "skipped" if skipped is not None else "passed"
-        detail = failure if failure is not None else skipped
+        failure, error, skipped = case.find("failure"), case.find("error"), case.find("skipped")
+        status = ("failed" if failure is not None else "error" if error is not None
+                  else "skipped" if skipped is not None else "passed")
+        detail = next((item for item in (failure, error, skipped) if item is not None), None)
         cases.append({"endpoint_id": case.get("classname"), "check": case.get("name"), "status": status,
                       "message": detail.get("message") if detail is not None else None})
     totals = dict((key, int(root.get(key))) for key in ("tests", "failures", "errors", "skipped"))

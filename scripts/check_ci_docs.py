@@ -80,7 +80,7 @@ def run(name, commands, artifact, base_url):
         script = "set -euo pipefail\n" + "\n".join(kept) + "\n"
         say("".join("  $ %s\n" % command for command in kept).rstrip())
         process = subprocess.run(["bash", "-c", script], cwd=str(workdir), env=env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT, universal_newlines=True, timeout=300)
+                                 stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False)
         problems = []
         if process.returncode != 0:
             problems.append("%s: the commands failed (exit %d):\n%s" % (name, process.returncode, process.stdout))

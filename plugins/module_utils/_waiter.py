@@ -66,12 +66,15 @@ def wait_until(fetch, endpoint_ids, progress, goal, timeout, interval, clock=tim
     started = clock()
     stuck_since = {}
     last_report = None
+    slowest_read = 0.0
     while True:
         before = clock()
         endpoints = fetch(endpoint_ids)
         now = clock()
-        # The next line is due after the next read: start that read early enough for it.
-        read_time = now - before
+        # The next line comes after the next read: start it early enough, allowing for a read slower than
+        # the slowest so far (the API, or a busy CI runner).
+        slowest_read = max(slowest_read, now - before)
+        margin = 1.5 * slowest_read + 0.5 if slowest_read else 0.0
         elapsed = now - started
         waiting = []
         progress_lines = []
@@ -102,15 +105,16 @@ def wait_until(fetch, endpoint_ids, progress, goal, timeout, interval, clock=tim
             raise WaitError("timed out after %.1fs waiting for %s; not there yet: %s"
                             % (elapsed, goal, ", ".join(waiting)), endpoints, elapsed)
         # Due a read early rather than a poll late: reads take time, and the next line would come after one more.
-        if report is not None and (last_report is None or now - last_report >= report_interval - read_time):
+        if report is not None and (last_report is None or now - last_report >= report_interval - margin):
             # A gate passes what is left of its deadline (899.97 s): whole seconds read better.
-            report("Waiting for %s, %s of %s: %s" % (goal, _seconds(round(elapsed)),
-                                                      _seconds(round(timeout) if timeout >= 10 else timeout),
-                                                      ", ".join(progress_lines)))
+            shown_timeout = _seconds(round(timeout) if timeout >= 10 else timeout)
+            report("Waiting for %s, %s of %s: %s"
+                   % (goal, _seconds(round(elapsed)), shown_timeout, ", ".join(progress_lines)))
             last_report = now
         pause = min(interval, timeout - elapsed)
         if report is not None:
-            pause = min(pause, last_report + report_interval - now - read_time)
+            # Never back-to-back reads, even when reads are slower than the interval (then each read prints).
+            pause = min(pause, max(last_report + report_interval - now - margin, min(interval, 1.0)))
         if stuck_since:
             pause = min(pause, min(stuck_since.values()) + grace - now)
         sleep(max(0.0, pause))

@@ -61,6 +61,6 @@ def test_markdown_rows_keep_their_cells_with_pipes_and_line_breaks_from_the_api(
     rows = [line for line in text.splitlines() if line.startswith("| `%s`" % EP)]
     assert len(rows) == 2  # the endpoint row and the violation row, each on one line
     endpoint_row = rows[0]
-    cells = [cell for cell in endpoint_row.replace("\\|", "").split("|")[1:-1]]
+    cells = endpoint_row.replace("\\|", "").split("|")[1:-1]
     assert len(cells) == 6
     assert "\x1b" not in text and "second line" in endpoint_row

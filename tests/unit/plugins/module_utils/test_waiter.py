@@ -285,3 +285,21 @@ def test_a_progress_line_says_when_a_dead_end_will_fail_the_wait():
                    clock=fake_time.clock, sleep=fake_time.sleep, report=lines.append, report_interval=10.0)
     assert lines[0] == ("Waiting for state STARTED, 0 s of 600 s: 'a' (state STOPPED; the wait fails if it is "
                         "still so in 20 s)")
+
+
+def test_slow_reads_do_not_push_progress_lines_past_the_interval():
+    fake_time = FakeTime()
+    fetch = Script(fake_time, [{"a": "STARTING"}] * 12 + [{"a": "STARTED"}], fetch_seconds=3.0)
+    report_times = []
+    wait_until(fetch, ["a"], progress_to("STARTED"), "state STARTED", 600.0, 25.0, clock=fake_time.clock,
+               sleep=fake_time.sleep, report=lambda line: report_times.append(fake_time.now), report_interval=10.0)
+    gaps = [later - earlier for earlier, later in zip(report_times, report_times[1:])]
+    assert len(gaps) >= 3 and max(gaps) <= 10.0
+
+
+def test_reads_slower_than_the_interval_still_pause_between_reads():
+    fake_time = FakeTime()
+    fetch = Script(fake_time, [{"a": "STARTING"}] * 4 + [{"a": "STARTED"}], fetch_seconds=12.0)
+    wait_until(fetch, ["a"], progress_to("STARTED"), "state STARTED", 600.0, 5.0, clock=fake_time.clock,
+               sleep=fake_time.sleep, report=lambda line: None, report_interval=10.0)
+    assert min(fake_time.sleeps) >= 1.0

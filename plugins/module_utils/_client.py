@@ -41,7 +41,12 @@ except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
     HTTPAdapter = HTTPConnection = HTTPSConnection = HTTPConnectionPool = HTTPSConnectionPool = AuthBase = object
-    Urllib3Error = ReadTimeoutError = Exception
+
+    class Urllib3Error(Exception):
+        """Stands in when urllib3 is missing (the module then fails with missing_required_lib)."""
+
+    class ReadTimeoutError(Urllib3Error):
+        """Stands in when urllib3 is missing."""
 else:
     HAS_REQUESTS = True
 
@@ -569,10 +574,9 @@ class TogetherClient:
 
     def _check_origin(self, url, requested):
         if self.origins is not None and origin_of(url) not in self.origins:
+            allowed = ", ".join(sorted("%s://%s:%s" % origin for origin in self.origins))
             raise TogetherError("request to %s not sent: it is not on the API's origin (%s), and the API key goes "
-                                "there only" % (requested, ", ".join(sorted("%s://%s:%s" % origin
-                                                                             for origin in self.origins))),
-                                url=requested)
+                                "there only" % (requested, allowed), url=requested)
 
     def _send(self, method, url, params, started, limit):
         left = max(limit - (self._clock() - started), 0.001)

@@ -284,8 +284,8 @@ def test_retry_after_http_date_is_honoured(transport, fixture_json):
 
 @pytest.mark.parametrize("header, asked", [("3600", "3600"), ("1e9", "1e+09"), ("inf", "inf"),
                                            ("HTTP-DATE-IN-AN-HOUR", None)])
-def test_retry_after_beyond_the_rate_limit_budget_fails_at_once_naming_what_the_api_asked(transport, fixture_json,
-                                                                                           header, asked):
+def test_retry_after_beyond_the_rate_limit_budget_fails_at_once_naming_what_the_api_asked(
+        transport, fixture_json, header, asked):
     if header == "HTTP-DATE-IN-AN-HOUR":
         header = email.utils.formatdate(time.time() + 3600, usegmt=True)
     transport.queue((429, fixture_json("error_rate_limited.json"), {"Retry-After": header}), (200, {}))

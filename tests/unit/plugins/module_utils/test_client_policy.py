@@ -344,4 +344,3 @@ def _real_send(adapter, request, **kwargs):
     # cert_verify runs first and raises OSError for a missing bundle; nothing reaches the network.
     adapter.cert_verify(None, request.url, kwargs.get("verify"), None)
     raise AssertionError("a request was sent")
-

@@ -518,8 +518,8 @@ def test_list_degraded_endpoint_warns_without_an_extra_read(transport, fixture_j
 # --- strict whoami answers ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("route, body, problem", [
-    (V3_WHOAMI, {"type": "project_api_key", "project": {"id": 12345}}, "field project.id is a JSON number 12345, "
-                                                                         "expected a string"),
+    (V3_WHOAMI, {"type": "project_api_key", "project": {"id": 12345}},
+     "field project.id is a JSON number 12345, expected a string"),
     (V3_WHOAMI, {"type": "project_api_key", "project": "proj_x"}, "field project is a JSON string 'proj_x', expected "
                                                                   "an object"),
     (V3_WHOAMI, {"type": ["project_api_key"], "project": {"id": "proj_x"}}, "field type is a JSON array, expected a "
@@ -580,8 +580,8 @@ def test_v2_read_names_the_model_of_the_endpoint_and_of_each_deployment(transpor
     assert endpoint["model"] == MODEL
     assert endpoint["model_name"] == MODEL_NAME
     assert [item["model_name"] for item in endpoint["deployments"]] == [MODEL_NAME]
-    assert [sent.path for sent in transport.model_lookups] == ["/v2/projects/%s/models/ml_CbJNwQC2ZqCU2iFT3mrCh"
-                                                                % PROJECT_ID]
+    model_path = "/v2/projects/%s/models/ml_CbJNwQC2ZqCU2iFT3mrCh" % PROJECT_ID
+    assert [sent.path for sent in transport.model_lookups] == [model_path]
 
 
 def test_each_distinct_model_is_looked_up_once_per_task_across_threads_and_polls(transport, fixture_json):

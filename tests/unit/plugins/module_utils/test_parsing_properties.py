@@ -65,9 +65,9 @@ v2_endpoints = st.fixed_dictionaries({}, optional={
     "trafficSplit": field(st.lists(field(st.fixed_dictionaries({}, optional={
         "deploymentId": field(deployment_ids), "weight": field(counts)})), max_size=3)),
 })
+V1_STRING_FIELDS = ("object", "id", "name", "display_name", "model", "hardware", "type", "owner", "created_at")
 v1_endpoints = st.fixed_dictionaries({}, optional=dict(
-    [(name, field(st.text(max_size=10))) for name in ("object", "id", "name", "display_name", "model", "hardware",
-                                                       "type", "owner", "created_at")]
+    [(name, field(st.text(max_size=10))) for name in V1_STRING_FIELDS]
     + [("state", field(st.sampled_from(["STARTED", "STOPPED", "FAILED", "NEW"]))),
        ("autoscaling", field(st.fixed_dictionaries({}, optional={"min_replicas": field(st.integers(0, 5)),
                                                                  "max_replicas": field(st.integers(0, 5))})))]))

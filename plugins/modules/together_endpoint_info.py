@@ -122,7 +122,7 @@ options:
   wait_timeout:
     description:
       - Seconds to wait for O(wait_for_state) before failing. No read of the wait starts after it, so the wait
-        ends at most one request (O(timeout)) later.
+        ends at most one read (O(timeout), with its retries) later.
     type: float
     default: 600
   wait_progress_interval:

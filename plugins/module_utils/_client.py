@@ -689,7 +689,11 @@ class TogetherClient:
                         "HTTP 404 from %s is not the API's answer (%s): the URL is unknown there; check base_url "
                         "(for v1 it ends in /v1, for example https://api.together.xyz/v1)"
                         % (url, _describe(headers, content, problem)), status=404, url=url)
-                raise TogetherError("HTTP %d from %s: the response is not JSON (%s)"
+                if problem == "not JSON":
+                    raise TogetherError("HTTP %d from %s: the response is not JSON (Content-Type %s): %s"
+                                        % (status, url, headers.get("Content-Type", "unknown"),
+                                           _snippet(_text(content)) or "empty body"), status=status, url=url)
+                raise TogetherError("HTTP %d from %s: the response is not usable JSON (%s)"
                                     % (status, url, _describe(headers, content, problem)), status=status, url=url)
             if status == 404 and is_unknown_route(body):
                 message, error_type, code = error_details(body)

@@ -320,5 +320,5 @@ def test_corrupt_gzip_body_fails_clearly(serve):
 def test_json_that_would_blow_up_when_decoded_is_refused(serve, body, problem):
     server = serve(lambda connection, stop: connection.sendall(headers(len(body)) + body))
     error, _elapsed = timed(lambda: client().get(server.url()))
-    assert error.message.startswith("HTTP 200 from %s: the response is not JSON (%s, Content-Type application/json"
+    assert error.message.startswith("HTTP 200 from %s: the response is not usable JSON (%s, Content-Type application/json"
                                     % (server.url(), problem))

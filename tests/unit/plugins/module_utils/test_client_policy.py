@@ -14,6 +14,7 @@ import http.server
 import json
 import os
 import shutil
+import socket
 import ssl
 import subprocess
 import threading
@@ -344,3 +345,40 @@ def _real_send(adapter, request, **kwargs):
     # cert_verify runs first and raises OSError for a missing bundle; nothing reaches the network.
     adapter.cert_verify(None, request.url, kwargs.get("verify"), None)
     raise AssertionError("a request was sent")
+
+
+def test_https_headers_trickled_a_byte_every_half_second_end_at_the_timeout(pki, monkeypatch):
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(pki["cert"]), str(pki["key"]))
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    stop = threading.Event()
+
+    def serve():
+        try:
+            connection, _address = listener.accept()
+            with context.wrap_socket(connection, server_side=True) as tls:
+                tls.recv(65536)
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}":
+                    if stop.wait(0.5):
+                        return
+                    tls.sendall(bytes([byte]))
+        except (OSError, ssl.SSLError):
+            pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    url = "https://127.0.0.1:%d/v1/endpoints/ep-1" % listener.getsockname()[1]
+    started = time.monotonic()
+    try:
+        error = raised(TogetherClient(API_KEY, sleep=Sleeps(), ca_path=str(pki["ca"]), timeout=2, max_retries=0).get,
+                       url)
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(5)
+    assert time.monotonic() - started < 3.0
+    assert error.message == "request to %s timed out after 2s (timeout bounds connect, headers and body together)" % url

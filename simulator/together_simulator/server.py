@@ -280,7 +280,6 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         self.server.log('%s "%s %s" %s %.1fms%s' % (self.client_address[0], request.method, request.target, shown_status,
                                                     duration * 1000, fault_note))
 
-
     # -- streamed faults --------------------------------------------------------------------------
 
     def _head(self, status, headers):

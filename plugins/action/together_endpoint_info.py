@@ -21,7 +21,14 @@ from ansible.utils.display import Display
 
 from ansible_collections.together.ai.plugins.module_utils._info import OptionError
 from ansible_collections.together.ai.plugins.module_utils._waiter import WaitError
-from ansible_collections.together.ai.plugins.plugin_utils._wait import ReadFailed, found_by_id, read_args, wait_request
+from ansible_collections.together.ai.plugins.plugin_utils._wait import (
+    ReadFailed,
+    bounded_read,
+    found_by_id,
+    read_args,
+    read_timeout,
+    wait_request,
+)
 
 MODULE = "together.ai.together_endpoint_info"
 display = Display()
@@ -57,9 +64,12 @@ class ActionModule(ActionBase):
         plain = read_args(args, request)
         host = task_vars.get("inventory_hostname", "localhost")
         warnings = []
+        # A wait never outlives wait_timeout by more than one read's timeout: near the end, fewer retries.
+        deadline = time.monotonic() + request.wait_timeout + (read_timeout(plain) or 0)
 
         def fetch(endpoint_ids):  # pylint: disable=unused-argument
-            answer = self._execute_module(module_name=MODULE, module_args=plain, task_vars=task_vars)
+            module_args = bounded_read(plain, deadline - time.monotonic())
+            answer = self._execute_module(module_name=MODULE, module_args=module_args, task_vars=task_vars)
             warnings.extend(warning for warning in answer.pop("warnings", None) or [] if warning not in warnings)
             found = found_by_id(request, answer)
             fetch.last = answer

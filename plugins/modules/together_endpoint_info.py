@@ -121,8 +121,8 @@ options:
     choices: [PENDING, STARTING, STARTED, STOPPING, STOPPED, ERROR]
   wait_timeout:
     description:
-      - Seconds to wait for O(wait_for_state) before failing. No read of the wait starts after it, so the wait
-        ends at most one read (O(timeout), with its retries) later.
+      - Seconds to wait for O(wait_for_state) before failing. No read of the wait starts after it, and reads near
+        the end retry less (O(max_retries)), so the wait ends at most one O(timeout) later.
     type: float
     default: 600
   wait_progress_interval:

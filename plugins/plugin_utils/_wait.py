@@ -14,6 +14,7 @@ from ansible.module_utils.common.collections import is_sequence
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
+from ansible_collections.together.ai.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.together.ai.plugins.module_utils._endpoints import STATES
 from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo, OptionError
 from ansible_collections.together.ai.plugins.module_utils._waiter import PROGRESS_INTERVAL
@@ -76,6 +77,31 @@ def read_args(args, request):
     else:
         plain["endpoint_ids"] = list(request.endpoint_ids)
     return plain
+
+
+def read_timeout(plain):
+    """The read's own timeout (seconds), or None when the module will reject it anyway."""
+    try:
+        return _number("timeout", plain.get("timeout", CONNECTION_ARGUMENT_SPEC["timeout"]["default"]))
+    except OptionError:
+        return None
+
+
+def bounded_read(plain, left):
+    """The read's arguments with retries cut so that it ends within `left` seconds (the wait's deadline).
+
+    The wait's deadline is wait_timeout plus one read's timeout after the wait began, and no read starts
+    after wait_timeout, so a read always has its full timeout; only its retries (each up to another timeout)
+    may not fit. Values the module will reject are left alone for it to say so.
+    """
+    timeout = read_timeout(plain)
+    try:
+        retries = int(plain.get("max_retries", CONNECTION_ARGUMENT_SPEC["max_retries"]["default"]))
+    except (TypeError, ValueError):
+        return plain
+    if timeout is None or timeout <= 0 or retries < 0 or left >= timeout * (retries + 1):
+        return plain
+    return dict(plain, max_retries=max(0, min(retries, int(left // timeout) - 1)))
 
 
 def found_by_id(request, result):

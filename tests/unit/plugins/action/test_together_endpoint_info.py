@@ -39,6 +39,7 @@ class Harness:
         self.fake_time = FakeTime()
         self.lines = []
         self.calls = []
+        self.starts = []
         self.rounds = list(rounds)
         self.fail_on_round = fail_on_round
         monkeypatch.setattr(action_plugin, "time", self.fake_time)
@@ -58,6 +59,7 @@ class Harness:
 
     def execute_module(self, module_name=None, module_args=None, task_vars=None, wrap_async=False):
         self.calls.append(dict(module_name=module_name, module_args=dict(module_args), wrap_async=wrap_async))
+        self.starts.append(self.fake_time.now)
         if self.fail_on_round is not None and len(self.calls) == self.fail_on_round:
             return dict(failed=True, msg="request to http://x/v1/endpoints/%s timed out after 30s" % A)
         states = self.rounds.pop(0) if len(self.rounds) > 1 else self.rounds[0]
@@ -161,3 +163,15 @@ def test_with_async_the_module_waits_by_itself(monkeypatch):
     harness.run()
     assert harness.calls[0]["module_args"]["wait_for_state"] == "STARTED"
     assert harness.calls[0]["wrap_async"] == 60
+
+
+def test_reads_near_the_deadline_get_fewer_retries_so_the_wait_ends_within_one_read(monkeypatch):
+    # wait_timeout 12 and a 10 s read timeout: the wait must end by 22 s, so no read may retry past that.
+    harness = Harness(monkeypatch, {"endpoint_id": A, "wait_for_state": "STARTED", "wait_timeout": 12,
+                                    "wait_sleep": 5, "timeout": 10, "max_retries": 3}, [{A: "STARTING"}])
+    harness.run()
+    retries = [call["module_args"]["max_retries"] for call in harness.calls]
+    assert harness.starts[-1] == 12.0  # reads take 0.5 s; the last one starts at the timeout
+    for start, allowed in zip(harness.starts, retries):
+        assert start + 10 * (allowed + 1) <= 22, (start, allowed)
+    assert retries[0] == 1 and retries[-1] == 0

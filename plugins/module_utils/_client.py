@@ -747,4 +747,6 @@ def _reason(exc):
     text = str(exc.args[0]) if exc.args else str(exc)
     match = re.search(r"\((?:Caused by )?\w+\((?:<[^>]*>, )?['\"]?(.*?)['\"]?\)\)?$", text)
     reason = match.group(1) if match else text
+    # urllib3 prefixes the connection's repr, which names this module's internal class.
+    reason = re.sub(r"\b\w*HTTPS?Connection\(host=[^)]*\): ", "", reason)
     return " ".join(reason.split())[:200]

@@ -328,3 +328,20 @@ def test_command_line_refuses_a_half_tls_configuration(tls_files):
     result = subprocess.run([sys.executable, "run.py", "--tls-cert", tls_files["cert"]], capture_output=True, text=True, timeout=20, check=False,
                             cwd=str(__import__("pathlib").Path(__file__).resolve().parents[1]))
     assert result.returncode == 2 and "--tls-cert and --tls-key go together" in result.stderr
+
+
+@pytest.mark.parametrize("kind, size", [("oversized_body", 64 * 1024 * 1024), ("gzip_bomb", 256 * 1024 * 1024)])
+def test_big_bodies_are_never_held_in_memory(api, kind, size):
+    import tracemalloc
+    _with_fault(api, kind=kind, size=size)
+    tracemalloc.start()
+    try:
+        response = api.get(PATH, stream=True)
+        received = 0
+        for chunk in response.raw.stream(256 * 1024, decode_content=False):
+            received += len(chunk)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert received == int(response.headers["Content-Length"])
+    assert peak < 8 * 1024 * 1024, "the simulator (and this reader) peaked at %d bytes" % peak

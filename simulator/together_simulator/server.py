@@ -189,7 +189,9 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
     def _authorization_scheme(self):
         """What kind of credential came (bearer, basic, none...): the request log keeps this, never the value."""
         header = self.headers.get("Authorization")
-        return header.partition(" ")[0].lower() or "empty" if header is not None else "none"
+        if header is None:
+            return "none"
+        return header.partition(" ")[0].lower() or "empty"
 
     def _authorized(self, sim):
         scheme, _sep, token = self.headers.get("Authorization", "").partition(" ")
@@ -290,7 +292,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
     def _write_slowly(self, data, interval):
-        """One byte every `interval` seconds; False once the client is gone or the server stops."""
+        """One byte every `interval` seconds; False if the server stops first (a client that leaves raises instead)."""
         for index in range(len(data)):
             if self.server.stop_event.wait(interval if index else 0):
                 return False

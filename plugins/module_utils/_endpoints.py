@@ -51,7 +51,9 @@ def _json_kind(value):
 def shape_problems(body, required):
     """What keeps a decoded body from being an endpoint object with the required fields (empty when fine)."""
     if not isinstance(body, dict):
-        return ["the response is %s, not an endpoint object" % _json_kind(body)]
+        # An empty 2xx body decodes to None as well as a JSON null does.
+        got = "empty (or JSON null)" if body is None else _json_kind(body)
+        return ["the response is %s, not an endpoint object" % got]
     problems = []
     missing = [field for field in required if field not in body]
     if missing:

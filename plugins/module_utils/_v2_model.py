@@ -200,7 +200,7 @@ def schema_problems(value, schema, where=""):
 def endpoint_problems(body):
     """What keeps a decoded body from being a v2 Endpoint (empty when it is one)."""
     if not isinstance(body, dict):
-        return ["the response is %s, not an object" % json_kind(body)]
+        return ["the response is %s, not an object" % ("empty (or JSON null)" if body is None else json_kind(body))]
     problems = ["missing required field %s" % field for field in ("id", "name") if body.get(field) is None]
     return problems + schema_problems(body, ENDPOINT_SCHEMA)
 

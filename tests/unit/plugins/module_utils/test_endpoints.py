@@ -199,7 +199,7 @@ def test_every_problem_is_listed_in_one_message(transport, fixture_json):
 @pytest.mark.parametrize("body, kind", [
     ([{"id": EP1}], "a JSON array"),
     ("STARTED", "a JSON string"),
-    (None, "null"),
+    (None, "empty (or JSON null)"),
     (42, "a JSON number"),
     (True, "a JSON boolean"),
 ])
@@ -209,9 +209,10 @@ def test_body_that_is_not_an_object_is_rejected(transport, body, kind):
                                                   "object" % kind)
 
 
-def test_empty_204_is_not_an_endpoint(transport):
-    transport.route(path(EP1), (204,))
-    assert get_error(make_api()).message.endswith("the response is null, not an endpoint object")
+@pytest.mark.parametrize("reply", [(204,), (200,)], ids=["204", "empty-200"])
+def test_empty_answer_is_not_an_endpoint(transport, reply):
+    transport.route(path(EP1), reply)
+    assert get_error(make_api()).message.endswith("the response is empty (or JSON null), not an endpoint object")
 
 
 def test_api_error_names_the_endpoint_and_keeps_status_and_type(transport, fixture_json):

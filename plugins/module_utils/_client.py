@@ -533,6 +533,7 @@ class TogetherClient:
         limited_by_deadline = left is not None and left < self.timeout
         with _Watchdog(limit) as watchdog:
             started = self._clock()
+            _CURRENT.attempt_end = started + limit
             try:
                 result = self._follow(method, url, params, started, limit)
             except (TogetherError, requests.exceptions.RequestException, Urllib3Error, OSError, zlib.error):
@@ -662,7 +663,11 @@ class TogetherClient:
                     raise self._too_large(status, url, "stopped reading after decompressing %s"
                                           % _size(MAX_RESPONSE_BYTES))
                 if not holding_large_slot and len(content) + len(data) > LARGE_BODY_BYTES:
-                    self._large_body.acquire()
+                    # Waiting for another thread's large body counts against this request's own time.
+                    left = getattr(_CURRENT, "attempt_end", self._clock()) - self._clock()
+                    if not self._large_body.acquire(timeout=max(left, 0.0)):
+                        raise _Retryable("request to %s timed out after %ss (timeout bounds connect, headers and "
+                                         "body together)" % (url, _seconds(self.timeout)), url=url)
                     holding_large_slot = slot[0] = True
                 content += data
             return content

@@ -322,3 +322,17 @@ def test_json_that_would_blow_up_when_decoded_is_refused(serve, body, problem):
     error, _elapsed = timed(lambda: client().get(server.url()))
     assert error.message.startswith("HTTP 200 from %s: the response is not usable JSON (%s, Content-Type application/json"
                                     % (server.url(), problem))
+
+
+def test_large_bodies_are_read_one_at_a_time_and_waiting_for_the_slot_counts_against_the_timeout(serve):
+    body = b'{"padding": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    server = serve(lambda connection, stop: connection.sendall(headers(len(body)) + body))
+    api = client(timeout=1)
+    api._large_body.acquire()  # another thread is reading a large body and does not finish in time
+    try:
+        error, elapsed = timed(lambda: api.get(server.url()))
+    finally:
+        api._large_body.release()
+    assert elapsed < 2.0
+    assert "timed out after 1s" in error.message
+    assert api.get(server.url())[1]["padding"] == "x" * (2 * 1024 * 1024)

@@ -183,7 +183,19 @@ def test_repeated_cursor_keeps_the_page_and_answers_the_same_cursor(api):
     assert len(last_page["data"]) == 2 and last_page["next_cursor"]  # even a last page points back
 
 
+@pytest.mark.parametrize("body", [{"type": "project_api_key", "project": {"id": 5}}, None, [1, 2], "text"])
+def test_json_fault_answers_any_json_value(api, body):
+    api.load({"faults": [{"path": "/v3/whoami", "kind": "json", "body": body, "times": 1}]})
+    response = api.get("/v3/whoami")
+    assert response.status_code == 200 and response.json() == body
+    assert api.get("/v3/whoami").json()["type"] == "project_api_key"
+    api.load({"faults": [{"path": "/v1/endpoints", "kind": "json", "body": {"error": "x"}, "status": 500}]})
+    assert api.get("/v1/endpoints").status_code == 500
+
+
 @pytest.mark.parametrize("fault, message", [
+    ({"kind": "json"}, "needs body"),
+    ({"kind": "html", "body": {}}, "body only applies"),
     ({"kind": "redirect"}, "location"),
     ({"kind": "redirect", "location": "/x", "status": 200}, "3xx"),
     ({"kind": "trickle_body", "interval": 0}, "interval"),

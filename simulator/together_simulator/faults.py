@@ -8,12 +8,12 @@ import threading
 
 FAULT_KINDS = ("status", "latency", "rate_limit", "truncated_json", "html", "reset", "slow", "invalid_json", "empty_body",
                "trickle_headers", "trickle_body", "endless_body", "oversized_body", "gzip_bomb", "redirect", "endless_pages",
-               "repeated_cursor")
+               "repeated_cursor", "json")
 FAULT_KEYS = ("path", "method", "kind", "statuses", "times", "seconds", "retry_after", "retry_after_header", "message",
-              "status", "interval", "size", "location")
+              "status", "interval", "size", "location", "body")
 DEFAULT_SECONDS = {"latency": 1.0, "slow": 30.0}
 # Kinds whose single answer status can be chosen with `status`, and its default.
-DEFAULT_STATUS = {"html": 502, "invalid_json": 200, "empty_body": 200, "redirect": 302}
+DEFAULT_STATUS = {"html": 502, "invalid_json": 200, "empty_body": 200, "redirect": 302, "json": 200}
 DEFAULT_SIZE = {"oversized_body": 200 * 1024 * 1024, "gzip_bomb": 500 * 1024 * 1024}
 TRICKLE_KINDS = ("trickle_headers", "trickle_body")
 
@@ -70,11 +70,15 @@ def normalize_fault(data):
     location = _only_for(data, "location", {"redirect": None}, kind)
     if kind == "redirect" and (not isinstance(location, str) or not location):
         raise ValueError("a redirect fault needs location: an absolute URL (another origin) or a path (the same origin)")
+    if kind == "json" and "body" not in data:
+        raise ValueError("a json fault needs body: the JSON value to answer (e.g. a whoami with a number as project id)")
+    if kind != "json" and "body" in data:
+        raise ValueError("body only applies to kind: json")
     return {
         "path": path, "method": method.upper() if method else None, "kind": kind, "statuses": statuses, "times": times,
         "seconds": float(seconds), "retry_after": retry_after, "retry_after_header": header, "message": message,
         "status": status, "interval": float(interval) if interval is not None else None, "size": size, "location": location,
-        "used": 0,
+        "body": data.get("body"), "used": 0,
     }
 
 

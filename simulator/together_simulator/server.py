@@ -4,6 +4,7 @@ import hmac
 import http
 import http.server
 import ipaddress
+import json
 import socket
 import ssl
 import struct
@@ -241,6 +242,9 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         if kind == "redirect":
             return Response(fault["status"], raw=b"<html><body>Moved</body></html>\n", content_type="text/html; charset=utf-8",
                             headers={"Location": fault["location"]})
+        if kind == "json":
+            # Any JSON the test wants in place of the real answer: wrong types in whoami answers or list pages.
+            return Response(fault["status"], raw=json.dumps(fault["body"]).encode("utf-8"), content_type=JSON_CONTENT_TYPE)
         if kind == "endless_pages":
             # Always empty, always "more to come": a new cursor each time, so only a page budget stops a client.
             return Response(200, {"data": [], "next_cursor": "endless-%d" % (fault["use"] + 1)})

@@ -63,6 +63,21 @@ def test_trickle_body_sends_headers_at_once_then_a_byte_per_interval(api):
     assert time.monotonic() - started >= 0.5
 
 
+def test_a_trickle_ends_and_is_logged_as_soon_as_the_client_leaves(api):
+    _with_fault(api, kind="trickle_body", interval=2)
+    connection = _connect(api)
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += connection.recv(1)
+    connection.close()
+    closed = time.monotonic()
+    while not api.requests_log() and time.monotonic() - closed < 5:
+        time.sleep(0.05)
+    # logged at once, not after the whole body (20 minutes) or the two writes it takes to notice a reset (4 s)
+    assert api.requests_log()[0]["fault"] == "trickle_body"
+    assert time.monotonic() - closed < 1.5
+
+
 def test_a_trickled_answer_is_complete_and_correct_when_waited_for(api):
     api.load({"faults": [{"path": "/v1/clusters/availability-zones", "kind": "trickle_body", "interval": 0.01}]})
     response = api.get("/v1/clusters/availability-zones", timeout=30)

@@ -5,6 +5,7 @@ import http
 import http.server
 import ipaddress
 import json
+import select
 import socket
 import ssl
 import struct
@@ -295,10 +296,22 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
         lines.append("Connection: close")
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
+    def _client_left(self, seconds):
+        """Wait up to `seconds`; True as soon as the client has closed its end (EOF), so a trickle stops at once."""
+        if isinstance(self.connection, ssl.SSLSocket):  # no MSG_PEEK on TLS: a write error ends the trickle instead
+            return self.server.stop_event.wait(seconds)
+        readable, _writable, _errors = select.select([self.connection], [], [], seconds)
+        if not readable:
+            return self.server.stop_event.is_set()
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
+
     def _write_slowly(self, data, interval):
-        """One byte every `interval` seconds; False if the server stops first (a client that leaves raises instead)."""
+        """One byte every `interval` seconds; False once the client has left or the server stops."""
         for index in range(len(data)):
-            if self.server.stop_event.wait(interval if index else 0):
+            if index and self._client_left(interval):
                 return False
             self.wfile.write(data[index:index + 1])
         return True

@@ -1,6 +1,7 @@
-# Every command sets itself up: a fresh machine needs only Python 3.11 and make.
+# Every command sets itself up: a fresh machine needs only Python 3.11 (or newer) and make.
 #   make demo   the deployment gate against the bundled simulator (or the real API, see README)
-#   make test   every test layer: sanity, units, simulator, integration, molecule, lint
+#   make test   every test layer on the main leg, then sanity, units and integration on the other legs
+#   make docs   the HTML docs site (antsibull-docs and Sphinx) under $(BUILD_DIR)/docs/html
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -15,70 +16,179 @@ BUILD_DIR ?= $(ROOT)/.build
 # Narrow the slow layers when asked (.ci/run does, for its second pass): empty runs every target / scenario.
 INTEGRATION_TARGETS ?=
 MOLECULE_ARGS ?= --all
+# The source copy: sanity and units run here (and demo, ci-docs, benchmark).
 COLLECTIONS := $(BUILD_DIR)/collections
 COLL := $(COLLECTIONS)/ansible_collections/together/ai
-export PATH := $(BIN):$(PATH)
+# The built tarball, installed with ansible-galaxy as users install it: integration and molecule run here.
+DIST := $(BUILD_DIR)/dist
+INSTALLED := $(BUILD_DIR)/installed
+INSTALLED_COLL := $(INSTALLED)/ansible_collections/together/ai
+
+# The version matrix (scripts/matrix.py): the main leg is the newest ansible-core $(PYTHON) allows and gets
+# every layer in .venv; `make test` then runs sanity, units and integration on every other leg whose Python
+# it finds, each in .venv-<leg>. LEG=<leg> picks one leg for any layer: make test LEG=2.21, make units LEG=2.20.
+MAIN_LEG := $(shell $(PYTHON) scripts/matrix.py primary)
+LEG ?= $(MAIN_LEG)
+ifeq ($(filter $(LEG),2.19 2.20 2.21),)
+$(error LEG=$(LEG) is not a leg of the matrix: 2.19 (Python 3.11), 2.20 (Python 3.12), 2.21 (Python 3.13))
+endif
+LEG_PYTHON := $(shell $(PYTHON) scripts/matrix.py version $(LEG))
+ifeq ($(LEG),$(MAIN_LEG))
+LEG_VENV := $(VENV)
+LEG_STAMP := $(BIN)/.installed
+else
+LEG_VENV := $(ROOT)/.venv-$(LEG)
+LEG_STAMP := $(LEG_VENV)/.installed
+endif
+LEG_BIN := $(LEG_VENV)/bin
+# Docs site and execution environment tools, kept out of .venv (antsibull-docs and Sphinx pin their own).
+RELEASE_VENV := $(ROOT)/.venv-release
+RELEASE_BIN := $(RELEASE_VENV)/bin
+
+export PATH := $(LEG_BIN):$(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_LOCALHOST_WARNING := False
 export ANSIBLE_INVENTORY_UNPARSED_WARNING := False
 export ANSIBLE_FORCE_COLOR := 0
 export PY_COLORS := 0
 export NO_COLOR := 1
+# pip compiles bytecode at install time whatever PYTHONDONTWRITEBYTECODE says; say so explicitly anyway.
+PIP_INSTALL = python -m pip install --quiet --compile --disable-pip-version-check
 
-.PHONY: help venv collection sanity units simulator-tests integration molecule lint changelog-lint test demo ci-docs benchmark simulator clean
+.PHONY: help venv leg-venv release-venv collection tarball sanity units simulator-tests integration molecule lint \
+        changelog-lint test leg-test matrix docs-lint docs ee demo ci-docs benchmark simulator clean
 
 help:
 	@echo "make demo        run the endpoint gate against the bundled simulator (or the real API)"
-	@echo "make test        run every test layer (sanity, units, simulator, integration, molecule, lint)"
+	@echo "make test        every layer on ansible-core $(MAIN_LEG), then sanity/units/integration on the other legs found"
+	@echo "make test LEG=2.21   one leg of the matrix (2.19, 2.20, 2.21); LEG= works for sanity, units, integration too"
+	@echo "make docs        build the HTML docs site under $(BUILD_DIR)/docs/html"
+	@echo "make ee          the execution environment's build context (ansible-builder create)"
 	@echo "make simulator   start the Together Endpoints API simulator in the foreground"
 	@echo "make benchmark   compare together_endpoint_info with ansible.builtin.uri"
 
-$(BIN)/.installed: requirements-dev.txt
-	@echo "== setting up $(VENV) (pinned toolchain)"
+# The main leg's venv: every tool. ansible-core's pin comes from the leg's file.
+$(BIN)/.installed: requirements-dev.txt requirements/ansible-core-$(MAIN_LEG).txt
+	@echo "== setting up $(VENV) (pinned toolchain, ansible-core $(MAIN_LEG))"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade 'pip>=24' >/dev/null
-	@$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@$(BIN)/$(PIP_INSTALL) --upgrade 'pip>=24' >/dev/null
+	@$(BIN)/$(PIP_INSTALL) -r requirements-dev.txt -r requirements/ansible-core-$(MAIN_LEG).txt
 	@touch $@
 
 venv: $(BIN)/.installed
 
+ifneq ($(LEG),$(MAIN_LEG))
+# Another leg's venv: what sanity, units and integration need, on that leg's Python.
+$(LEG_STAMP): requirements/leg.txt requirements/ansible-core-$(LEG).txt
+	@echo "== setting up $(LEG_VENV) (ansible-core $(LEG), Python $(LEG_PYTHON))"
+	@test -x $(LEG_BIN)/python || "$$($(PYTHON) scripts/matrix.py python $(LEG))" -m venv $(LEG_VENV)
+	@$(LEG_BIN)/$(PIP_INSTALL) --upgrade 'pip>=24' >/dev/null
+	@$(LEG_BIN)/$(PIP_INSTALL) -r requirements/leg.txt -r requirements/ansible-core-$(LEG).txt
+	@touch $@
+endif
+
+leg-venv: venv $(LEG_STAMP)
+
+$(RELEASE_BIN)/.installed: requirements/release.txt
+	@echo "== setting up $(RELEASE_VENV) (docs site and execution environment tools)"
+	@test -x $(RELEASE_BIN)/python || $(PYTHON) -m venv $(RELEASE_VENV)
+	@$(RELEASE_BIN)/$(PIP_INSTALL) --upgrade 'pip>=24' >/dev/null
+	@$(RELEASE_BIN)/$(PIP_INSTALL) -r requirements/release.txt
+	@touch $@
+
+release-venv: $(RELEASE_BIN)/.installed
+
 # A fresh copy of the tree less .git and the .gitignore'd paths: what a clean clone would hold. No git
 # needed, so an exported tree or a release tarball builds too.
-collection: venv
+collection: leg-venv
 	@rm -rf $(COLL) && mkdir -p $(COLL)
 	@$(BIN)/python scripts/copy_tree.py $(ROOT) $(COLL)
 	@# ansible-test lists a collection's files through the nearest enclosing git repository: when the copy sits
 	@# inside one (the default .build of a checkout, where .build is ignored), give the copy a repository of its own.
 	@if command -v git >/dev/null && git -C $(COLL) rev-parse --git-dir >/dev/null 2>&1; then git -C $(COLL) init -q; fi
-	@$(BIN)/python scripts/ansible_test_offline_pip.py
+	@$(LEG_BIN)/python scripts/ansible_test_offline_pip.py
+
+# What users install: ansible-galaxy builds the tarball from a clean copy, scripts/check_tarball.py checks it
+# holds the collection and no development files, and ansible-galaxy installs it into a clean collections path.
+tarball: leg-venv
+	@echo "== ansible-galaxy collection build / install (ansible-core $(LEG))"
+	@rm -rf $(BUILD_DIR)/tarball-src $(DIST) $(INSTALLED) && mkdir -p $(DIST)
+	@$(BIN)/python scripts/copy_tree.py $(ROOT) $(BUILD_DIR)/tarball-src
+	@$(LEG_BIN)/ansible-galaxy collection build $(BUILD_DIR)/tarball-src --output-path $(DIST) >/dev/null
+	@rm -rf $(BUILD_DIR)/tarball-src
+	@$(LEG_BIN)/python scripts/check_tarball.py $(DIST)/together-ai-*.tar.gz
+	@$(LEG_BIN)/ansible-galaxy collection install --offline -p $(INSTALLED) $(DIST)/together-ai-*.tar.gz 2>&1 \
+	  | grep -v "is not part of the configured Ansible collections paths" || true
+	@test -f $(INSTALLED_COLL)/MANIFEST.json
+	@if command -v git >/dev/null && git -C $(INSTALLED_COLL) rev-parse --git-dir >/dev/null 2>&1; then git -C $(INSTALLED_COLL) init -q; fi
+	@$(LEG_BIN)/python scripts/ansible_test_offline_pip.py
 
 sanity: collection
-	@echo "== ansible-test sanity"
-	cd $(COLL) && ansible-test sanity --python 3.11 --local --color no
+	@echo "== ansible-test sanity (ansible-core $(LEG), Python $(LEG_PYTHON))"
+	cd $(COLL) && ansible-test sanity --python $(LEG_PYTHON) --local --color no
 
 units: collection
-	@echo "== unit tests (ansible-test units)"
-	cd $(COLL) && ansible-test units --python 3.11 --local --color no
+	@echo "== unit tests (ansible-test units, ansible-core $(LEG), Python $(LEG_PYTHON))"
+	cd $(COLL) && ansible-test units --python $(LEG_PYTHON) --local --color no
 
 simulator-tests: venv
 	@echo "== simulator conformance tests"
 	$(BIN)/python -m pytest -q -p no:cacheprovider simulator/tests
 
-integration: collection
-	@echo "== integration tests (ansible-test integration against the simulator)"
-	cd $(COLL) && printf 'together_collection_root: %s\n' "$(COLL)" > tests/integration/integration_config.yml \
-	  && ansible-test integration --python 3.11 --local --color no $(INTEGRATION_TARGETS)
+integration: tarball
+	@echo "== integration tests (ansible-test integration in the installed tarball, ansible-core $(LEG), Python $(LEG_PYTHON))"
+	cd $(INSTALLED_COLL) && printf 'together_collection_root: %s\n' "$(INSTALLED_COLL)" > tests/integration/integration_config.yml \
+	  && ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) ansible-test integration --python $(LEG_PYTHON) --local --color no $(INTEGRATION_TARGETS)
 
-molecule: collection
-	@echo "== molecule scenarios"
-	cd $(COLL)/extensions && molecule test $(MOLECULE_ARGS)
+molecule: tarball
+	@echo "== molecule scenarios (in the installed tarball)"
+	cd $(INSTALLED_COLL)/extensions && ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) molecule test $(MOLECULE_ARGS)
 
 lint: collection
 	@echo "== ansible-lint (production profile) and changelog lint"
 	cd $(COLL) && ansible-lint --offline && antsibull-changelog lint
 
-test: lint sanity units simulator-tests integration molecule ci-docs
-	@echo "== make test: all layers passed"
+# Plugin docs (schemas, markup, references) as antsibull-docs reads them for the docs site.
+docs-lint: collection release-venv
+	@echo "== antsibull-docs lint-collection-docs"
+	cd $(COLL) && PATH=$(RELEASE_BIN):$$PATH antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck \
+	  --validate-collection-refs=all --disallow-unknown-collection-refs .
+
+# The HTML site: antsibull-docs sphinx-init + collection (a page per module, role, filter), the guides in
+# docs/*.md, Sphinx; then scripts/check_docs_site.py checks the pages.
+docs: collection release-venv
+	@echo "== docs site (antsibull-docs, Sphinx) into $(BUILD_DIR)/docs/html"
+	@PATH=$(RELEASE_BIN):$$PATH $(RELEASE_BIN)/python scripts/build_docs.py $(COLLECTIONS) $(BUILD_DIR)/docs
+	@$(RELEASE_BIN)/python scripts/check_docs_site.py $(BUILD_DIR)/docs/html
+
+# The execution environment's build context (no container engine needed), checked to hold the tarball and requests.
+ee: tarball release-venv
+	@echo "== execution environment: ansible-builder create"
+	@rm -rf $(BUILD_DIR)/ee && mkdir -p $(BUILD_DIR)/ee/dist
+	@cp execution-environment.yml requirements.txt bindep.txt $(BUILD_DIR)/ee/
+	@cp $(DIST)/together-ai-*.tar.gz $(BUILD_DIR)/ee/dist/together-ai.tar.gz
+	@cd $(BUILD_DIR)/ee && $(RELEASE_BIN)/ansible-builder create --file execution-environment.yml --context context -v 1 >/dev/null
+	@$(RELEASE_BIN)/python scripts/check_ee_context.py $(BUILD_DIR)/ee/context
+
+# make test: the main leg gets every layer, then the other legs (make matrix) unless LEG was given.
+# make test LEG=<another leg>: sanity, units and integration on that leg only.
+ifeq ($(LEG),$(MAIN_LEG))
+MAIN_LAYERS := lint docs-lint sanity units simulator-tests integration molecule ci-docs ee docs
+ifeq ($(origin LEG),file)
+test: $(MAIN_LAYERS) matrix
+else
+test: $(MAIN_LAYERS)
+endif
+	@echo "== make test: all layers passed (ansible-core $(LEG), Python $(LEG_PYTHON))"
+leg-test: test
+else
+test leg-test: sanity units integration
+	@echo "== leg $(LEG) (ansible-core $(LEG), Python $(LEG_PYTHON)): sanity, units, integration passed"
+endif
+
+# Every leg other than the main one whose Python is on this machine; says which ran and which were skipped.
+matrix:
+	@MATRIX_MAKE_ARGS="BUILD_DIR=$(BUILD_DIR) PYTHON=$(PYTHON) VENV=$(VENV)" $(PYTHON) scripts/matrix.py run $(MATRIX_LEGS)
 
 demo: collection
 	@$(BIN)/python scripts/demo.py

@@ -55,7 +55,7 @@ export NO_COLOR := 1
 # pip compiles bytecode at install time whatever PYTHONDONTWRITEBYTECODE says; say so explicitly anyway.
 PIP_INSTALL = python -m pip install --quiet --compile --disable-pip-version-check
 
-.PHONY: help venv leg-venv release-venv collection tarball sanity units simulator-tests integration molecule lint \
+.PHONY: help venv leg-venv release-venv collection tarball sanity units release-tests simulator-tests integration molecule lint \
         changelog-lint test leg-test matrix docs-lint docs ee demo ci-docs benchmark simulator clean
 
 help:
@@ -117,8 +117,8 @@ tarball: leg-venv
 	@$(LEG_BIN)/ansible-galaxy collection build $(BUILD_DIR)/tarball-src --output-path $(DIST) >/dev/null
 	@rm -rf $(BUILD_DIR)/tarball-src
 	@$(LEG_BIN)/python scripts/check_tarball.py $(DIST)/together-ai-*.tar.gz
-	@$(LEG_BIN)/ansible-galaxy collection install --offline -p $(INSTALLED) $(DIST)/together-ai-*.tar.gz 2>&1 \
-	  | grep -v "is not part of the configured Ansible collections paths" || true
+	@$(LEG_BIN)/ansible-galaxy collection install --offline -p $(INSTALLED) $(DIST)/together-ai-*.tar.gz 2>&1 >/dev/null \
+	  | { grep -v "is not part of the configured Ansible collections paths" || true; }
 	@test -f $(INSTALLED_COLL)/MANIFEST.json
 	@if command -v git >/dev/null && git -C $(INSTALLED_COLL) rev-parse --git-dir >/dev/null 2>&1; then git -C $(INSTALLED_COLL) init -q; fi
 	@$(LEG_BIN)/python scripts/ansible_test_offline_pip.py
@@ -130,6 +130,11 @@ sanity: collection
 units: collection
 	@echo "== unit tests (ansible-test units, ansible-core $(LEG), Python $(LEG_PYTHON))"
 	cd $(COLL) && ansible-test units --python $(LEG_PYTHON) --local --color no
+
+# The release tooling's own tests (matrix interpreter search, tarball, docs site and EE checks).
+release-tests: venv
+	@echo "== release tooling tests"
+	$(BIN)/python -m pytest -q -p no:cacheprovider scripts/tests
 
 simulator-tests: venv
 	@echo "== simulator conformance tests"
@@ -156,9 +161,9 @@ docs-lint: collection release-venv
 
 # The HTML site: antsibull-docs sphinx-init + collection (a page per module, role, filter), the guides in
 # docs/*.md, Sphinx; then scripts/check_docs_site.py checks the pages.
-docs: collection release-venv
-	@echo "== docs site (antsibull-docs, Sphinx) into $(BUILD_DIR)/docs/html"
-	@PATH=$(RELEASE_BIN):$$PATH $(RELEASE_BIN)/python scripts/build_docs.py $(COLLECTIONS) $(BUILD_DIR)/docs
+docs: tarball release-venv
+	@echo "== docs site (antsibull-docs, Sphinx) of the installed tarball into $(BUILD_DIR)/docs/html"
+	@PATH=$(RELEASE_BIN):$$PATH $(RELEASE_BIN)/python scripts/build_docs.py $(INSTALLED) $(BUILD_DIR)/docs
 	@$(RELEASE_BIN)/python scripts/check_docs_site.py $(BUILD_DIR)/docs/html
 
 # The execution environment's build context (no container engine needed), checked to hold the tarball and requests.
@@ -168,12 +173,12 @@ ee: tarball release-venv
 	@cp execution-environment.yml requirements.txt bindep.txt $(BUILD_DIR)/ee/
 	@cp $(DIST)/together-ai-*.tar.gz $(BUILD_DIR)/ee/dist/together-ai.tar.gz
 	@cd $(BUILD_DIR)/ee && $(RELEASE_BIN)/ansible-builder create --file execution-environment.yml --context context -v 1 >/dev/null
-	@$(RELEASE_BIN)/python scripts/check_ee_context.py $(BUILD_DIR)/ee/context
+	@$(RELEASE_BIN)/python scripts/check_ee_context.py $(BUILD_DIR)/ee/context $(INSTALLED)
 
 # make test: the main leg gets every layer, then the other legs (make matrix) unless LEG was given.
 # make test LEG=<another leg>: sanity, units and integration on that leg only.
 ifeq ($(LEG),$(MAIN_LEG))
-MAIN_LAYERS := lint docs-lint sanity units simulator-tests integration molecule ci-docs ee docs
+MAIN_LAYERS := lint docs-lint release-tests sanity units simulator-tests integration molecule ci-docs ee docs
 ifeq ($(origin LEG),file)
 test: $(MAIN_LAYERS) matrix
 else

@@ -48,7 +48,7 @@ def _runs(path, version):
     """The interpreter's real path when `path` starts and is Python `version`, else None."""
     try:
         out = subprocess.run([path, "-c", "import sys; print('%d.%d' % sys.version_info[:2]); print(sys.executable)"],
-                             capture_output=True, text=True, timeout=30)
+                             capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
     lines = out.stdout.split()
@@ -64,7 +64,8 @@ def pyenv_roots():
     pyenv = shutil.which("pyenv")
     if pyenv:
         try:
-            roots.append(subprocess.run([pyenv, "root"], capture_output=True, text=True, timeout=30).stdout.strip())
+            roots.append(subprocess.run([pyenv, "root"], capture_output=True, text=True, timeout=30,
+                                        check=False).stdout.strip())
         except (OSError, subprocess.TimeoutExpired):
             pass
         # <root>/bin/pyenv links to <root>/libexec/pyenv
@@ -113,7 +114,7 @@ def run(legs):
     main = primary()
     rows = [(main, PYTHON_OF[main], "full", "the main leg of this make test (every layer)")]
     failed = []
-    for leg in legs or [leg for leg, _ in LEGS if leg != main]:
+    for leg in legs or [leg for leg in PYTHON_OF if leg != main]:
         if leg not in PYTHON_OF:
             raise SystemExit("unknown leg %r: the legs are %s" % (leg, ", ".join(PYTHON_OF)))
         interpreter, why = find_python(leg)

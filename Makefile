@@ -117,9 +117,10 @@ tarball: leg-venv
 	@$(LEG_BIN)/ansible-galaxy collection build $(BUILD_DIR)/tarball-src --output-path $(DIST) >/dev/null
 	@rm -rf $(BUILD_DIR)/tarball-src
 	@$(LEG_BIN)/python scripts/check_tarball.py $(DIST)/together-ai-*.tar.gz
-	@$(LEG_BIN)/ansible-galaxy collection install --offline -p $(INSTALLED) $(DIST)/together-ai-*.tar.gz 2>&1 >/dev/null \
-	  | { grep -v "is not part of the configured Ansible collections paths" || true; }
-	@test -f $(INSTALLED_COLL)/MANIFEST.json
+	@$(LEG_BIN)/ansible-galaxy collection install --offline --force -p $(INSTALLED) $(DIST)/together-ai-*.tar.gz \
+	  > $(BUILD_DIR)/galaxy-install.log 2>&1 || { cat $(BUILD_DIR)/galaxy-install.log; exit 1; }
+	@test -f $(INSTALLED_COLL)/MANIFEST.json \
+	  || { cat $(BUILD_DIR)/galaxy-install.log; echo "ansible-galaxy did not install the tarball in $(INSTALLED_COLL)"; exit 1; }
 	@if command -v git >/dev/null && git -C $(INSTALLED_COLL) rev-parse --git-dir >/dev/null 2>&1; then git -C $(INSTALLED_COLL) init -q; fi
 	@$(LEG_BIN)/python scripts/ansible_test_offline_pip.py
 

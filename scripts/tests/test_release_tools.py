@@ -143,4 +143,3 @@ def test_module_page_missing_one_option_fails(tmp_path):
         % (documentation["short_description"], rows, html.escape(examples)))
     found = check_docs_site.check_module(tmp_path, "together_endpoint_info")
     assert found == ["together_endpoint_info_module.html: option endpoint_id is not in the options table"]
-

@@ -112,7 +112,7 @@ def run(legs):
     make = os.environ.get("MAKE", "make")
     make_args = [arg for arg in os.environ.get("MATRIX_MAKE_ARGS", "").split() if arg]
     main = primary()
-    rows = [(main, PYTHON_OF[main], "full", "the main leg of this make test (every layer)")]
+    rows = [(main, PYTHON_OF[main], "main", "every layer, in .venv (make test runs them before the matrix)")]
     failed = []
     for leg in legs or [leg for leg in PYTHON_OF if leg != main]:
         if leg not in PYTHON_OF:

@@ -81,11 +81,15 @@ class ActionModule(ActionBase):
             display.display("[%s] together_endpoint_info: %s" % (host, line))
 
         outcome = {}
+        started = time.monotonic()
         try:
             outcome = request.wait(fetch, clock=time.monotonic, sleep=time.sleep, report=report)
         except ReadFailed as exc:
             outcome = dict(exc.result)
             outcome.pop("warnings", None)
+            # The read's own message names the request only; a failure must also say what the task waited for.
+            outcome["msg"] = "%s (while waiting for state %s, after %.1fs)" % (
+                outcome.get("msg") or "the read failed", request.wait_for_state, time.monotonic() - started)
         except WaitError as exc:
             outcome = dict(getattr(exc, "partial_result", {}), failed=True, msg=exc.message)
         for key in ("project_id", "project_slug"):

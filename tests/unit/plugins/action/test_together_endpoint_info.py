@@ -139,6 +139,7 @@ def test_a_failed_read_during_the_wait_returns_the_module_failure(monkeypatch):
     result = harness.run()
     assert result["failed"] is True
     assert "timed out after 30s" in result["msg"]
+    assert "(while waiting for state STARTED, after " in result["msg"]
     assert len(harness.calls) == 3
 
 

@@ -236,11 +236,20 @@ def test_a_client_bound_to_the_api_origins_sends_nothing_elsewhere(transport):
 # --- TLS with a CA made at test time --------------------------------------------------------------------------------
 
 def _certificate(subject, issuer, public_key, signing_key, ca, san=None):
+    """A certificate Python 3.13's strict X.509 checks accept: key identifiers, and key usage on the CA."""
     now = datetime.datetime.now(datetime.timezone.utc)
     builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(public_key)
                .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
                .not_valid_after(now + datetime.timedelta(hours=1))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+               .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signing_key.public_key()),
+                              critical=False))
+    if ca:
+        builder = builder.add_extension(x509.KeyUsage(
+            digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
+            key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False),
+            critical=True)
     if san:
         builder = builder.add_extension(san, critical=False)
     return builder.sign(signing_key, hashes.SHA256())

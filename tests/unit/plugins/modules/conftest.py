@@ -20,22 +20,36 @@ import pytest
 
 from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.parameters import PASS_VARS
 from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.together.ai.plugins.module_utils import _connection, _info
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherClient
 
 try:  # ansible-core >= 2.19
-    from ansible.module_utils.testing import patch_module_args
+    from ansible.module_utils.testing import patch_module_args as _core_patch_module_args
 except ImportError:  # pragma: no cover - older ansible-core
     @contextlib.contextmanager
-    def patch_module_args(args=None):
+    def _core_patch_module_args(args=None):
         old = basic._ANSIBLE_ARGS
         basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}))
         try:
             yield
         finally:
             basic._ANSIBLE_ARGS = old
+
+# ansible-core 2.21 adds `invocation` (the no_log-masked args these tests check) only when the controller sends
+# _ansible_inject_invocation (setting INJECT_INVOCATION, off by default); 2.19 and 2.20 always add it and would
+# reject the unknown flag.
+INJECT_INVOCATION = "inject_invocation" in PASS_VARS
+
+
+def patch_module_args(args=None):
+    """The args as the controller sends them to a module of this ansible-core."""
+    args = dict(args or {})
+    if INJECT_INVOCATION:
+        args.setdefault("_ansible_inject_invocation", True)
+    return _core_patch_module_args(args)
 
 
 class AnsibleExitJson(Exception):

@@ -1,0 +1,783 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, together.ai collection maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# This module_utils is internal to together.ai: its API may change without notice. Do not import it.
+
+"""What together_endpoint wants, and the writes that take an endpoint there: no I/O in this file.
+
+EndpointRequest checks the options (before any request). plan_v2 and plan_v1 compare the endpoint as
+read (the normalized endpoint of together_endpoint_info, plus the full deployments for etags and
+configs) with the request, and return a Plan: the writes of this pass, in the order they must go, what
+is left for later (a new deployment is routed only once READY; a deployment is deleted only once
+STOPPED), and the before/after views for --diff.
+
+v2 rules (reference together-endpoints-v2.md sections 4, 7, 9):
+- one PATCH per object and pass, with updateMask naming only what changes;
+- stop/start is the deployment's autoscaling bounds (0/0 stops); min 0 with max > 0 is refused;
+- model and config cannot change in place: a deployment is replaced (recreate) or the task fails;
+- deletion order: out of the traffic split, 0/0, STOPPED, delete the deployment, then the endpoint.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.together.ai.plugins.module_utils._v2_model import TRAFFIC_MODE_LIVE, model_resource, short_state
+
+V1_ID_PREFIX = "endpoint-"
+V2_ID_PREFIX = "ep_"
+STATES = ("present", "started", "stopped", "absent")
+VISIBILITIES = {"private": "VISIBILITY_PRIVATE", "internal": "VISIBILITY_INTERNAL"}
+DEFAULT_DEPLOYMENT_NAME = "main"
+# The shorthand's options; `deployments` excludes them all.
+SHORTHAND_OPTIONS = ("model", "config", "hardware", "min_replicas", "max_replicas", "deployment_name")
+DEPLOYMENT_KEYS = ("name", "model", "config", "hardware", "min_replicas", "max_replicas", "traffic_weight")
+V2_ONLY_OPTIONS = ("deployments", "model", "config", "hardware", "deployment_name", "visibility", "recreate",
+                   "purge_deployments")
+# v2 states after which a deployment may be deleted (the API refuses any other).
+DELETABLE_STATES = ("STOPPED", "FAILED")
+# v1 states in which an endpoint runs (or is on its way), and those in which it does not.
+V1_RUNNING_STATES = ("PENDING", "STARTING", "STARTED")
+V1_CREATE_REFUSED = ("Together no longer creates v1 endpoints (the API answers HTTP 403 "
+                     "endpoints_v1_create_access_disabled); create a v2 endpoint instead: leave out api_version "
+                     "(or set it to v2) and give name, model and config or hardware")
+
+
+class OptionError(Exception):
+    """A bad value or combination of options, found before any request."""
+
+
+class PlanError(Exception):
+    """The endpoint as read cannot reach the request without something the options do not allow; no write was sent."""
+
+
+def _problem_of_id(value):
+    if not value.strip():
+        return "must not be empty"
+    if value != value.strip():
+        return "must not start or end with white space, got %r" % value
+    if value in (".", ".."):
+        return "must not be %r, which is path navigation, not an id" % value
+    if "/" in value:
+        return "must be an id (ep_... or endpoint-...), not a path or a name, got %r" % value
+    return None
+
+
+def _check_bounds(where, min_replicas, max_replicas):
+    for option, value in (("min_replicas", min_replicas), ("max_replicas", max_replicas)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise OptionError("%s%s must be a whole number of 0 or more, got %r" % (where, option, value))
+    if min_replicas is not None and max_replicas is not None:
+        if min_replicas > max_replicas:
+            raise OptionError("%smin_replicas (%d) must not be greater than max_replicas (%d)"
+                              % (where, min_replicas, max_replicas))
+        if min_replicas == 0 and max_replicas > 0:
+            raise OptionError("%smin_replicas 0 with max_replicas %d is refused by the API: set both to 0 to stop, "
+                              "or min_replicas to 1 or more" % (where, max_replicas))
+
+
+class DeploymentRequest:
+    """One declared deployment. None for min/max/weight means: keep what the deployment has (or the default)."""
+
+    def __init__(self, name, model=None, config=None, hardware=None, min_replicas=None, max_replicas=None,
+                 traffic_weight=1):
+        self.name = name
+        self.model = model
+        self.config = config
+        self.hardware = hardware
+        self.min_replicas = min_replicas
+        self.max_replicas = max_replicas
+        self.traffic_weight = traffic_weight
+
+    @classmethod
+    def from_option(cls, index, item):
+        where = "deployments[%d]: " % index
+        if not isinstance(item, dict):
+            raise OptionError("%smust be a dictionary with name, model, config or hardware, min_replicas, max_replicas "
+                              "and traffic_weight, got %r" % (where, item))
+        unknown = sorted(set(item) - set(DEPLOYMENT_KEYS))
+        if unknown:
+            raise OptionError("%sunknown key%s %s; known: %s" % (where, "s" if len(unknown) > 1 else "",
+                                                                  ", ".join(unknown), ", ".join(DEPLOYMENT_KEYS)))
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise OptionError("%sname is required (the deployment's name within the endpoint, such as blue)" % where)
+        request = cls(name.strip())
+        for key in ("model", "config", "hardware"):
+            value = item.get(key)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise OptionError("%s%s must be a non-empty string, got %r" % (where, key, value))
+            setattr(request, key, value.strip() if value is not None else None)
+        for key in ("min_replicas", "max_replicas"):
+            value = item.get(key)
+            if isinstance(value, str) and value.strip().isdigit():  # templated numbers arrive as strings
+                value = int(value)
+            setattr(request, key, value)
+        weight = item.get("traffic_weight", 1)
+        if isinstance(weight, str):
+            try:
+                weight = float(weight)
+            except ValueError:
+                pass
+        if weight is None:
+            weight = 1
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0 or weight != weight:
+            raise OptionError("%straffic_weight must be a number of 0 or more, got %r" % (where, item.get("traffic_weight")))
+        request.traffic_weight = int(weight) if weight == int(weight) else weight
+        request.check(where)
+        return request
+
+    def check(self, where):
+        if self.config and self.hardware:
+            raise OptionError("%sconfig and hardware are mutually exclusive: a config fixes the hardware" % where)
+        _check_bounds(where, self.min_replicas, self.max_replicas)
+
+
+class EndpointRequest:
+    """The validated options of together_endpoint."""
+
+    def __init__(self, **kwargs):
+        self.state = kwargs.get("state", "present")
+        self.api_version = kwargs.get("api_version", "v2")
+        self.endpoint_id = kwargs.get("endpoint_id")
+        self.name = kwargs.get("name")
+        self.display_name = kwargs.get("display_name")
+        self.visibility = kwargs.get("visibility")
+        self.deployments = kwargs.get("deployments")  # None: no deployment declared, leave them as they are
+        self.shorthand = kwargs.get("shorthand", False)
+        self.min_replicas = kwargs.get("min_replicas")
+        self.max_replicas = kwargs.get("max_replicas")
+        self.recreate = kwargs.get("recreate", False)
+        self.purge_deployments = kwargs.get("purge_deployments", False)
+        self.wait = kwargs.get("wait", False)
+        self.wait_timeout = kwargs.get("wait_timeout", 1800.0)
+
+    @property
+    def identity(self):
+        return self.endpoint_id or self.name
+
+    @classmethod
+    def from_params(cls, params):
+        """Check the options together; raise OptionError naming the option at fault."""
+        state = params.get("state") or "present"
+        if state not in STATES:
+            raise OptionError("state must be one of %s, got %r" % (", ".join(STATES), state))
+        endpoint_id, name = params.get("endpoint_id"), params.get("name")
+        if endpoint_id is not None:
+            problem = _problem_of_id(endpoint_id)
+            if problem:
+                raise OptionError("endpoint_id %s" % problem)
+        if name is not None:
+            if not name.strip() or name != name.strip():
+                raise OptionError("name must be a non-empty endpoint name without surrounding white space, got %r" % name)
+            if name.count("/") > 1 or name.startswith("/") or name.endswith("/"):
+                raise OptionError("name must be a bare endpoint name or <project_slug>/<name>, got %r" % name)
+        api_version = params.get("api_version") or "auto"
+        if api_version == "auto":
+            api_version = "v1" if (endpoint_id or "").startswith(V1_ID_PREFIX) else "v2"
+        elif api_version == "v2" and (endpoint_id or "").startswith(V1_ID_PREFIX):
+            raise OptionError("endpoint_id %s is a v1 id (endpoint-...) and cannot be managed with api_version=v2"
+                              % endpoint_id)
+        elif api_version == "v1" and (endpoint_id or "").startswith(V2_ID_PREFIX):
+            raise OptionError("endpoint_id %s is a v2 id (ep_...) and cannot be managed with api_version=v1" % endpoint_id)
+        if api_version == "v1":
+            return cls._v1(params, state, endpoint_id, name)
+        if endpoint_id is None and name is None:
+            raise OptionError("one of endpoint_id or name is required: name identifies (and creates) a v2 endpoint, "
+                              "endpoint_id an existing one")
+        if params.get("display_name") is not None:
+            raise OptionError("display_name applies to v1 endpoints only; a v2 endpoint is renamed through name "
+                              "(with endpoint_id)")
+        visibility = params.get("visibility")
+        if visibility is not None and visibility not in VISIBILITIES:
+            raise OptionError("visibility must be one of %s, got %r" % (", ".join(VISIBILITIES), visibility))
+        deployments, shorthand = cls._deployments(params, state)
+        request = cls(state=state, api_version="v2", endpoint_id=endpoint_id, name=name, visibility=visibility,
+                      deployments=deployments, shorthand=shorthand, recreate=bool(params.get("recreate")),
+                      purge_deployments=bool(params.get("purge_deployments")))
+        request._wait_options(params)
+        return request
+
+    @staticmethod
+    def _deployments(params, state):
+        given = [option for option in SHORTHAND_OPTIONS if params.get(option) is not None]
+        items = params.get("deployments")
+        if items is not None and given:
+            raise OptionError("deployments and %s are mutually exclusive: declare the deployment inside deployments"
+                              % ", ".join(given))
+        if items is not None:
+            if not isinstance(items, list) or not items:
+                raise OptionError("deployments must be a list of at least one deployment")
+            deployments = [DeploymentRequest.from_option(index, item) for index, item in enumerate(items)]
+            names = [deployment.name for deployment in deployments]
+            twice = sorted(set(item for item in names if names.count(item) > 1))
+            if twice:
+                raise OptionError("deployments: the name%s %s appear%s more than once" % (
+                    "s" if len(twice) > 1 else "", ", ".join(twice), "" if len(twice) > 1 else "s"))
+            shorthand = False
+        elif given:
+            deployment = DeploymentRequest(
+                (params.get("deployment_name") or DEFAULT_DEPLOYMENT_NAME).strip(), model=params.get("model"),
+                config=params.get("config"), hardware=params.get("hardware"), min_replicas=params.get("min_replicas"),
+                max_replicas=params.get("max_replicas"), traffic_weight=1)
+            if not deployment.name:
+                raise OptionError("deployment_name must not be empty")
+            deployment.check("")
+            deployments, shorthand = [deployment], True
+        else:
+            deployments, shorthand = None, False
+        if state == "stopped" and deployments:
+            for deployment in deployments:
+                for option in ("min_replicas", "max_replicas"):
+                    value = getattr(deployment, option)
+                    if value not in (None, 0):
+                        raise OptionError("%s%s %d cannot be combined with state=stopped, which scales every deployment "
+                                          "to 0/0" % ("" if shorthand else "deployments[%s]." % deployment.name,
+                                                      option, value))
+        if params.get("purge_deployments") and deployments is None and state != "absent":
+            raise OptionError("purge_deployments deletes the deployments not declared; declare them with deployments "
+                              "or model")
+        return deployments, shorthand
+
+    @classmethod
+    def _v1(cls, params, state, endpoint_id, name):
+        if endpoint_id is None:
+            if state == "absent":
+                raise OptionError("api_version=v1 needs endpoint_id (endpoint-...): v1 endpoints are found by id")
+            raise OptionError("api_version=v1 without endpoint_id would create a v1 endpoint. " + V1_CREATE_REFUSED)
+        v2_options = [option for option in V2_ONLY_OPTIONS if params.get(option) not in (None, False)]
+        if name is not None:
+            v2_options.insert(0, "name")
+        if v2_options:
+            raise OptionError("%s appl%s to v2 endpoints only; endpoint %s is a v1 endpoint (v1 endpoints change only "
+                              "their replica bounds, state and display_name)"
+                              % (", ".join(v2_options), "ies" if len(v2_options) == 1 else "y", endpoint_id))
+        display_name = params.get("display_name")
+        if display_name is not None and not display_name.strip():
+            raise OptionError("display_name must not be empty")
+        min_replicas, max_replicas = params.get("min_replicas"), params.get("max_replicas")
+        _check_bounds("", min_replicas, max_replicas)
+        if state == "stopped" and (min_replicas or max_replicas):
+            raise OptionError("min_replicas and max_replicas cannot be combined with state=stopped on a v1 endpoint")
+        request = cls(state=state, api_version="v1", endpoint_id=endpoint_id, display_name=display_name,
+                      min_replicas=min_replicas, max_replicas=max_replicas)
+        request._wait_options(params)
+        return request
+
+    def _wait_options(self, params):
+        wait = params.get("wait")
+        self.wait = (self.state == "started") if wait is None else bool(wait)
+        timeout = params.get("wait_timeout", 1800.0)
+        if timeout is None or isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
+            raise OptionError("wait_timeout must be 0 or more seconds, got %r" % (timeout,))
+        self.wait_timeout = float(timeout)
+        for option in ("wait_sleep", "wait_progress_interval"):
+            value = params.get(option)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0):
+                raise OptionError("%s must be more than 0 seconds, got %r" % (option, value))
+
+
+# -- reading what is there --------------------------------------------------------------------------------------
+
+
+def bare(name):
+    """The last part of a v2 name: my-project/chat/blue -> blue, my-project/chat -> chat."""
+    return (name or "").rsplit("/", 1)[-1]
+
+
+def hardware_key(value):
+    """Instance types compare as the official CLI matches them: case aside, with the nvidia- prefix ignored."""
+    return (value or "").strip().lower().replace("nvidia-", "")
+
+
+def config_id(value):
+    """cr_... from a config id or resource path projects/{p}/configs/{id}."""
+    return (value or "").rstrip("/").rsplit("/", 1)[-1] or None
+
+
+def model_matches(wanted, deployment):
+    """Whether a deployment runs the wanted model (a public name, ml_... id or resource path).
+
+    None when it cannot be told: the model is named but its readable name could not be read.
+    """
+    current = deployment.get("model") or ""
+    if wanted.startswith("projects/"):
+        if "/revisions/" in wanted:
+            return current == wanted
+        return current.split("/revisions/")[0] == wanted.rstrip("/")
+    if wanted.startswith("ml_"):
+        resource = model_resource(current)
+        return bool(resource) and resource[1] == wanted
+    if deployment.get("model_name"):
+        return deployment["model_name"] == wanted
+    return None
+
+
+def deployment_view(deployment, full=None):
+    """How a deployment shows in --diff."""
+    config = (full or {}).get("config") or (full or {}).get("configId")
+    return dict(
+        model=deployment.get("model_name") or deployment.get("model"),
+        config=config_id(config),
+        hardware=deployment.get("hardware"),
+        min_replicas=deployment.get("min_replicas", 0),
+        max_replicas=deployment.get("max_replicas", 0),
+        traffic_weight=deployment.get("traffic_weight", 0),
+    )
+
+
+def endpoint_view(endpoint, full_deployments=None):
+    """The before/after of --diff for a v2 endpoint: name, visibility, deployments by bare name. {} when absent."""
+    if endpoint is None:
+        return {}
+    full_deployments = full_deployments or {}
+    visibility = endpoint.get("visibility") or "VISIBILITY_PRIVATE"
+    return dict(
+        name=endpoint.get("name"),
+        visibility=visibility[len("VISIBILITY_"):].lower() if visibility.startswith("VISIBILITY_") else visibility,
+        deployments=dict((bare(item.get("name")) or item.get("id"), deployment_view(item, full_deployments.get(item.get("id"))))
+                         for item in endpoint.get("deployments") or []),
+    )
+
+
+def v1_view(endpoint):
+    if endpoint is None:
+        return {}
+    autoscaling = endpoint.get("autoscaling") or {}
+    state = endpoint.get("state")
+    return dict(
+        display_name=endpoint.get("display_name"),
+        model=endpoint.get("model"),
+        hardware=endpoint.get("hardware"),
+        state="STARTED" if state in V1_RUNNING_STATES else state,
+        min_replicas=autoscaling.get("min_replicas"),
+        max_replicas=autoscaling.get("max_replicas"),
+    )
+
+
+# -- the plan ---------------------------------------------------------------------------------------------------
+
+
+class Write:
+    """One request of the plan. path is relative to the endpoint (v2) or the v1 base URL; etag_of names the
+    object whose etag goes with it (endpoint or a deployment id), None for no etag."""
+
+    def __init__(self, method, what, description, body=None, mask=None, deployment=None, etag_of=None):
+        self.method = method
+        self.what = what  # endpoint | deployment | v1
+        self.description = description
+        self.body = body
+        self.mask = mask
+        self.deployment = deployment  # deployment id (existing), or the request (new)
+        self.etag_of = etag_of
+
+    def __repr__(self):
+        return "Write(%s %s: %s)" % (self.method, self.what, self.description)
+
+
+class Plan:
+    def __init__(self, before, after):
+        self.before = before
+        self.after = after
+        self.writes = []
+        # What the action plugin waits for before calling the module again: [{deployment_id, name, state, then}].
+        self.pending = []
+        self.warnings = []
+
+    @property
+    def changed(self):
+        return bool(self.writes)
+
+    @property
+    def messages(self):
+        return [write.description for write in self.writes]
+
+    def add(self, write):
+        self.writes.append(write)
+
+
+def _state(deployment):
+    return short_state(deployment.get("state"))
+
+
+def _is_live(deployment):
+    return (deployment.get("traffic_mode") or TRAFFIC_MODE_LIVE) == TRAFFIC_MODE_LIVE
+
+
+def _bounds_text(minimum, maximum):
+    return "%d/%d replicas" % (minimum, maximum)
+
+
+class _V2Planner:
+    """Builds the plan of one pass for a v2 endpoint (see plan_v2)."""
+
+    def __init__(self, request, endpoint, full, resolve):
+        self.request = request
+        self.endpoint = endpoint
+        self.full = full or {}
+        self.resolve = resolve
+        self.name = endpoint.get("name") if endpoint else request.name
+        self.plan = Plan(endpoint_view(endpoint, self.full), None)
+        self.split = [(item["deployment_id"], item["weight"]) for item in (endpoint or {}).get("traffic_split") or []]
+        self.current = dict((bare(item.get("name")), item) for item in (endpoint or {}).get("deployments") or [])
+        self.patches = []  # deployment PATCHes of this pass
+        self.deletes = []
+        self.creates = []
+        self.after = {}
+        self.deferred = False
+
+    def where(self, deployment_name=None):
+        text = "endpoint '%s'" % (self.endpoint["id"] if self.endpoint else self.request.identity)
+        return text + (" deployment '%s'" % deployment_name if deployment_name else "")
+
+    # -- the split -------------------------------------------------------------------------------------------
+
+    def weight(self, deployment_id):
+        return sum(weight for key, weight in self.split if key == deployment_id)
+
+    def set_weight(self, deployment_id, weight):
+        entries = [(key, value) for key, value in self.split if key != deployment_id]
+        if weight > 0:
+            position = next((index for index, (key, _value) in enumerate(self.split) if key == deployment_id), len(entries))
+            entries.insert(min(position, len(entries)), (deployment_id, weight))
+        self.split = entries
+
+    # -- deployments ------------------------------------------------------------------------------------------
+
+    def stop(self, deployment, name):
+        if deployment.get("min_replicas", 0) or deployment.get("max_replicas", 0):
+            self.patches.append(Write("PATCH", "deployment", "scale %s to 0/0 replicas (from %s) to stop it"
+                                      % (self.where(name), _bounds_text(deployment["min_replicas"], deployment["max_replicas"])),
+                                      body={"autoscaling": {"minReplicas": 0, "maxReplicas": 0}}, mask="autoscaling",
+                                      deployment=deployment["id"], etag_of=deployment["id"]))
+            return True
+        return False
+
+    def retire(self, deployment, name, then="delete"):
+        """Out of the split, 0/0, and deleted once STOPPED (now, or after the wait the plan asks for)."""
+        self.set_weight(deployment["id"], 0)
+        stopping = self.stop(deployment, name)
+        if not stopping and _state(deployment) in DELETABLE_STATES:
+            self.deletes.append(Write("DELETE", "deployment", "delete %s" % self.where(name),
+                                      deployment=deployment["id"], etag_of=deployment["id"]))
+            return True
+        self.plan.pending.append(dict(deployment_id=deployment["id"], name=name, state="STOPPED", then=then))
+        return False
+
+    def create(self, wanted, stopped):
+        if not wanted.model:
+            raise PlanError("%s does not exist yet: creating it needs model" % self.where(wanted.name))
+        if not (wanted.config or wanted.hardware):
+            raise PlanError("%s does not exist yet: creating it needs config or hardware (the instance type, such as "
+                            "1xnvidia-h100-80gb)" % self.where(wanted.name))
+        if stopped:
+            minimum = maximum = 0
+        else:
+            minimum = wanted.min_replicas if wanted.min_replicas is not None else 1
+            maximum = wanted.max_replicas if wanted.max_replicas is not None else max(minimum, 1)
+            if minimum == 0 and maximum > 0:
+                minimum = 1
+        model, config, hardware = self.resolve(wanted)
+        body = {"name": wanted.name, "model": model, "config": config,
+                "autoscaling": {"minReplicas": minimum, "maxReplicas": maximum}}
+        self.creates.append(Write("POST", "deployment", "create %s: %s on %s, %s" % (
+            self.where(wanted.name), wanted.model, hardware or config_id(config), _bounds_text(minimum, maximum)),
+            body=body, deployment=wanted))
+        view = dict(model=wanted.model, config=config_id(config), hardware=hardware, min_replicas=minimum,
+                    max_replicas=maximum, traffic_weight=wanted.traffic_weight)
+        if wanted.traffic_weight > 0 and maximum > 0:
+            self.plan.pending.append(dict(deployment_id=None, name=wanted.name, state="READY", then="route"))
+        return view
+
+    def immutable_changes(self, wanted, deployment, warn=True):
+        changes = []
+        if wanted.model:
+            matches = model_matches(wanted.model, deployment)
+            if matches is None and warn:
+                self.plan.warnings.append("%s: its model %s has no readable name to compare with %s; taken as the same"
+                                          % (self.where(wanted.name), deployment.get("model"), wanted.model))
+            elif not matches:
+                changes.append("model %s -> %s" % (deployment.get("model_name") or deployment.get("model"), wanted.model))
+        full = self.full.get(deployment["id"]) or {}
+        if wanted.config and config_id(wanted.config) != config_id(full.get("config") or full.get("configId")):
+            changes.append("config %s -> %s" % (config_id(full.get("config") or full.get("configId")), config_id(wanted.config)))
+        if wanted.hardware and hardware_key(wanted.hardware) != hardware_key(deployment.get("hardware")):
+            changes.append("hardware %s -> %s" % (deployment.get("hardware"), wanted.hardware))
+        return changes
+
+    def target_bounds(self, wanted, deployment, state):
+        current = (deployment.get("min_replicas", 0), deployment.get("max_replicas", 0))
+        if state == "stopped":
+            return 0, 0
+        minimum = wanted.min_replicas if wanted is not None and wanted.min_replicas is not None else current[0]
+        maximum = wanted.max_replicas if wanted is not None and wanted.max_replicas is not None else current[1]
+        if wanted is not None and wanted.min_replicas is not None and wanted.max_replicas is None and current == (0, 0):
+            maximum = max(minimum, 1) if minimum else 0  # starting from 0/0 with only a minimum: max defaults to min
+        if state == "started" and (minimum, maximum) == (0, 0):
+            minimum, maximum = 1, 1  # a stopped deployment keeps no bounds in v2: start it with one replica
+        return minimum, maximum
+
+    def scale(self, wanted, deployment, name, state):
+        minimum, maximum = self.target_bounds(wanted, deployment, state)
+        current = (deployment.get("min_replicas", 0), deployment.get("max_replicas", 0))
+        if (minimum, maximum) != current:
+            verb = "stop" if maximum == 0 else ("start" if current[1] == 0 else "scale")
+            self.patches.append(Write("PATCH", "deployment", "%s %s: %s -> %s" % (
+                verb, self.where(name), _bounds_text(*current), _bounds_text(minimum, maximum)),
+                body={"autoscaling": {"minReplicas": minimum, "maxReplicas": maximum}}, mask="autoscaling",
+                deployment=deployment["id"], etag_of=deployment["id"]))
+        return minimum, maximum
+
+    def routing_deferred(self, declared):
+        """Whether some declared deployment gets its weight only on a later pass (once READY)."""
+        if self.request.state == "stopped":
+            return False
+        for name, wanted in declared.items():
+            deployment = self.current.get(name)
+            if wanted.traffic_weight <= 0:
+                continue
+            if deployment is None:
+                return True
+            if self.immutable_changes(wanted, deployment, warn=False) and self.request.recreate:
+                return True
+            if self.weight(deployment["id"]) == 0 and _state(deployment) != "READY":
+                return True
+        return False
+
+    def route(self, deployment, name, weight, stopping_to_zero):
+        """Set a declared deployment's weight; a deployment not yet routed gets weight only once READY."""
+        current = self.weight(deployment["id"])
+        if weight == current:
+            return current
+        if weight == 0 and self.deferred:
+            return current  # still serving until the deployments waiting for READY take over
+        if weight > 0 and current == 0:
+            if _state(deployment) != "READY":
+                if not stopping_to_zero:
+                    self.plan.pending.append(dict(deployment_id=deployment["id"], name=name, state="READY", then="route"))
+                return 0
+        self.set_weight(deployment["id"], weight)
+        return weight
+
+    # -- the whole pass ---------------------------------------------------------------------------------------------
+
+    def build(self):
+        request = self.request
+        if request.state == "absent":
+            return self.absent()
+        if self.endpoint is None:
+            return self.new_endpoint()
+        endpoint_body, mask = {}, []
+        wanted_name = request.name if request.endpoint_id else None
+        if wanted_name and (bare(wanted_name) != bare(self.endpoint.get("name")) or
+                            ("/" in wanted_name and wanted_name != self.endpoint.get("name"))):
+            endpoint_body["name"], mask = wanted_name, mask + ["name"]
+        if request.visibility and VISIBILITIES[request.visibility] != (self.endpoint.get("visibility") or "VISIBILITY_PRIVATE"):
+            endpoint_body["visibility"], mask = VISIBILITIES[request.visibility], mask + ["visibility"]
+        after_deployments = {}
+        declared = dict((item.name, item) for item in request.deployments or [])
+        # While a declared deployment waits for READY to be routed, nothing routed now leaves the split.
+        deferred_routing = self.routing_deferred(declared)
+        self.deferred = deferred_routing
+        for name, wanted in declared.items():
+            deployment = self.current.get(name)
+            if deployment is None:
+                after_deployments[name] = self.create(wanted, request.state == "stopped")
+                continue
+            changes = self.immutable_changes(wanted, deployment)
+            if changes:
+                if not request.recreate:
+                    raise PlanError("%s: %s cannot change in place; set recreate: true to replace the deployment (it "
+                                    "serves nothing while it is replaced), or declare a second deployment and move the "
+                                    "traffic_weight to it (blue/green)" % (self.where(name), ", ".join(changes)))
+                deleted = self.retire(deployment, name, then="recreate")
+                if deleted:
+                    after_deployments[name] = self.create(wanted, request.state == "stopped")
+                else:
+                    after_deployments[name] = self.replaced_view(wanted, deployment)
+                continue
+            minimum, maximum = self.scale(wanted, deployment, name, request.state)
+            weight = self.weight(deployment["id"])
+            if request.state != "stopped":
+                weight = self.route(deployment, name, wanted.traffic_weight, maximum == 0)
+            view = deployment_view(deployment, self.full.get(deployment["id"]))
+            view.update(min_replicas=minimum, max_replicas=maximum,
+                        traffic_weight=wanted.traffic_weight if request.state != "stopped" else weight)
+            after_deployments[name] = view
+        for name, deployment in self.current.items():
+            if name in declared:
+                continue
+            after_deployments[name] = self.undeclared(deployment, name, declared, deferred_routing)
+        for name in list(after_deployments):
+            if after_deployments[name] is None:
+                del after_deployments[name]
+        new_split = [dict(deploymentId=key, weight=value) for key, value in self.split]
+        old_split = [dict(deploymentId=item["deployment_id"], weight=item["weight"])
+                     for item in self.endpoint.get("traffic_split") or []]
+        if new_split != old_split:
+            endpoint_body["trafficSplit"], mask = new_split, mask + ["trafficSplit"]
+        if mask:
+            self.plan.add(Write("PATCH", "endpoint", "update %s: %s" % (self.where(), self.describe_endpoint_patch(
+                endpoint_body, old_split)), body=endpoint_body, mask=",".join(mask), etag_of="endpoint"))
+        self.finish()
+        self.plan.after = dict(
+            name=self.qualified(endpoint_body.get("name") or self.endpoint.get("name")),
+            visibility=request.visibility or self.plan.before["visibility"],
+            deployments=after_deployments,
+        )
+        return self.plan
+
+    def replaced_view(self, wanted, deployment):
+        view = deployment_view(deployment, self.full.get(deployment["id"]))
+        minimum = wanted.min_replicas if wanted.min_replicas is not None else 1
+        view.update(model=wanted.model or view["model"], config=config_id(wanted.config) if wanted.config else
+                    (None if wanted.hardware else view["config"]), hardware=wanted.hardware or view["hardware"],
+                    min_replicas=minimum,
+                    max_replicas=wanted.max_replicas if wanted.max_replicas is not None else max(minimum, 1),
+                    traffic_weight=wanted.traffic_weight)
+        if self.request.state == "stopped":
+            view.update(min_replicas=0, max_replicas=0)
+        return view
+
+    def undeclared(self, deployment, name, declared, deferred_routing):
+        """A deployment the request does not name: purged, stopped (state=stopped), or taken out of live traffic."""
+        request = self.request
+        view = deployment_view(deployment, self.full.get(deployment["id"]))
+        if request.purge_deployments and _is_live(deployment):
+            if deferred_routing and self.weight(deployment["id"]) > 0:
+                # Serving until the declared deployments are READY and routed: retired on a later pass.
+                return view
+            self.retire(deployment, name)
+            return None
+        if request.state == "stopped":
+            self.stop(deployment, name)
+            view.update(min_replicas=0, max_replicas=0)
+            return view
+        if declared and _is_live(deployment) and not deferred_routing and self.weight(deployment["id"]) > 0:
+            # Declared deployments take all the traffic; this one keeps running, unrouted.
+            self.set_weight(deployment["id"], 0)
+            view["traffic_weight"] = 0
+        elif request.deployments is None and request.state == "started":
+            self.start_undeclared(deployment, name, view)
+        return view
+
+    def start_undeclared(self, deployment, name, view):
+        """state=started without deployments: start the stopped deployments that have traffic weight."""
+        routed = [item for item in self.current.values() if self.weight(item["id"]) > 0]
+        if deployment in routed or not routed:
+            minimum, maximum = self.scale(None, deployment, name, "started")
+            view.update(min_replicas=minimum, max_replicas=maximum)
+
+    def finish(self):
+        for write in self.patches + self.deletes + self.creates:
+            self.plan.add(write)
+
+    def qualified(self, name):
+        if name and "/" not in name and self.endpoint and "/" in (self.endpoint.get("name") or ""):
+            return "%s/%s" % (self.endpoint["name"].split("/", 1)[0], name)
+        return name
+
+    @staticmethod
+    def describe_endpoint_patch(body, old_split):
+        parts = []
+        if "name" in body:
+            parts.append("name -> %s" % body["name"])
+        if "visibility" in body:
+            parts.append("visibility -> %s" % body["visibility"])
+        if "trafficSplit" in body:
+            parts.append("traffic split %s -> %s" % (_split_text(old_split), _split_text(body["trafficSplit"])))
+        return ", ".join(parts)
+
+    def new_endpoint(self):
+        request = self.request
+        if request.endpoint_id:
+            raise PlanError("endpoint '%s' does not exist: the API chooses endpoint ids, so a new endpoint is declared "
+                            "with name (and no endpoint_id)" % request.endpoint_id)
+        if request.state == "started" and not request.deployments:
+            raise PlanError("endpoint '%s' does not exist, and state=started needs a deployment to start: declare one "
+                            "with model and config or hardware (or deployments)" % request.name)
+        visibility = VISIBILITIES[request.visibility or "private"]
+        self.plan.add(Write("POST", "endpoint", "create endpoint '%s' (%s)" % (request.name, visibility),
+                            body={"name": request.name, "visibility": visibility}))
+        deployments = {}
+        for wanted in request.deployments or []:
+            deployments[wanted.name] = self.create(wanted, request.state == "stopped")
+        self.finish()
+        self.plan.after = dict(name=request.name, visibility=request.visibility or "private", deployments=deployments)
+        return self.plan
+
+    def absent(self):
+        if self.endpoint is None:
+            self.plan.after = {}
+            return self.plan
+        old_split = list(self.split)
+        remaining = 0
+        for name, deployment in self.current.items():
+            if not self.retire(deployment, name):
+                remaining += 1
+        if self.split != old_split:
+            self.plan.add(Write("PATCH", "endpoint", "take every deployment of %s out of live traffic" % self.where(),
+                                body={"trafficSplit": []}, mask="trafficSplit", etag_of="endpoint"))
+        self.finish()
+        if not remaining:
+            self.plan.add(Write("DELETE", "endpoint", "delete %s" % self.where(), etag_of="endpoint"))
+        self.plan.after = {}
+        return self.plan
+
+
+def _split_text(entries):
+    if not entries:
+        return "[] (unrouted)"
+    return "[%s]" % ", ".join("%s: %s" % (entry["deploymentId"], entry["weight"]) for entry in entries)
+
+
+def plan_v2(request, endpoint, full_deployments, resolve):
+    """The writes of one pass for a v2 endpoint.
+
+    endpoint: the normalized endpoint (together_endpoint_info's shape) or None when it does not exist.
+    full_deployments: {deployment id: full EndpointDeployment} (etags and configs).
+    resolve(DeploymentRequest) -> (model, config resource, hardware): what a new deployment is created with
+    (it may read the API; it is only called for deployments to create).
+    Raises PlanError when the request needs what its options do not allow (before any write).
+    """
+    return _V2Planner(request, endpoint, full_deployments, resolve).build()
+
+
+def plan_v1(request, endpoint):
+    """The one PATCH (or DELETE) for a v1 endpoint; endpoint as GET /v1/endpoints/{id} returns it, or None."""
+    plan = Plan(v1_view(endpoint), None)
+    where = "v1 endpoint '%s'" % request.endpoint_id
+    if request.state == "absent":
+        plan.after = {}
+        if endpoint is not None:
+            plan.add(Write("DELETE", "v1", "delete %s" % where))
+        return plan
+    if endpoint is None:
+        raise PlanError("%s does not exist. %s" % (where, V1_CREATE_REFUSED))
+    body = {}
+    after = dict(plan.before)
+    if request.display_name is not None and request.display_name != endpoint.get("display_name"):
+        body["display_name"] = request.display_name
+        after["display_name"] = request.display_name
+    current = endpoint.get("autoscaling") or {}
+    minimum = request.min_replicas if request.min_replicas is not None else current.get("min_replicas")
+    maximum = request.max_replicas if request.max_replicas is not None else current.get("max_replicas")
+    if (minimum, maximum) != (current.get("min_replicas"), current.get("max_replicas")):
+        body["autoscaling"] = {"min_replicas": minimum, "max_replicas": maximum}
+        after.update(min_replicas=minimum, max_replicas=maximum)
+    state = endpoint.get("state")
+    if request.state == "stopped" and state in V1_RUNNING_STATES:
+        body["state"] = "STOPPED"
+        after["state"] = "STOPPED"
+    elif request.state == "started" and state not in V1_RUNNING_STATES and state != "STOPPING":
+        body["state"] = "STARTED"
+        after["state"] = "STARTED"
+    elif request.state == "started" and state == "STOPPING":
+        raise PlanError("%s is STOPPING; start it once it is STOPPED (the API answers a v1 restart with HTTP 403 "
+                        "endpoints_v1_create_access_disabled, so a v2 endpoint is the way to run it again)" % where)
+    if body:
+        plan.add(Write("PATCH", "v1", "update %s: %s" % (where, ", ".join(
+            "%s -> %s" % (key, value) for key, value in sorted(body.items()))), body=body))
+    plan.after = after
+    return plan

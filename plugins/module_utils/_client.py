@@ -29,6 +29,8 @@ import zlib
 
 from urllib.parse import quote, urljoin, urlsplit
 
+from ansible_collections.together.ai.plugins.module_utils._errors import TogetherError
+
 REQUESTS_IMPORT_ERROR = None
 try:
     import requests
@@ -36,7 +38,7 @@ try:
     from requests.auth import AuthBase
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-    from urllib3.exceptions import HTTPError as Urllib3Error, ReadTimeoutError
+    from urllib3.exceptions import ConnectTimeoutError, HTTPError as Urllib3Error, ReadTimeoutError
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
@@ -47,6 +49,9 @@ except ImportError:
 
     class ReadTimeoutError(Urllib3Error):
         """Stands in when urllib3 is missing."""
+
+    class ConnectTimeoutError(Urllib3Error):
+        """Stands in when urllib3 is missing."""
 else:
     HAS_REQUESTS = True
 
@@ -55,6 +60,12 @@ USER_AGENT = "together.ai-ansible-collection/%s" % COLLECTION_VERSION
 
 # Status codes worth another try: the request may succeed unchanged a moment later.
 RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
+# Methods whose repetition changes nothing more than the first request did (RFC 9110 9.2.2), so any failure
+# may be retried. A PATCH is safe to repeat only with an etag: a repeat after a success is then refused (409).
+# A POST is repeated only when it never reached the server, or on 429 (the API refused it unprocessed).
+IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
+# Redirects are followed for these only: a write is sent to the URL the caller built, never re-sent elsewhere.
+REDIRECTABLE_METHODS = frozenset(("GET", "HEAD"))
 BACKOFF_INITIAL = 0.5
 BACKOFF_MAX = 8.0
 # Seconds a client (one task) may spend in total pausing for rate limits (429, Retry-After); a pause
@@ -76,31 +87,21 @@ MAX_REDIRECTS = 3
 UNKNOWN_URL_CODE = "unknown_url"
 
 
-class TogetherError(Exception):
-    """Anything that went wrong talking to the Together API, with a one-line message for the user."""
-
-    def __init__(self, message, status=None, url=None, error_type=None, code=None):
-        super(TogetherError, self).__init__(message)
-        self.message = message
-        self.status = status
-        self.url = url
-        self.error_type = error_type
-        self.code = code
-
-    def to_result(self):
-        """The machine-readable part of the error, for a module's fail_json."""
-        return dict(status=self.status, url=self.url, error_type=self.error_type, error_code=self.code)
-
-
 class _Retryable(TogetherError):
-    """A failure worth another try (transport errors, timeouts, RETRY_STATUSES)."""
+    """A failure worth another try (transport errors, timeouts, RETRY_STATUSES), when repeating is safe.
 
-    def __init__(self, message, retry_after=None, **kwargs):
+    reached_server is False only when the request surely never got to the server (the connection was
+    never made), which makes even a POST safe to send again.
+    """
+
+    def __init__(self, message, retry_after=None, reached_server=True, **kwargs):
         super(_Retryable, self).__init__(message, **kwargs)
         self.retry_after = retry_after
+        self.reached_server = reached_server
 
-    def plain(self):
-        return TogetherError(self.message, status=self.status, url=self.url, error_type=self.error_type,
+    def plain(self, note=""):
+        """The error the caller sees, with what the retry loop adds to the message (it never edits this one)."""
+        return TogetherError(self.message + note, status=self.status, url=self.url, error_type=self.error_type,
                              code=self.code)
 
 
@@ -438,24 +439,32 @@ class TogetherClient:
         """GET a URL and return (status, decoded JSON body); a JSON 404 is returned, not raised."""
         return self.request("GET", url, params=params)
 
-    def request(self, method, url, params=None):
+    def request(self, method, url, params=None, json=None, headers=None):
         """Send one API request with retries and return (status, body).
 
+        json: the request body (any JSON value), sent as application/json; None sends no body.
+        headers: extra request headers (for example If-Match); they cannot replace the Bearer auth.
         body is the decoded JSON (None for an empty 2xx). Statuses other than 2xx and 404 raise
         TogetherError with the API's own message; so do transport failures, non-JSON bodies, bodies over
-        MAX_RESPONSE_BYTES, unknown-route or non-JSON 404s, redirects off the API's origin and the deadline.
+        MAX_RESPONSE_BYTES, unknown-route or non-JSON 404s, redirects off the API's origin (and any redirect
+        of a write) and the deadline.
+        Failures are retried only where repeating is safe (see may_repeat).
         """
+        method = method.upper()
         retry_number = 0
         while True:
             self._wait_out_rate_limit_pause(url)
             try:
-                return self._attempt(method, url, params)
+                return self._attempt(method, url, params, json, headers)
             except _Retryable as failure:
+                if not may_repeat(method, failure, params=params, json=json, headers=headers):
+                    raise failure.plain(" (not retried: a %s that may have reached the API is not sent twice)"
+                                        % method)
                 if retry_number >= self.max_retries:
+                    note = ""
                     if retry_number:
-                        failure.message += " (gave up after %d %s)" % (
-                            retry_number, "retry" if retry_number == 1 else "retries")
-                    raise failure.plain()
+                        note = " (gave up after %d %s)" % (retry_number, "retry" if retry_number == 1 else "retries")
+                    raise failure.plain(note)
                 retry_number += 1
                 if failure.status == 429:
                     self._pause_for_rate_limit(failure, retry_number)
@@ -472,8 +481,7 @@ class TogetherClient:
     def _pause(self, failure, seconds):
         left = self._time_left()
         if left is not None and seconds >= left:
-            failure.message += " (no time left for another try before the deadline: %.1fs left)" % max(left, 0.0)
-            raise failure.plain()
+            raise failure.plain(" (no time left for another try before the deadline: %.1fs left)" % max(left, 0.0))
         self._sleep(seconds)
 
     def _pause_for_rate_limit(self, failure, retry_number, shared=True):
@@ -492,14 +500,12 @@ class TogetherClient:
             if added > budget_left:
                 what = ("the API asked to wait %s s (Retry-After)" % _seconds(asked) if asked is not None
                         else "another %.1f s pause was needed" % seconds)
-                failure.message += (", and %s, more than the %s s left of the rate-limit budget of %s s per task; "
+                raise failure.plain(", and %s, more than the %s s left of the rate-limit budget of %s s per task; "
                                     "stopping (try again later or with fewer parallel tasks)"
                                     % (what, _seconds(round(budget_left, 1)), _seconds(RATE_LIMIT_BUDGET)))
-                raise failure.plain()
             if left is not None and ahead + added >= left:
-                failure.message += (", and the API asked to wait %s s, more than the %.1f s left before the deadline"
+                raise failure.plain(", and the API asked to wait %s s, more than the %.1f s left before the deadline"
                                     % (_seconds(round(seconds, 1)), max(left, 0.0)))
-                raise failure.plain()
             self.rate_limit_waited += added
             if shared:
                 self._pause_until = now + ahead + added
@@ -524,7 +530,7 @@ class TogetherClient:
 
     # -- one attempt ---------------------------------------------------------------------------------------------
 
-    def _attempt(self, method, url, params):
+    def _attempt(self, method, url, params, body, headers):
         """One request (with its same-origin redirects) within min(timeout, time left before deadline)."""
         left = self._time_left()
         if left is not None and left <= 0:
@@ -535,7 +541,7 @@ class TogetherClient:
             started = self._clock()
             _CURRENT.attempt_end = started + limit
             try:
-                result = self._follow(method, url, params, started, limit)
+                result = self._follow(method, url, params, body, headers, started, limit)
             except (TogetherError, requests.exceptions.RequestException, Urllib3Error, OSError, zlib.error):
                 if not watchdog.fired:
                     raise
@@ -547,11 +553,12 @@ class TogetherClient:
             raise _Retryable("request to %s timed out after %ss (timeout bounds connect, headers and body together)"
                              % (url, _seconds(self.timeout)), url=url)
 
-    def _follow(self, method, url, params, started, limit):
+    def _follow(self, method, url, params, body, headers, started, limit):
         current = url
         for hop in range(MAX_REDIRECTS + 1):
             self._check_origin(current, url)
-            response = self._send(method, current, params if hop == 0 else None, started, limit)
+            # The Location of a redirect carries its own query.
+            response = self._send(method, current, params if hop == 0 else None, body, headers, started, limit)
             try:
                 if response.status_code not in REDIRECT_STATUSES:
                     return self._finish(response, current)
@@ -561,6 +568,12 @@ class TogetherClient:
             if not location:
                 raise TogetherError("HTTP %d from %s: a redirect without a Location header"
                                     % (response.status_code, current), status=response.status_code, url=current)
+            if method not in REDIRECTABLE_METHODS:
+                # 301-303 would turn it into a GET, 307/308 send it again elsewhere: neither is what was asked.
+                raise TogetherError("HTTP %d from %s redirects this %s to %s; not followed, as a write goes only to the "
+                                    "URL built from base_url (check base_url)"
+                                    % (response.status_code, current, method, location),
+                                    status=response.status_code, url=current)
             target = urljoin(current, location)
             if origin_of(target) != origin_of(current):
                 https_to_http = urlsplit(current).scheme == "https" and urlsplit(target).scheme != "https"
@@ -579,20 +592,21 @@ class TogetherClient:
             raise TogetherError("request to %s not sent: it is not on the API's origin (%s), and the API key goes "
                                 "there only" % (requested, allowed), url=requested)
 
-    def _send(self, method, url, params, started, limit):
+    def _send(self, method, url, params, body, headers, started, limit):
         left = max(limit - (self._clock() - started), 0.001)
         try:
-            return self.session.request(method, url, params=params, timeout=(left, left), verify=self._verify(),
-                                        allow_redirects=False, stream=True)
-        except requests.exceptions.Timeout:
+            return self.session.request(method, url, params=params, json=body, headers=headers, timeout=(left, left),
+                                        verify=self._verify(), allow_redirects=False, stream=True)
+        except requests.exceptions.Timeout as exc:
             raise _Retryable("request to %s timed out after %ss (timeout bounds connect, headers and body together)"
-                             % (url, _seconds(self.timeout)), url=url)
+                             % (url, _seconds(self.timeout)), url=url, reached_server=not _never_connected(exc))
         except requests.exceptions.SSLError as exc:
             # A certificate problem does not fix itself: report at once, with the way out.
             raise TogetherError("TLS error talking to %s: %s (set ca_path to trust a private CA; validate_certs: false "
                                 "only for a trusted test server)" % (url, _reason(exc)), url=url)
         except requests.exceptions.ConnectionError as exc:
-            raise _Retryable("connection to %s failed: %s" % (url, _reason(exc)), url=url)
+            raise _Retryable("connection to %s failed: %s" % (url, _reason(exc)), url=url,
+                             reached_server=not _never_connected(exc))
         except requests.exceptions.InvalidHeader:
             # Its text quotes the header, which would put the key in the message.
             raise TogetherError("request to %s failed: the API key cannot be sent in an HTTP header "
@@ -741,6 +755,39 @@ def _describe(headers, content, problem):
     if problem == "empty body":
         return "an empty body, Content-Type %s" % headers.get("Content-Type", "unknown")
     return "%s, Content-Type %s: %s" % (problem, headers.get("Content-Type", "unknown"), text or "empty body")
+
+
+def may_repeat(method, failure, params=None, json=None, headers=None):
+    """Whether a request that failed with a _Retryable failure may be sent again unchanged.
+
+    GET, HEAD, OPTIONS, PUT and DELETE always; a PATCH carrying an etag (an If-Match header, or an etag
+    in the body or the query as Together v2 takes it), since a repeat of one that did apply is refused as
+    stale; any method on HTTP 429 (refused unprocessed) or when the connection was never made.
+    """
+    method = method.upper()
+    if method in IDEMPOTENT_METHODS or failure.status == 429 or not failure.reached_server:
+        return True
+    return method == "PATCH" and has_etag(params=params, json=json, headers=headers)
+
+
+def has_etag(params=None, json=None, headers=None):
+    """Whether a request carries an etag: an If-Match header, or an etag field in the JSON body or the query."""
+    if any(name.lower() == "if-match" and value for name, value in (headers or {}).items()):
+        return True
+    return any(isinstance(where, dict) and bool(where.get("etag")) for where in (json, params))
+
+
+def _never_connected(exc):
+    """Whether a requests exception says the connection was never made, so nothing reached the server.
+
+    urllib3 wraps a failed connect (refused, unreachable, DNS, connect timeout) in MaxRetryError with a
+    NewConnectionError or ConnectTimeoutError reason; a reset or a read timeout after sending is anything else.
+    """
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    cause = exc.args[0] if exc.args else None
+    reason = getattr(cause, "reason", cause)
+    return isinstance(reason, ConnectTimeoutError)
 
 
 def _seconds(value):

@@ -17,11 +17,7 @@ from ansible_collections.together.ai.plugins.module_utils._client import (
     api_says_not_found,
     quote_segment,
 )
-
-# The states of the seed's DedicatedEndpoint schema.
-STATES = ("PENDING", "STARTING", "STARTED", "STOPPING", "STOPPED", "ERROR")
-# States an endpoint does not leave by itself; FAILED is not in the spec but the live API has sent it.
-FAILURE_STATES = ("ERROR", "FAILED")
+from ansible_collections.together.ai.plugins.module_utils._readiness import STATES
 
 # Required by the seed's DedicatedEndpoint schema (GET /endpoints/{endpointId}).
 ENDPOINT_FIELDS = ("object", "id", "name", "display_name", "model", "hardware", "type", "owner",
@@ -114,8 +110,7 @@ class EndpointsV1:
         try:
             status, body = self.client.get(url)
         except TogetherError as exc:
-            exc.message = "endpoint '%s': %s" % (endpoint_id, exc.message)
-            raise
+            raise exc.within("endpoint '%s'" % endpoint_id, endpoint_id=endpoint_id) from exc
         if api_says_not_found(status, body, url, "endpoint '%s'" % endpoint_id):
             return None
         problems = shape_problems(body, ENDPOINT_FIELDS)
@@ -142,8 +137,7 @@ class EndpointsV1:
         try:
             status, body = self.client.get(url, params=params or None)
         except TogetherError as exc:
-            exc.message = "listing endpoints: %s" % exc.message
-            raise
+            raise exc.within("listing endpoints") from exc
         if status == 404:
             raise TogetherError("listing endpoints: HTTP 404 from %s: the endpoints route was not found "
                                 "(check base_url, it should end in /v1)" % url, status=status, url=url)

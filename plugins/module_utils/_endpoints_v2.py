@@ -78,8 +78,7 @@ class Project:
                 if exc.status == 404:  # an unknown route or a proxy's 404: this whoami is not there
                     tried.append(url)
                     continue
-                exc.message = "resolving the project for the v2 API: %s" % exc.message
-                raise
+                raise exc.within("resolving the project for the v2 API") from exc
             if status == 404:
                 tried.append(url)
                 continue
@@ -159,8 +158,7 @@ class EndpointsV2:
         try:
             status, body = self.client.get(url)
         except TogetherError as exc:
-            exc.message = "%s: %s" % (self._where(endpoint_id), exc.message)
-            raise
+            raise exc.within(self._where(endpoint_id), endpoint_id=endpoint_id) from exc
         if status == 404:
             if _is_project_404(body):
                 raise TogetherError("%s: HTTP 404 from %s: %s (check project_id and base_url)"
@@ -185,8 +183,7 @@ class EndpointsV2:
         try:
             status, body = self.client.get(url)
         except TogetherError as exc:
-            exc.message = "%s: %s" % (self._where(endpoint_id), exc.message)
-            raise
+            raise exc.within(self._where(endpoint_id), endpoint_id=endpoint_id) from exc
         if status == 404:
             return {}
         problems = schema_problems(body, DEPLOYMENT_SCHEMA)
@@ -232,8 +229,7 @@ class EndpointsV2:
             try:
                 status, body = self.client.get(url, params=query)
             except TogetherError as exc:
-                exc.message = "%s: %s" % (where, exc.message)
-                raise
+                raise exc.within(where) from exc
             if status == 404:
                 message = error_details(body)[0] or "not found"
                 raise TogetherError("%s: HTTP 404 from %s: %s (check project_id and base_url)" % (where, url, message),

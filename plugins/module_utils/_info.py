@@ -12,14 +12,11 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.together.ai.plugins.module_utils._endpoints import FAILURE_STATES, fetch_concurrently
+from ansible_collections.together.ai.plugins.module_utils._endpoints import fetch_concurrently
 from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import V2_ID_PREFIX
-from ansible_collections.together.ai.plugins.module_utils._v2_model import short_state
-from ansible_collections.together.ai.plugins.module_utils._waiter import PROGRESS_INTERVAL, Progress, WaitError, wait_until
-
-# States an endpoint does not leave by itself towards the awaited one: {awaited state: dead-end states}.
-# STOPPED stays STOPPED until someone starts the endpoint; the wait fails after the waiter's grace.
-DEAD_ENDS = {"PENDING": ("STOPPED",), "STARTING": ("STOPPED",), "STARTED": ("STOPPED",)}
+from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
+from ansible_collections.together.ai.plugins.module_utils._readiness import progress
+from ansible_collections.together.ai.plugins.module_utils._waiter import PROGRESS_INTERVAL, WaitError, wait_until
 
 # List filters of each API version: v1 filters by type, usage and owner, v2 by name.
 LIST_FILTERS = ("type", "usage_type", "mine")
@@ -75,10 +72,6 @@ class EndpointReader:
         endpoints = self.v1.list_endpoints(endpoint_type=filters.get("type"), usage_type=filters.get("usage_type"),
                                            mine=filters.get("mine"))
         return [dict(endpoint, api_version="v1") for endpoint in endpoints]
-
-
-class OptionError(Exception):
-    """A bad combination or value of module options, found before any request."""
 
 
 def _endpoint_id_problem(value):
@@ -203,53 +196,15 @@ class EndpointInfo:
                                         clock=clock, sleep=sleep, report=report,
                                         report_interval=report_interval or self.wait_progress_interval)
         except WaitError as exc:
-            exc.partial_result = self._result(exc.endpoints)
-            exc.partial_result["elapsed"] = round(exc.elapsed, 3)
-            raise
+            partial_result = dict(self._result(exc.endpoints), elapsed=round(exc.elapsed, 3))
+            raise WaitError(exc.message, exc.endpoints, exc.elapsed, partial_result=partial_result) from exc
         result = self._result(found)
         result["elapsed"] = round(elapsed, 3)
         return result
 
-    def progress(self, endpoint_id, endpoint):
-        """Where one endpoint stands against the wait goal (also used by the endpoint_gate filter)."""
-        if endpoint is None:
-            return Progress(failure="the endpoint does not exist (HTTP 404)")
-        if endpoint.get("api_version") == "v2":
-            return self._progress_v2(endpoint)
-        state = endpoint.get("state")
-        if state == self.wait_for_state:
-            return Progress(done=True)
-        if state in FAILURE_STATES:
-            return Progress(failure="the endpoint reached state %s" % state)
-        return Progress(detail="state %s" % state, dead_end=self._dead_end(state))
-
-    def _dead_end(self, state):
-        if state in DEAD_ENDS.get(self.wait_for_state, ()):
-            return "it is %s, which it does not leave by itself" % state
-        return None
-
-    def _progress_v2(self, endpoint):
-        """v2: STARTED means the deployment is READY and, unless wait_for_routing is false, serving."""
-        deployment = endpoint.get("primary_deployment_id")
-        raw_state = short_state(endpoint.get("deployment_state"))
-        message = next((item["status_message"] for item in endpoint["deployments"]
-                        if item["id"] == deployment and item.get("status_message")), None)
-        described = "deployment %s %s%s" % (deployment, raw_state or "absent", (": %s" % message) if message else "")
-        if deployment is None:
-            described = "no live deployment"
-        if raw_state == "FAILED" and self.wait_for_state != "ERROR":
-            return Progress(failure="%s (v1 state ERROR)" % described)
-        dead_end = self._dead_end(endpoint["state"])
-        if self.wait_for_state != "STARTED":
-            if endpoint["state"] == self.wait_for_state:
-                return Progress(done=True)
-            return Progress(detail="%s, v1 state %s" % (described, endpoint["state"]), dead_end=dead_end)
-        if raw_state != "READY":
-            return Progress(detail=described, dead_end=dead_end)
-        if self.wait_for_routing and not endpoint.get("serving"):
-            return Progress(detail="%s but not serving: no traffic weight on a deployment with ready replicas"
-                            % described)
-        return Progress(done=True)
+    def progress(self, endpoint_id, endpoint):  # pylint: disable=unused-argument
+        """Where one endpoint stands against the wait goal (the readiness rule, with this request's options)."""
+        return progress(endpoint, self.wait_for_state, self.wait_for_routing)
 
     def _result(self, found):
         endpoints = [found[endpoint_id] for endpoint_id in self.endpoint_ids if found.get(endpoint_id) is not None]

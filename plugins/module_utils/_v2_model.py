@@ -29,9 +29,14 @@ import math
 import re
 import time
 
-STATE_PREFIX = "DEPLOYMENT_STATE_"
+from ansible_collections.together.ai.plugins.module_utils._readiness import (
+    TRAFFIC_MODE_LIVE,
+    routed_live,
+    serves,
+    short_state,
+)
+
 ENDPOINT_TYPE_PREFIX = "ENDPOINT_TYPE_"
-TRAFFIC_MODE_LIVE = "TRAFFIC_MODE_LIVE"
 
 # v2 deployment state (without its prefix) -> v1 endpoint state; SCALING and DEGRADED depend on ready replicas.
 STATE_MAP = {
@@ -42,12 +47,6 @@ STATE_MAP = {
     "FAILED": "ERROR",
 }
 KNOWN_STATES = ("PROVISIONING", "SCALING", "READY", "DEGRADED", "STOPPING", "STOPPED", "FAILED")
-
-
-def short_state(state):
-    """DEPLOYMENT_STATE_READY -> READY; values without the prefix pass through."""
-    state = state or ""
-    return state[len(STATE_PREFIX):] if state.startswith(STATE_PREFIX) else state
 
 
 def _count(value):
@@ -274,8 +273,7 @@ def normalize_endpoint(raw, project_id, full_deployments=None, deployment=None):
                             % (endpoint_id, deployment))
     else:
         chosen = _primary(deployments)
-    routed_live = [item for item in deployments
-                   if item["traffic_mode"] == TRAFFIC_MODE_LIVE and item["traffic_weight"] > 0]
+    routed = routed_live(deployments)
     if chosen is not None and short_state(chosen["state"]) == "DEGRADED":
         warnings.append("endpoint '%s': deployment '%s' is DEGRADED%s" % (
             endpoint_id, chosen["name"] or chosen["id"],
@@ -302,13 +300,13 @@ def normalize_endpoint(raw, project_id, full_deployments=None, deployment=None):
         updated_at=raw.get("updatedAt"),
         etag=raw.get("etag"),
         visibility=raw.get("visibility"),
-        serving=any(item["ready_replicas"] > 0 for item in routed_live),
+        serving=serves(deployments),
         traffic_split=traffic_split,
         deployments=deployments,
         primary_deployment_id=chosen["id"] if chosen else None,
         deployment_state=chosen["state"] if chosen else None,
-        total_min_replicas=sum(item["min_replicas"] for item in routed_live),
-        total_max_replicas=sum(item["max_replicas"] for item in routed_live),
+        total_min_replicas=sum(item["min_replicas"] for item in routed),
+        total_max_replicas=sum(item["max_replicas"] for item in routed),
         raw=raw,
     )
     return endpoint, warnings

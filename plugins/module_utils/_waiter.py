@@ -17,7 +17,7 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
+from ansible_collections.together.ai.plugins.module_utils._errors import TogetherError
 
 # Seconds an endpoint may sit in a state it does not leave by itself (STOPPED while STARTED is awaited)
 # before the wait fails: long enough for the API to show a start request that was just sent.
@@ -26,25 +26,12 @@ DEAD_END_GRACE = 20.0
 PROGRESS_INTERVAL = 30.0
 
 
-class Progress:
-    """Where one endpoint stands: done, failed (with a reason), or still on its way (with a detail).
-
-    dead_end, when set, says why the endpoint will not get to the goal by itself; the wait fails once it
-    has stayed so for the grace.
-    """
-
-    def __init__(self, done=False, failure=None, detail=None, dead_end=None):
-        self.done = done
-        self.failure = failure
-        self.detail = detail
-        self.dead_end = dead_end
-
-
 class WaitError(TogetherError):
-    """The wait ended without success; carries the endpoints as last seen."""
+    """The wait ended without success; carries the endpoints as last seen (and, from a caller that knows the
+    module's result shape, that result as partial_result)."""
 
-    def __init__(self, message, endpoints, elapsed):
-        super(WaitError, self).__init__(message)
+    def __init__(self, message, endpoints, elapsed, partial_result=None):
+        super(WaitError, self).__init__(message, partial_result=partial_result)
         self.endpoints = endpoints
         self.elapsed = elapsed
 
@@ -56,6 +43,8 @@ def _seconds(value):
 def wait_until(fetch, endpoint_ids, progress, goal, timeout, interval, clock=time.monotonic, sleep=time.sleep,
                report=None, report_interval=PROGRESS_INTERVAL, grace=DEAD_END_GRACE):
     """Poll fetch(endpoint_ids) -> {id: endpoint or None} until progress(id, endpoint) is done for every id.
+
+    progress returns a _readiness.Progress (usually through _readiness.progress, the one readiness rule).
 
     All ids are fetched on every round: the goal is that every endpoint is there at the same time,
     and one that was there may leave again (STARTED -> ERROR). Returns (endpoints, elapsed seconds);

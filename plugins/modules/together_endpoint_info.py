@@ -446,76 +446,41 @@ elapsed:
   sample: 42.5
 """
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback
+from ansible_collections.together.ai.plugins.module_utils._errors import TogetherError
+from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo
+from ansible_collections.together.ai.plugins.module_utils._module import TogetherModule
+from ansible_collections.together.ai.plugins.module_utils._readiness import STATES
 
-from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
-from ansible_collections.together.ai.plugins.module_utils._connection import (
-    connection_argument_spec,
-    settings_and_client,
+ARGUMENT_SPEC = dict(
+    endpoint_id=dict(type="str"),
+    endpoint_ids=dict(type="list", elements="str"),
+    type=dict(type="str", choices=["dedicated", "serverless"]),
+    usage_type=dict(type="str", choices=["on-demand", "reserved"]),
+    mine=dict(type="bool"),
+    wait_for_state=dict(type="str", choices=list(STATES)),
+    wait_timeout=dict(type="float", default=600.0),
+    wait_sleep=dict(type="float", default=5.0),
+    wait_for_routing=dict(type="bool", default=True),
+    wait_progress_interval=dict(type="float", default=30.0),
+    api_version=dict(type="str", default="auto", choices=["auto", "v1", "v2"]),
+    include_deployments=dict(type="bool", default=False),
+    deployment=dict(type="str"),
+    name=dict(type="str"),
+    max_results=dict(type="int", default=1000),
 )
-from ansible_collections.together.ai.plugins.module_utils._endpoints import STATES, EndpointsV1
-from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import EndpointsV2, Project, v2_root
-from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo, EndpointReader, OptionError
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=connection_argument_spec(
-            endpoint_id=dict(type="str"),
-            endpoint_ids=dict(type="list", elements="str"),
-            type=dict(type="str", choices=["dedicated", "serverless"]),
-            usage_type=dict(type="str", choices=["on-demand", "reserved"]),
-            mine=dict(type="bool"),
-            wait_for_state=dict(type="str", choices=list(STATES)),
-            wait_timeout=dict(type="float", default=600.0),
-            wait_sleep=dict(type="float", default=5.0),
-            wait_for_routing=dict(type="bool", default=True),
-            wait_progress_interval=dict(type="float", default=30.0),
-            api_version=dict(type="str", default="auto", choices=["auto", "v1", "v2"]),
-            project_id=dict(type="str", fallback=(env_fallback, ["TOGETHER_PROJECT_ID"])),
-            include_deployments=dict(type="bool", default=False),
-            deployment=dict(type="str"),
-            name=dict(type="str"),
-            max_results=dict(type="int", default=1000),
-        ),
-        mutually_exclusive=[("endpoint_id", "endpoint_ids")],
-        supports_check_mode=True,
-    )
-    try:
-        request = EndpointInfo.from_params(module.params)
-    except OptionError as exc:
-        module.fail_json(msg=str(exc))
-    settings, client = settings_and_client(module)
-    # A blank project_id (an empty TOGETHER_PROJECT_ID) means none: v1 reads must not fail on it.
-    project_id = (module.params["project_id"] or "").strip() or None
-    project = Project(client, v2_root(settings.base_url, settings.base_url_given), project_id)
-    reader = EndpointReader(
-        EndpointsV1(client, settings.base_url),
-        EndpointsV2(client, project, module.params["include_deployments"], module.params["deployment"]),
-        api_version=module.params["api_version"],
-        project_known=project_id is not None,
-    )
+    module = TogetherModule(argument_spec=ARGUMENT_SPEC, project_option=True,
+                            mutually_exclusive=[("endpoint_id", "endpoint_ids")], supports_check_mode=True)
+    request = module.options(EndpointInfo.from_params)
+    reader = module.endpoint_reader(module.params["api_version"], module.params["include_deployments"],
+                                    module.params["deployment"])
     try:
         result = request.run(reader)
     except TogetherError as exc:
-        for warning in _unique(reader.warnings):
-            module.warn(warning)
-        failure = exc.to_result()
-        failure.update(getattr(exc, "partial_result", {}))
-        module.fail_json(msg=exc.message, **failure)
-    for warning in _unique(reader.warnings):
-        module.warn(warning)
-    if reader.used_v2:
-        result.update(project_id=project.project_id, project_slug=project.project_slug)
-    module.exit_json(changed=False, **result)
-
-
-def _unique(messages):
-    seen = []
-    for message in messages:
-        if message not in seen:
-            seen.append(message)
-    return seen
+        module.fail_from(exc)
+    module.exit_json(changed=False, **dict(result, **module.project_facts()))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
-from ansible_collections.together.ai.plugins.module_utils._waiter import DEAD_END_GRACE, Progress, WaitError, wait_until
+from ansible_collections.together.ai.plugins.module_utils._readiness import Progress
+from ansible_collections.together.ai.plugins.module_utils._waiter import DEAD_END_GRACE, WaitError, wait_until
 
 
 class FakeTime:

@@ -1,0 +1,233 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, together.ai collection maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# This module_utils is internal to together.ai: its API may change without notice. Do not import it.
+
+"""What together_endpoint does: read the endpoint, plan (_endpoint_write), send the plan's writes, read back.
+
+Every write carries the etag of its object (in the body, or ?etag= on DELETE). On HTTP 409 the object is
+read again: when its etag moved, the write is sent once more with the new etag; otherwise the 409 is not
+about the etag (a name taken, a deployment still routed) and fails with the API's message.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, error_details, quote_segment
+from ansible_collections.together.ai.plugins.module_utils._endpoint_write import (
+    V1_CREATE_REFUSED,
+    bare,
+    endpoint_view,
+    plan_v1,
+    plan_v2,
+    v1_view,
+)
+
+V1_RETIRED_CODE = "endpoints_v1_create_access_disabled"
+
+
+class EndpointWriter:
+    """Applies one EndpointRequest through the API, or (check_mode) says what it would send."""
+
+    def __init__(self, client, reader, catalog, check_mode=False):
+        self.client = client
+        self.reader = reader  # _info.EndpointReader: the reads (and the shape) of together_endpoint_info
+        self.catalog = catalog
+        self.check_mode = check_mode
+        self.etags = {}
+        self.retried = []
+        self.sent = []  # the writes the API accepted, for a failure's changed and actions
+
+    # -- v2 ------------------------------------------------------------------------------------------------------
+
+    @property
+    def v2(self):
+        return self.reader.v2
+
+    def run(self, request):
+        if request.api_version == "v1":
+            return self.run_v1(request)
+        return self.run_v2(request)
+
+    def find_v2(self, request):
+        """The normalized endpoint named by endpoint_id or name, or None."""
+        if request.endpoint_id:
+            return self.reader.get_endpoint(request.endpoint_id)
+        wanted = request.name
+        matches = [item for item in self.v2.list_endpoints(name=wanted)
+                   if item.get("name") == wanted or ("/" not in wanted and bare(item.get("name")) == wanted)]
+        if len(matches) > 1:
+            raise TogetherError("name %s matches %d endpoints (%s); give endpoint_id" % (
+                wanted, len(matches), ", ".join(item["id"] for item in matches)))
+        return self.reader.get_endpoint(matches[0]["id"]) if matches else None
+
+    def full_deployments(self, endpoint):
+        """{deployment id: full EndpointDeployment}: etags and configs, which the endpoint's summaries lack."""
+        if endpoint is None:
+            return {}
+        url = "%s/%s/deployments" % (self.endpoints_url(), quote_segment(endpoint["id"]))
+        items = self.v2._pages(url, {}, None, self.where(endpoint["id"]))  # pylint: disable=protected-access
+        return dict((item["id"], item) for item in items if isinstance(item, dict) and isinstance(item.get("id"), str))
+
+    def endpoints_url(self):
+        return "%s/v2/projects/%s/endpoints" % (self.v2.project.root, quote_segment(self.v2.project.resolve()))
+
+    def where(self, endpoint_id):
+        return "endpoint '%s' in project '%s'" % (endpoint_id, self.v2.project.project_id)
+
+    def run_v2(self, request):
+        self.v2.project.resolve()
+        endpoint = self.find_v2(request)
+        full = self.full_deployments(endpoint)
+        plan = plan_v2(request, endpoint, full, self.catalog.resolve)
+        result = dict(changed=plan.changed, actions=plan.messages, diff=dict(before=plan.before, after=plan.after),
+                      warnings=list(plan.warnings), pending=[], retried=[])
+        if self.check_mode or not plan.writes:
+            result.update(endpoint=endpoint, exists=endpoint is not None)
+            if not self.check_mode:
+                result["pending"] = self.pending(plan.pending, endpoint, {})
+            return result
+        endpoint_id, created = self.execute_v2(plan, endpoint, full)
+        endpoint = self.reader.get_endpoint(endpoint_id) if endpoint_id else None
+        result.update(endpoint=endpoint, exists=endpoint is not None, retried=self.retried,
+                      pending=self.pending(plan.pending, endpoint, created))
+        # After, as read back: what a rerun will compare with (a deployment waiting for READY shows no weight yet).
+        result["diff"]["after"] = endpoint_view(endpoint, self.full_deployments(endpoint))
+        return result
+
+    def pending(self, pending, endpoint, created):
+        """The plan's waits with the ids of deployments created in this pass."""
+        entries = []
+        for item in pending:
+            deployment_id = item["deployment_id"] or created.get(item["name"])
+            if deployment_id is None and endpoint is not None:
+                deployment_id = next((each["id"] for each in endpoint["deployments"] if bare(each["name"]) == item["name"]),
+                                     None)
+            entries.append(dict(item, deployment_id=deployment_id, endpoint_id=(endpoint or {}).get("id")))
+        return entries
+
+    def execute_v2(self, plan, endpoint, full):
+        """Send the plan's writes in order; returns (endpoint id or None when deleted, {new deployment name: id})."""
+        base = self.endpoints_url()
+        endpoint_id = endpoint["id"] if endpoint else None
+        if endpoint:
+            self.etags["endpoint"] = endpoint.get("etag")
+        for deployment_id, body in full.items():
+            self.etags[deployment_id] = body.get("etag")
+        created, new_endpoint, stale_endpoint = {}, False, False
+        for write in plan.writes:
+            if write.what == "endpoint":
+                url = base if write.method == "POST" else "%s/%s" % (base, quote_segment(endpoint_id))
+                if write.method == "DELETE" and stale_endpoint:
+                    # Deleting a deployment changes its endpoint: its etag as read before is stale.
+                    self.etags["endpoint"] = self.read_etag("endpoint", base, endpoint_id)
+                answer = self.send(write, url, endpoint_id)
+                if write.method == "POST":
+                    endpoint_id, new_endpoint = answer["id"], True
+                elif write.method == "DELETE":
+                    endpoint_id = None
+                continue
+            url = "%s/%s/deployments" % (base, quote_segment(endpoint_id))
+            if write.method != "POST":
+                url = "%s/%s" % (url, quote_segment(write.deployment))
+            try:
+                answer = self.send(write, url, endpoint_id, base=base)
+            except TogetherError as exc:
+                if new_endpoint and not created:
+                    raise self.rolled_back(exc, base, endpoint_id) from exc
+                raise
+            stale_endpoint = True
+            if write.method == "POST":
+                created[write.deployment.name] = answer["id"]
+                self.etags[answer["id"]] = answer.get("etag")
+        return endpoint_id, created
+
+    def rolled_back(self, exc, base, endpoint_id):
+        """The endpoint this task created is deleted again when its first deployment fails (as the CLI does)."""
+        try:
+            self.client.request("DELETE", "%s/%s" % (base, quote_segment(endpoint_id)),
+                                params={"etag": self.etags.get("endpoint")} if self.etags.get("endpoint") else None)
+            note = "the endpoint %s created by this task was deleted again" % endpoint_id
+        except TogetherError as cleanup:
+            note = "the endpoint %s created by this task could not be deleted again: %s" % (endpoint_id, cleanup.message)
+        return TogetherError("%s (%s)" % (exc.message, note), **exc.context())
+
+    def send(self, write, url, endpoint_id, base=None):
+        """One write, with its etag; a 409 with a moved etag is sent once more after a read."""
+        params = {"updateMask": write.mask} if write.mask else {}
+        for attempt in (1, 2):
+            etag = self.etags.get(write.etag_of) if write.etag_of else None
+            query, body = dict(params), dict(write.body) if write.body is not None else None
+            if etag:
+                if write.method == "DELETE":
+                    query["etag"] = etag
+                else:
+                    body["etag"] = etag
+            try:
+                status, answer = self.client.request(write.method, url, params=query or None, json=body)
+            except TogetherError as exc:
+                if exc.status == 409 and write.etag_of and attempt == 1:
+                    fresh = self.read_etag(write.etag_of, base or url.rsplit("/", 1)[0], endpoint_id)
+                    if fresh and fresh != etag:
+                        self.etags[write.etag_of] = fresh
+                        self.retried.append(write.description)
+                        continue
+                raise exc.within("%s (project %s)" % (write.description, self.v2.project.project_id),
+                                 endpoint_id=endpoint_id) from exc
+            if status == 404:
+                raise TogetherError("%s (project %s): HTTP 404 from %s: %s" % (
+                    write.description, self.v2.project.project_id, url, error_details(answer)[0] or "not found"),
+                    status=404, url=url, endpoint_id=endpoint_id)
+            if write.method == "POST" and not (isinstance(answer, dict) and isinstance(answer.get("id"), str)):
+                raise TogetherError("%s: HTTP %d from %s has no id for what it created" % (write.description, status, url),
+                                    status=status, url=url, endpoint_id=endpoint_id)
+            if write.etag_of and isinstance(answer, dict) and answer.get("etag"):
+                self.etags[write.etag_of] = answer["etag"]
+            self.sent.append(write.description)
+            return answer
+        raise AssertionError("unreachable: the second attempt returns or raises")
+
+    def read_etag(self, what, base, endpoint_id):
+        """The current etag of the endpoint (what == 'endpoint') or of a deployment (its id)."""
+        url = "%s/%s" % (base, quote_segment(endpoint_id))
+        if what != "endpoint":
+            url = "%s/deployments/%s" % (url, quote_segment(what))
+        try:
+            status, body = self.client.get(url)
+        except TogetherError as exc:
+            raise exc.within("reading %s again for its etag" % url) from exc
+        return body.get("etag") if status != 404 and isinstance(body, dict) else None
+
+    # -- v1 ------------------------------------------------------------------------------------------------------
+
+    def run_v1(self, request):
+        endpoint = self.reader.get_endpoint(request.endpoint_id)
+        plan = plan_v1(request, endpoint)
+        result = dict(changed=plan.changed, actions=plan.messages, diff=dict(before=plan.before, after=plan.after),
+                      warnings=[], pending=[], retried=[])
+        if not self.check_mode:
+            for write in plan.writes:
+                self.send_v1(write, request.endpoint_id)
+            if plan.writes:
+                endpoint = self.reader.get_endpoint(request.endpoint_id) if request.state != "absent" else None
+                result["diff"]["after"] = v1_view(endpoint)
+        result.update(endpoint=None if request.state == "absent" and not self.check_mode else endpoint,
+                      exists=endpoint is not None and (self.check_mode or request.state != "absent"))
+        return result
+
+    def send_v1(self, write, endpoint_id):
+        url = self.reader.v1.endpoint_url(endpoint_id)
+        try:
+            status, answer = self.client.request(write.method, url, json=write.body)
+        except TogetherError as exc:
+            if exc.status == 403 and exc.code == V1_RETIRED_CODE:
+                raise TogetherError("%s: Together refused it: %s. v1 endpoints can no longer be restarted; %s" % (
+                    write.description, exc.message, V1_CREATE_REFUSED.split("; ", 1)[1]), **exc.context()) from exc
+            raise exc.within(write.description, endpoint_id=endpoint_id) from exc
+        if status == 404 and write.method != "DELETE":
+            raise TogetherError("%s: HTTP 404 from %s: %s" % (write.description, url, error_details(answer)[0] or "not found"),
+                                status=404, url=url, endpoint_id=endpoint_id)
+        self.sent.append(write.description)
+        return answer

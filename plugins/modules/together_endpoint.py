@@ -1,0 +1,436 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, together.ai collection maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: together_endpoint
+short_description: Create, scale, stop, start and delete Together AI dedicated endpoints
+version_added: 1.1.0
+description:
+  - Declares a Together AI dedicated endpoint and applies it, idempotently, with check mode and diff.
+  - Built on the v2 API (C(/v2/projects/{projectId}/endpoints)), where an endpoint is a stable name with one or more
+    deployments, each binding a model to a config (which fixes the hardware) with its own replica bounds, and a
+    traffic split across them. Give O(model) with O(config) or O(hardware) for the common one-deployment case, or
+    O(deployments) for blue/green and canary set-ups.
+  - v1 endpoints (C(endpoint-...) ids) can still be scaled, stopped, renamed (O(display_name)) and deleted through
+    the v1 API. Together no longer creates or restarts v1 endpoints (HTTP 403
+    C(endpoints_v1_create_access_disabled)); a task that would create one fails before any request, and a restart
+    comes back as a clear failure with the API's message.
+  - Changes go out as one PATCH per object (endpoint, deployment) with C(updateMask) naming only what changes, and the
+    object's C(etag). When the API answers HTTP 409 because the object changed meanwhile, the module reads it again
+    and sends the write once more; any other 409 (a name taken, a deployment still routed) fails with the API's message.
+  - A new deployment gets traffic weight only once it is C(READY); a deployment is deleted only once it is C(STOPPED)
+    and out of the traffic split. The waits between these steps run on the controller (the module's action plugin),
+    which prints a progress line at least every O(wait_progress_interval) seconds, as together.ai.together_endpoint_info
+    and the together.ai.endpoint_gate role do, and judges readiness by the same rule.
+  - Returns the endpoint exactly as together.ai.together_endpoint_info returns it.
+author:
+  - together.ai collection maintainers (@together-ai-ansible)
+extends_documentation_fragment:
+  - together.ai.connection
+options:
+  state:
+    description:
+      - V(present) applies the declared shape (creating the endpoint and its deployments when missing). A stopped
+        deployment stays stopped unless O(min_replicas) or O(max_replicas) say otherwise.
+      - V(started) is V(present), and also starts stopped deployments (with 1 replica when no bounds are given) and,
+        unless O(wait=false), returns only once the endpoint serves (its deployment is C(READY) and routed).
+      - V(stopped) scales every deployment of the endpoint to 0/0 replicas and keeps it, with its traffic weight (a
+        stopped deployment takes its weight again when it starts).
+      - V(absent) takes the deployments out of the traffic split, stops them, waits until they are C(STOPPED), deletes
+        them, then deletes the endpoint. An endpoint that does not exist is not an error.
+    type: str
+    choices: [present, started, stopped, absent]
+    default: present
+  endpoint_id:
+    description:
+      - ID of an existing endpoint, C(ep_...) (v2) or C(endpoint-...) (v1).
+      - A v2 endpoint is created from O(name) only: the API chooses ids. With both, O(name) renames the endpoint.
+      - One of O(endpoint_id) and O(name) is required.
+    type: str
+  name:
+    description:
+      - The v2 endpoint's name, bare (V(chat)) or qualified with the project's slug (V(my-project/chat)). It is the
+        model string clients send for inference (C(<project_slug>/<name>)).
+      - Finds the endpoint (C(GET .../endpoints?filter=name="...")), or creates it when it does not exist.
+    type: str
+  display_name:
+    description:
+      - v1 endpoints only. The new human-readable name.
+    type: str
+  api_version:
+    description:
+      - V(auto) manages C(endpoint-...) ids through v1 and everything else through v2.
+      - V(v1) without O(endpoint_id) would create a v1 endpoint, which Together refuses; the module fails before any
+        request and points to v2.
+    type: str
+    choices: [auto, v1, v2]
+    default: auto
+  project_id:
+    description:
+      - The project (C(proj_...)) the v2 endpoint belongs to.
+      - If not set, E(TOGETHER_PROJECT_ID) is used, else the project of the API key from C(GET /v3/whoami) (falling back
+        to C(GET /v1/whoami)). A blank value counts as not set.
+    type: str
+  model:
+    description:
+      - The model of the endpoint's one deployment (named O(deployment_name)): a public model name such as
+        V(meta-llama/Llama-3.3-70B-Instruct-Turbo), an C(ml_...) id, or a resource path
+        C(projects/{p}/models/{ml}[/revisions/{rv}]).
+      - Compared with the deployment's model by its readable name (or id, or path). A different model cannot be set in
+        place; see O(recreate).
+      - Mutually exclusive with O(deployments).
+    type: str
+  config:
+    description:
+      - The config (C(cr_...) id or C(projects/{p}/configs/{id})) of the one deployment. A config fixes the hardware
+        and engine, and cannot change in place (see O(recreate)).
+      - Mutually exclusive with O(hardware) and O(deployments).
+    type: str
+  hardware:
+    description:
+      - The instance type of the one deployment, such as V(1xnvidia-h100-80gb) (see together.ai.together_hardware_info).
+        It is resolved to the config of O(model) for that hardware, as the official CLI does
+        (C(GET /v2/projects/{p}/configs?referenceModel=...), matched on C(<accelerator_count>x<accelerator_type>) with
+        the C(nvidia-) prefix ignored).
+      - Mutually exclusive with O(config) and O(deployments).
+    type: str
+  min_replicas:
+    description:
+      - The minimum number of replicas of the one deployment (v2), or of the v1 endpoint.
+      - Not given, an existing deployment keeps its value; a new one gets 1.
+      - 0 only together with O(max_replicas=0), which stops the deployment.
+    type: int
+  max_replicas:
+    description:
+      - The maximum number of replicas of the one deployment (v2), or of the v1 endpoint.
+      - Not given, an existing deployment keeps its value; a new one gets O(min_replicas).
+    type: int
+  deployment_name:
+    description:
+      - The name of the one deployment within the endpoint. It takes all the live traffic; other deployments of the
+        endpoint keep running, unrouted, unless O(purge_deployments=true).
+      - Defaults to V(main).
+      - Mutually exclusive with O(deployments).
+    type: str
+  deployments:
+    description:
+      - Several deployments (blue/green, canary). Deployments of the endpoint not listed keep running but get no
+        traffic, unless O(purge_deployments=true).
+      - Mutually exclusive with O(model), O(config), O(hardware), O(min_replicas), O(max_replicas) and
+        O(deployment_name).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The deployment's name within the endpoint, such as V(blue).
+        type: str
+        required: true
+      model:
+        description: As O(model). Needed to create the deployment.
+        type: str
+      config:
+        description: As O(config).
+        type: str
+      hardware:
+        description: As O(hardware).
+        type: str
+      min_replicas:
+        description: As O(min_replicas).
+        type: int
+      max_replicas:
+        description: As O(max_replicas).
+        type: int
+      traffic_weight:
+        description:
+          - The deployment's weight in the traffic split, relative to the others (its share is weight times ready
+            replicas over the sum of those). V(0) takes it out of live traffic.
+          - A deployment not yet routed gets its weight once it is C(READY); while a declared deployment waits for
+            that, no routed deployment loses its weight.
+        type: float
+        default: 1
+  purge_deployments:
+    description:
+      - Delete the deployments of the endpoint not declared in O(deployments) (or other than O(deployment_name)):
+        out of the traffic split (once the declared deployments are routed), stopped, then deleted.
+    type: bool
+    default: false
+  visibility:
+    description:
+      - Who may call the v2 endpoint. V(private) (the project; the API's default on create) or V(internal) (the
+        organization). Not given, an existing endpoint keeps its visibility.
+    type: str
+    choices: [private, internal]
+  recreate:
+    description:
+      - Replace a deployment whose model, config or hardware differs from the one declared (they cannot change in
+        place): it leaves the traffic split, stops, is deleted once C(STOPPED), and is created again as declared.
+      - The endpoint serves nothing from that deployment meanwhile; for no downtime, declare a second deployment in
+        O(deployments) and move the O(deployments[].traffic_weight) to it.
+      - Without it, such a difference fails the task before any write, naming the deployment and the field.
+    type: bool
+    default: false
+  wait:
+    description:
+      - Wait until the change is complete before returning. With O(state=started) (where it defaults to V(true)), until
+        the endpoint serves; with O(state=present), until new deployments are C(READY) and routed; with
+        O(state=stopped), until every deployment is C(STOPPED).
+      - O(state=absent) and O(recreate) always wait for deployments to stop, as the API deletes only stopped ones.
+      - Defaults to V(true) with O(state=started), V(false) otherwise.
+      - A task run with C(async) does not wait (the action plugin waits, not the module).
+    type: bool
+  wait_timeout:
+    description:
+      - Seconds all the waits of the task may take together. Provisioning commonly takes many minutes.
+    type: float
+    default: 1800
+  wait_sleep:
+    description:
+      - Seconds between two reads while waiting.
+    type: float
+    default: 5
+  wait_progress_interval:
+    description:
+      - While waiting, print a progress line at least this often (seconds).
+    type: float
+    default: 30
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying the target.
+    support: full
+    details:
+      - Reads only (the endpoint, its deployments, and the configs of a model for O(hardware)); sends no write and
+        does not wait. RV(actions) says what each write would do.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: full
+    details:
+      - Before and after show the endpoint's name, visibility and, per deployment, model, config, hardware, replica
+        bounds and traffic weight (v1 endpoints, display name, state and bounds).
+  action_group:
+    description: Use C(group/together.ai.together) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - together.ai.together
+notes:
+  - Idempotent. A second run with the same options reports no change once the first completed (with O(wait), or after
+    new deployments became C(READY)).
+  - "The API key is read on the host the module runs on; with the usual C(delegate_to: localhost), that is the
+    controller's E(TOGETHER_API_KEY)."
+seealso:
+  - module: together.ai.together_endpoint_info
+  - module: together.ai.together_hardware_info
+  - name: Together docs, manage dedicated endpoints
+    description: Deployments, replica bounds, traffic split and deletion order.
+    link: https://docs.together.ai/docs/dedicated-endpoints/manage
+"""
+
+EXAMPLES = r"""
+- name: Deploy a model on one H100 and wait until the endpoint serves
+  together.ai.together_endpoint:
+    name: chat
+    model: meta-llama/Llama-3.3-70B-Instruct-Turbo
+    hardware: 1xnvidia-h100-80gb
+    min_replicas: 1
+    max_replicas: 2
+    state: started
+    wait_timeout: 2400
+  register: chat
+
+- name: Scale it (one PATCH of the deployment's autoscaling)
+  together.ai.together_endpoint:
+    name: chat
+    min_replicas: 2
+    max_replicas: 4
+
+- name: Stop every deployment, keeping the endpoint and its traffic weights
+  together.ai.together_endpoint:
+    name: chat
+    state: stopped
+
+- name: Blue/green - add green beside blue; green is routed once READY
+  together.ai.together_endpoint:
+    name: chat
+    deployments:
+      - name: blue
+        traffic_weight: 1
+      - name: green
+        model: meta-llama/Llama-3.1-8B-Instruct
+        hardware: 1xnvidia-h100-80gb
+        traffic_weight: 1
+    wait: true
+
+- name: Blue/green - move all the traffic to green and delete blue
+  together.ai.together_endpoint:
+    name: chat
+    deployments:
+      - name: green
+    purge_deployments: true
+
+- name: Delete the endpoint (its deployments are stopped and deleted first)
+  together.ai.together_endpoint:
+    name: chat
+    state: absent
+
+- name: Stop a legacy v1 endpoint
+  together.ai.together_endpoint:
+    endpoint_id: endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7
+    state: stopped
+
+- name: Preview a change with its diff, sending nothing
+  together.ai.together_endpoint:
+    name: chat
+    max_replicas: 8
+  check_mode: true
+  diff: true
+"""
+
+RETURN = r"""
+endpoint:
+  description:
+    - The endpoint after the task (in check mode, as it is now), exactly as together.ai.together_endpoint_info returns
+      it (for v2, the v1-vocabulary fields, C(deployments), C(traffic_split), C(serving) and C(raw)).
+    - V(null) when it does not exist (after O(state=absent), or in check mode before it is created).
+  returned: success
+  type: dict
+  sample:
+    api_version: v2
+    id: ep_CbJNwQC2ZqCU2iFT3mrCh
+    name: my-project/chat
+    state: STARTED
+    serving: true
+    autoscaling: {min_replicas: 1, max_replicas: 2}
+    traffic_split: [{deployment_id: dep_CbzGdmn14t3HYrXXitmKa, weight: 1}]
+exists:
+  description: Whether the endpoint exists after the task (in check mode, now).
+  returned: success
+  type: bool
+  sample: true
+actions:
+  description:
+    - What each write sent did (in check mode, would do), one line per request, in the order sent.
+  returned: success
+  type: list
+  elements: str
+  sample:
+    - "create endpoint 'chat' (VISIBILITY_PRIVATE)"
+    - "create endpoint 'chat' deployment 'main': meta-llama/Llama-3.3-70B-Instruct-Turbo on 1xnvidia-h100-80gb, 1/2 replicas"
+    - "update endpoint 'ep_CbJNwQC2ZqCU2iFT3mrCh': traffic split [] (unrouted) -> [dep_CbzGdmn14t3HYrXXitmKa: 1]"
+pending:
+  description:
+    - What was still under way when the task returned, for example a new deployment not yet C(READY) (and so not yet
+      routed) when O(wait=false). Empty when the endpoint is as declared.
+    - Each item names C(endpoint_id), C(deployment_id), C(name), the C(state) awaited (C(READY) or C(STOPPED)) and
+      what follows it (C(then), V(route), V(delete), V(recreate) or V(null)).
+  returned: success
+  type: list
+  elements: dict
+  sample: [{endpoint_id: ep_CbJNwQC2ZqCU2iFT3mrCh, deployment_id: dep_CbzGdmn14t3HYrXXitmKa, name: main, state: READY,
+            then: route}]
+retried:
+  description: The writes sent a second time after an HTTP 409 whose etag had moved.
+  returned: success
+  type: list
+  elements: str
+  sample: []
+project_id:
+  description: The project of the v2 endpoint.
+  returned: when a v2 endpoint was managed
+  type: str
+  sample: proj_CbJNwQC2ZqCU2iFT3mrCh
+project_slug:
+  description: The project's slug, when whoami told it.
+  returned: when a v2 endpoint was managed
+  type: str
+  sample: my-project
+elapsed:
+  description: Seconds the controller spent waiting.
+  returned: when the task waited
+  type: float
+  sample: 312.4
+diff:
+  description: Before and after, in diff mode.
+  returned: when diff mode is on
+  type: dict
+  sample:
+    before: {name: my-project/chat, visibility: private, deployments: {main: {model: meta-llama/Llama-3.3-70B-Instruct-Turbo,
+             config: cr_CbzGdmn14t3HYrXXitmKa, hardware: 1xnvidia-h100-80gb, min_replicas: 1, max_replicas: 2,
+             traffic_weight: 1}}}
+    after: {name: my-project/chat, visibility: private, deployments: {main: {model: meta-llama/Llama-3.3-70B-Instruct-Turbo,
+            config: cr_CbzGdmn14t3HYrXXitmKa, hardware: 1xnvidia-h100-80gb, min_replicas: 2, max_replicas: 4,
+            traffic_weight: 1}}}
+"""
+
+from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
+from ansible_collections.together.ai.plugins.module_utils._endpoint_write import EndpointRequest, OptionError, PlanError
+from ansible_collections.together.ai.plugins.module_utils._endpoint_write_api import EndpointWriter
+from ansible_collections.together.ai.plugins.module_utils._hardware import HardwareCatalog
+from ansible_collections.together.ai.plugins.module_utils._module import TogetherModule
+
+DEPLOYMENT_OPTIONS = dict(
+    name=dict(type="str", required=True),
+    model=dict(type="str"),
+    config=dict(type="str"),
+    hardware=dict(type="str"),
+    min_replicas=dict(type="int"),
+    max_replicas=dict(type="int"),
+    traffic_weight=dict(type="float", default=1.0),
+)
+
+
+def main():
+    module = TogetherModule(
+        argument_spec=dict(
+            state=dict(type="str", default="present", choices=["present", "started", "stopped", "absent"]),
+            endpoint_id=dict(type="str"),
+            name=dict(type="str"),
+            display_name=dict(type="str"),
+            api_version=dict(type="str", default="auto", choices=["auto", "v1", "v2"]),
+            model=dict(type="str"),
+            config=dict(type="str"),
+            hardware=dict(type="str"),
+            min_replicas=dict(type="int"),
+            max_replicas=dict(type="int"),
+            deployment_name=dict(type="str"),
+            deployments=dict(type="list", elements="dict", options=DEPLOYMENT_OPTIONS),
+            purge_deployments=dict(type="bool", default=False),
+            visibility=dict(type="str", choices=["private", "internal"]),
+            recreate=dict(type="bool", default=False),
+            wait=dict(type="bool"),
+            wait_timeout=dict(type="float", default=1800.0),
+            wait_sleep=dict(type="float", default=5.0),
+            wait_progress_interval=dict(type="float", default=30.0),
+        ),
+        project_option=True,
+        supports_check_mode=True,
+    )
+    try:
+        request = EndpointRequest.from_params(module.params)
+    except OptionError as exc:
+        module.fail_json(msg=str(exc))
+    reader = module.endpoint_reader(api_version=request.api_version)
+    catalog = HardwareCatalog(module.client, reader.v2, module.settings.base_url)
+    writer = EndpointWriter(module.client, reader, catalog, check_mode=module.check_mode)
+    try:
+        result = writer.run(request)
+    except PlanError as exc:
+        module.fail_json(msg=str(exc), changed=False)
+    except TogetherError as exc:
+        # Writes sent before the failure did change the endpoint: say so.
+        module.fail_from(exc, changed=bool(writer.sent), actions=writer.sent)
+    for warning in result.pop("warnings"):
+        module.warn(warning)
+    diff = result.pop("diff")
+    if module._diff:
+        result["diff"] = diff
+    result.update(module.project_facts(always=request.api_version == "v2"))
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

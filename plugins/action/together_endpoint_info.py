@@ -19,7 +19,7 @@ import time
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.together.ai.plugins.module_utils._info import OptionError
+from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
 from ansible_collections.together.ai.plugins.module_utils._waiter import WaitError
 from ansible_collections.together.ai.plugins.plugin_utils._wait import (
     ReadFailed,

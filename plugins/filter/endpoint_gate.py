@@ -15,10 +15,10 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.collections import is_sequence
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.together.ai.plugins.module_utils._endpoints import STATES
 # The module's own test of "there yet" for a wait, so the gate plans exactly the waits the module will do.
-from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo
-from ansible_collections.together.ai.plugins.module_utils._v2_model import KNOWN_STATES, select_deployment, short_state
+from ansible_collections.together.ai.plugins.module_utils._endpoint_info import EndpointInfo
+from ansible_collections.together.ai.plugins.module_utils._readiness import STATES, short_state
+from ansible_collections.together.ai.plugins.module_utils._v2_normalize import KNOWN_STATES, select_deployment
 from ansible_collections.together.ai.plugins.plugin_utils._report import markdown_cell, report_path, xml_text
 from ansible_collections.together.ai.plugins.plugin_utils._policy import check_values, settings_problems, unknown_variables
 

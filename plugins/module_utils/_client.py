@@ -30,6 +30,7 @@ import zlib
 from urllib.parse import quote, urljoin, urlsplit
 
 from ansible_collections.together.ai.plugins.module_utils._errors import TogetherError
+from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_PARALLEL_REQUESTS
 
 REQUESTS_IMPORT_ERROR = None
 try:
@@ -396,7 +397,7 @@ class TogetherClient:
     """
 
     def __init__(self, api_key, timeout=30.0, validate_certs=True, max_retries=3,
-                 pool_size=10, session=None, sleep=time.sleep, rand=random.random, clock=time.monotonic,
+                 pool_size=MAX_PARALLEL_REQUESTS, session=None, sleep=time.sleep, rand=random.random, clock=time.monotonic,
                  ca_path=None, origins=None):
         self.timeout = timeout
         self.validate_certs = validate_certs

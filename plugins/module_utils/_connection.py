@@ -25,6 +25,7 @@ from ansible_collections.together.ai.plugins.module_utils._client import (
     normalize_base_url,
 )
 from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import v2_root
+from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_PARALLEL_REQUESTS
 
 # The seed spec's server; https://api.together.ai/v1 is the same API under Together's newer host name.
 DEFAULT_BASE_URL = "https://api.together.xyz/v1"
@@ -115,8 +116,11 @@ class ConnectionSettings:
                                  "network path can read the API key; use ca_path to trust a private CA instead")
 
 
-def settings_and_client(module, pool_size=10):
-    """Check the shared options and build the client, or fail the module before any request."""
+def settings_and_client(module, pool_size=MAX_PARALLEL_REQUESTS):
+    """Check the shared options and build the client, or fail the module before any request.
+
+    The pool keeps one connection per concurrent read (fetch_concurrently), so none is opened twice.
+    """
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     try:

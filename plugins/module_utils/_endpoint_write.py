@@ -23,7 +23,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.together.ai.plugins.module_utils._v2_model import TRAFFIC_MODE_LIVE, model_resource, short_state
+from ansible_collections.together.ai.plugins.module_utils._readiness import TRAFFIC_MODE_LIVE, short_state
+from ansible_collections.together.ai.plugins.module_utils._v2_normalize import model_resource
 
 V1_ID_PREFIX = "endpoint-"
 V2_ID_PREFIX = "ep_"

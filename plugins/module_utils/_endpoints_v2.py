@@ -19,15 +19,14 @@ from ansible_collections.together.ai.plugins.module_utils._client import (
     error_details,
     quote_segment,
 )
-from ansible_collections.together.ai.plugins.module_utils._v2_model import (
+from ansible_collections.together.ai.plugins.module_utils._json_checks import json_kind, schema_problems
+from ansible_collections.together.ai.plugins.module_utils._readiness import short_state
+from ansible_collections.together.ai.plugins.module_utils._v2_normalize import (
     DEPLOYMENT_SCHEMA,
     add_model_names,
     endpoint_problems,
-    json_kind,
     model_resource,
     normalize_endpoint,
-    schema_problems,
-    short_state,
 )
 
 # v2 lives at the host root; https://api.together.ai is where every v2 source points.

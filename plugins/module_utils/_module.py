@@ -28,10 +28,10 @@ __metaclass__ = type
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.together.ai.plugins.module_utils import _connection
-from ansible_collections.together.ai.plugins.module_utils._endpoints import EndpointsV1
+from ansible_collections.together.ai.plugins.module_utils._endpoints_v1 import EndpointsV1
 from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import EndpointsV2, Project, v2_root
 from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
-from ansible_collections.together.ai.plugins.module_utils._info import EndpointReader
+from ansible_collections.together.ai.plugins.module_utils._reader import EndpointReader
 
 # The v2 project option, shared by every module that reads or writes v2 endpoints.
 PROJECT_ID_OPTION = dict(type="str", fallback=(env_fallback, ["TOGETHER_PROJECT_ID"]))

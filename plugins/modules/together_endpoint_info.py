@@ -447,7 +447,7 @@ elapsed:
 """
 
 from ansible_collections.together.ai.plugins.module_utils._errors import TogetherError
-from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo
+from ansible_collections.together.ai.plugins.module_utils._endpoint_info import EndpointInfo
 from ansible_collections.together.ai.plugins.module_utils._module import TogetherModule
 from ansible_collections.together.ai.plugins.module_utils._readiness import STATES
 

@@ -15,8 +15,9 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
 from ansible_collections.together.ai.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
-from ansible_collections.together.ai.plugins.module_utils._endpoints import STATES
-from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo, OptionError
+from ansible_collections.together.ai.plugins.module_utils._endpoint_info import EndpointInfo
+from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
+from ansible_collections.together.ai.plugins.module_utils._readiness import STATES
 from ansible_collections.together.ai.plugins.module_utils._waiter import PROGRESS_INTERVAL
 
 # Options only the wait uses: the reads of a controller-driven wait go to the module without them.

@@ -17,8 +17,8 @@ import yaml
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.together.ai.plugins.module_utils._endpoints import STATES
-from ansible_collections.together.ai.plugins.module_utils._v2_model import normalize_endpoint
+from ansible_collections.together.ai.plugins.module_utils._readiness import STATES
+from ansible_collections.together.ai.plugins.module_utils._v2_normalize import normalize_endpoint
 from ansible_collections.together.ai.plugins.filter.endpoint_gate import (
     CHECKS,
     DEPLOYMENT_CHECKS,

@@ -32,7 +32,7 @@ from ansible_collections.together.ai.plugins.module_utils._client import (
     TogetherClient,
     TogetherError,
 )
-from ansible_collections.together.ai.plugins.module_utils._endpoints import EndpointsV1
+from ansible_collections.together.ai.plugins.module_utils._endpoints_v1 import EndpointsV1
 
 API_KEY = "sk-unit-policy-8d2f4a6c1e"
 URL = "https://api.together.xyz/v1/endpoints/endpoint-1"

@@ -590,7 +590,7 @@ def test_each_distinct_model_is_looked_up_once_per_task_across_threads_and_polls
         transport.route(endpoint_path(endpoint_id), (200, dict(fixture_json("v2/endpoint_one_deployment.json"),
                                                                id=endpoint_id)))
     api = make_api()
-    from ansible_collections.together.ai.plugins.module_utils._endpoints import fetch_concurrently
+    from ansible_collections.together.ai.plugins.module_utils._parallel import fetch_concurrently
     for _poll in range(3):
         found = fetch_concurrently(api.get_endpoint, ids)
         assert all(found[endpoint_id]["model_name"] == MODEL_NAME for endpoint_id in ids)

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherClient, TogetherError
-from ansible_collections.together.ai.plugins.module_utils._endpoints import EndpointsV1
+from ansible_collections.together.ai.plugins.module_utils._endpoints_v1 import EndpointsV1
 from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import EndpointsV2, Project
-from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo
+from ansible_collections.together.ai.plugins.module_utils._endpoint_info import EndpointInfo
 
 PROPERTY_SETTINGS = settings(max_examples=250, deadline=None, derandomize=True, database=None,
                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

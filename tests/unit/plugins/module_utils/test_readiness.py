@@ -21,7 +21,7 @@ from ansible_collections.together.ai.plugins.module_utils._readiness import (
     serves,
     short_state,
 )
-from ansible_collections.together.ai.plugins.module_utils._v2_model import normalize_endpoint
+from ansible_collections.together.ai.plugins.module_utils._v2_normalize import normalize_endpoint
 
 PROJECT_ID = "proj_CbJNwQC2ZqCU2iFT3mrCh"
 

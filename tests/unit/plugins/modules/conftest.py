@@ -23,7 +23,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.parameters import PASS_VARS
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.together.ai.plugins.module_utils import _connection, _info
+from ansible_collections.together.ai.plugins.module_utils import _connection, _endpoint_info
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherClient
 
 try:  # ansible-core >= 2.19
@@ -100,13 +100,13 @@ def module_environment(monkeypatch):
     fake_time = FakeTime()
     monkeypatch.setattr(_connection, "TogetherClient",
                         functools.partial(TogetherClient, sleep=fake_time.sleep, rand=lambda: 0.0))
-    real_wait_until = _info.wait_until
+    real_wait_until = _endpoint_info.wait_until
 
     def wait_until(*args, **kwargs):
         kwargs.update(clock=fake_time.clock, sleep=fake_time.sleep)
         return real_wait_until(*args, **kwargs)
 
-    monkeypatch.setattr(_info, "wait_until", wait_until)
+    monkeypatch.setattr(_endpoint_info, "wait_until", wait_until)
     return fake_time
 
 

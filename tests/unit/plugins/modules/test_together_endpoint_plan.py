@@ -20,7 +20,7 @@ from ansible_collections.together.ai.plugins.module_utils._endpoint_write import
     plan_v1,
     plan_v2,
 )
-from ansible_collections.together.ai.plugins.module_utils._v2_model import add_model_names, normalize_endpoint
+from ansible_collections.together.ai.plugins.module_utils._v2_normalize import add_model_names, normalize_endpoint
 
 PROJECT_ID = "proj_CbJNwQC2ZqCU2iFT3mrCh"
 MODEL_NAMES = {

@@ -12,66 +12,12 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.together.ai.plugins.module_utils._endpoints import fetch_concurrently
-from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import V2_ID_PREFIX
 from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
 from ansible_collections.together.ai.plugins.module_utils._readiness import progress
+from ansible_collections.together.ai.plugins.module_utils._reader import LIST_FILTERS, V2_LIST_FILTERS
 from ansible_collections.together.ai.plugins.module_utils._waiter import PROGRESS_INTERVAL, WaitError, wait_until
 
-# List filters of each API version: v1 filters by type, usage and owner, v2 by name.
-LIST_FILTERS = ("type", "usage_type", "mine")
-V2_LIST_FILTERS = ("name",)
 V2_ONLY_OPTIONS = ("deployment", "include_deployments")
-
-
-class EndpointReader:
-    """Reads each endpoint through the API version it lives in: v1 (endpoint-...) or v2 (ep_...)."""
-
-    def __init__(self, v1, v2, api_version="auto", project_known=False):
-        self.v1 = v1
-        self.v2 = v2
-        self.api_version = api_version
-        self.project_known = project_known
-        self.used_v2 = False
-
-    @property
-    def warnings(self):
-        return self.v1.warnings + self.v2.warnings
-
-    def version_for(self, endpoint_id):
-        if self.api_version != "auto":
-            return self.api_version
-        return "v2" if endpoint_id.startswith(V2_ID_PREFIX) else "v1"
-
-    def get_endpoint(self, endpoint_id):
-        if self.version_for(endpoint_id) == "v2":
-            return self.v2.get_endpoint(endpoint_id)
-        endpoint = self.v1.get_endpoint(endpoint_id)
-        return None if endpoint is None else dict(endpoint, api_version="v1")
-
-    def get_endpoints(self, endpoint_ids):
-        if any(self.version_for(endpoint_id) == "v2" for endpoint_id in endpoint_ids):
-            self.used_v2 = True
-            # Resolve the project once, before the parallel reads, so a failure is reported once.
-            self.v2.project.resolve()
-        return fetch_concurrently(self.get_endpoint, endpoint_ids)
-
-    def list_version(self, filters):
-        if self.api_version != "auto":
-            return self.api_version
-        if any(name in filters for name in V2_LIST_FILTERS):
-            return "v2"
-        if any(name in filters for name in LIST_FILTERS):
-            return "v1"
-        return "v2" if self.project_known else "v1"
-
-    def list_endpoints(self, filters, max_results):
-        if self.list_version(filters) == "v2":
-            self.used_v2 = True
-            return self.v2.list_endpoints(name=filters.get("name"), max_results=max_results)
-        endpoints = self.v1.list_endpoints(endpoint_type=filters.get("type"), usage_type=filters.get("usage_type"),
-                                           mine=filters.get("mine"))
-        return [dict(endpoint, api_version="v1") for endpoint in endpoints]
 
 
 def _endpoint_id_problem(value):

@@ -11,12 +11,13 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherClient, TogetherError
-from ansible_collections.together.ai.plugins.module_utils._endpoints import EndpointsV1
+from ansible_collections.together.ai.plugins.module_utils._endpoints_v1 import EndpointsV1
 from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import EndpointsV2, Project
-from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo, EndpointReader
-from ansible_collections.together.ai.plugins.module_utils._v2_model import normalize_endpoint
+from ansible_collections.together.ai.plugins.module_utils._endpoint_info import EndpointInfo
+from ansible_collections.together.ai.plugins.module_utils._reader import EndpointReader
+from ansible_collections.together.ai.plugins.module_utils._v2_normalize import normalize_endpoint
 from ansible_collections.together.ai.plugins.module_utils._waiter import WaitError
-from ansible_collections.together.ai.tests.unit.plugins.module_utils.test_info import option_error, params
+from ansible_collections.together.ai.tests.unit.plugins.module_utils.test_endpoint_info import option_error, params
 
 API_KEY = "sk-unit-info-v2-8b3d0f61"
 BASE_URL = "https://api.together.xyz/v1"

@@ -13,7 +13,8 @@ import time
 import pytest
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
-from ansible_collections.together.ai.plugins.module_utils._info import EndpointInfo, OptionError
+from ansible_collections.together.ai.plugins.module_utils._endpoint_info import EndpointInfo
+from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
 from ansible_collections.together.ai.plugins.module_utils._waiter import WaitError
 
 

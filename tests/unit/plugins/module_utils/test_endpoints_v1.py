@@ -13,14 +13,14 @@ import threading
 import pytest
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherClient, TogetherError
-from ansible_collections.together.ai.plugins.module_utils._endpoints import (
+from ansible_collections.together.ai.plugins.module_utils._endpoints_v1 import (
     ENDPOINT_FIELDS,
-    LIST_ENDPOINT_FIELDS,
-    MAX_PARALLEL_REQUESTS,
-    STATES,
     EndpointsV1,
+    LIST_ENDPOINT_FIELDS,
     shape_problems,
 )
+from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_PARALLEL_REQUESTS
+from ansible_collections.together.ai.plugins.module_utils._readiness import STATES
 
 API_KEY = "sk-unit-endpoints-0c7d2e91"
 BASE_URL = "https://api.together.xyz/v1"

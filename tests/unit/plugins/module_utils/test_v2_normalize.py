@@ -12,11 +12,11 @@ import copy
 
 import pytest
 
-from ansible_collections.together.ai.plugins.module_utils._v2_model import (
+from ansible_collections.together.ai.plugins.module_utils._readiness import short_state
+from ansible_collections.together.ai.plugins.module_utils._v2_normalize import (
     normalize_deployment,
     normalize_endpoint,
     select_deployment,
-    short_state,
 )
 
 PROJECT_ID = "proj_CbJNwQC2ZqCU2iFT3mrCh"

@@ -10,13 +10,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from concurrent.futures import ThreadPoolExecutor
-
 from ansible_collections.together.ai.plugins.module_utils._client import (
     TogetherError,
     api_says_not_found,
     quote_segment,
 )
+from ansible_collections.together.ai.plugins.module_utils._json_checks import json_kind
+from ansible_collections.together.ai.plugins.module_utils._parallel import fetch_concurrently
 from ansible_collections.together.ai.plugins.module_utils._readiness import STATES
 
 # Required by the seed's DedicatedEndpoint schema (GET /endpoints/{endpointId}).
@@ -26,29 +26,12 @@ ENDPOINT_FIELDS = ("object", "id", "name", "display_name", "model", "hardware", 
 LIST_ENDPOINT_FIELDS = ("object", "id", "name", "model", "type", "owner", "state", "created_at")
 STRING_FIELDS = ("object", "id", "name", "display_name", "model", "hardware", "type", "owner", "state", "created_at")
 
-# Concurrent GETs over one session: enough to hide latency, few enough to be polite to the API.
-MAX_PARALLEL_REQUESTS = 8
-
-
-def _json_kind(value):
-    if isinstance(value, list):
-        return "a JSON array"
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return "a JSON string"
-    if isinstance(value, bool):
-        return "a JSON boolean"
-    if isinstance(value, (int, float)):
-        return "a JSON number"
-    return "a JSON object"
-
 
 def shape_problems(body, required):
     """What keeps a decoded body from being an endpoint object with the required fields (empty when fine)."""
     if not isinstance(body, dict):
         # An empty 2xx body decodes to None as well as a JSON null does.
-        got = "empty (or JSON null)" if body is None else _json_kind(body)
+        got = "empty (or JSON null)" if body is None else json_kind(body, show_value=False)
         return ["the response is %s, not an endpoint object" % got]
     problems = []
     missing = [field for field in required if field not in body]
@@ -56,41 +39,20 @@ def shape_problems(body, required):
         problems.append("missing required field%s %s" % ("s" if len(missing) > 1 else "", ", ".join(missing)))
     for field in STRING_FIELDS:
         if field in required and field in body and not isinstance(body[field], str):
-            problems.append("field %s is %s, expected a string" % (field, _json_kind(body[field])))
+            problems.append("field %s is %s, expected a string" % (field, json_kind(body[field], show_value=False)))
     if "autoscaling" in required and "autoscaling" in body:
         autoscaling = body["autoscaling"]
         if not isinstance(autoscaling, dict):
-            problems.append("field autoscaling is %s, expected an object" % _json_kind(autoscaling))
+            problems.append("field autoscaling is %s, expected an object" % json_kind(autoscaling, show_value=False))
         else:
             for bound in ("min_replicas", "max_replicas"):
                 value = autoscaling.get(bound)
                 if bound not in autoscaling:
                     problems.append("missing required field autoscaling.%s" % bound)
                 elif isinstance(value, bool) or not isinstance(value, int):
-                    problems.append("field autoscaling.%s is %s, expected an integer" % (bound, _json_kind(value)))
+                    problems.append("field autoscaling.%s is %s, expected an integer"
+                                    % (bound, json_kind(value, show_value=False)))
     return problems
-
-
-def fetch_concurrently(get_one, endpoint_ids):
-    """{id: get_one(id)} for several ids, in parallel threads sharing one HTTP session.
-
-    Every id is tried; when any fail, one TogetherError names each failed endpoint.
-    """
-    if len(endpoint_ids) == 1:
-        return {endpoint_ids[0]: get_one(endpoint_ids[0])}
-    results, errors = {}, []
-    with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_REQUESTS, len(endpoint_ids))) as executor:
-        futures = [(endpoint_id, executor.submit(get_one, endpoint_id)) for endpoint_id in endpoint_ids]
-        for endpoint_id, future in futures:
-            try:
-                results[endpoint_id] = future.result()
-            except TogetherError as exc:
-                errors.append(exc)
-    if errors:
-        first = errors[0]
-        raise TogetherError("; ".join(error.message for error in errors),
-                            status=first.status, url=first.url, error_type=first.error_type, code=first.code)
-    return results
 
 
 class EndpointsV1:
@@ -142,7 +104,7 @@ class EndpointsV1:
             raise TogetherError("listing endpoints: HTTP 404 from %s: the endpoints route was not found "
                                 "(check base_url, it should end in /v1)" % url, status=status, url=url)
         if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-            got = "an object without a data array" if isinstance(body, dict) else _json_kind(body)
+            got = "an object without a data array" if isinstance(body, dict) else json_kind(body, show_value=False)
             raise TogetherError("listing endpoints: HTTP %d from %s is not a list of endpoints: expected an object "
                                 "with a data array, got %s" % (status, url, got), status=status, url=url)
         for index, item in enumerate(body["data"]):

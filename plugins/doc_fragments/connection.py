@@ -8,7 +8,10 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """The connection options every together.ai module shares (plugins/module_utils/_connection.py)."""
+    """The connection options every together.ai module shares (plugins/module_utils/_connection.py).
+
+    The attributes (check mode, diff mode, action group) are in _attributes.py.
+    """
 
     DOCUMENTATION = r"""
 options:
@@ -40,8 +43,9 @@ options:
         limits."
       - "Worst case of a task: without waiting, that bound for each call made one after another (one for a single v1
         id; several ids are read 8 at a time; v2 adds one project lookup, one model-name lookup per distinct model
-        and one call per list page); with O(wait_for_state) (where the module offers it), O(wait_timeout) plus at
-        most one request's O(timeout), as a wait gives its last request only the time that is left."
+        and one call per list page); with a wait (C(wait_for_state) or C(wait), where the module offers one), the wait's
+        timeout (C(wait_timeout)) plus at most one request's O(timeout), as a wait gives its last request only the
+        time that is left."
     type: float
     default: 30
   validate_certs:
@@ -70,6 +74,10 @@ options:
         read in parallel). All such pauses of a task, and any pause a C(Retry-After) header asks for, count against a
         budget of 60 seconds per task; a C(Retry-After) longer than what is left of it fails the task at once,
         naming what the API asked for."
+      - Reads are retried as above. A write is sent again only where repeating it is safe, so nothing is created
+        or changed twice. A C(PUT) or C(DELETE) always; a C(PATCH) when it carries the object's C(etag), since the
+        API refuses a repeat with a stale C(etag) (HTTP 409, never retried); a C(POST) only after HTTP 429 or when
+        the connection was never made.
       - V(0) disables retries.
     type: int
     default: 3
@@ -83,32 +91,13 @@ options:
     default: false
 notes:
   - "The API key is sent as C(Authorization: Bearer) and only to the API's origin (scheme, host and port of
-    O(base_url), and of the v2 host root); C(~/.netrc) is never used. Redirects are followed only within that origin
-    (at most 3); one to another origin, or from C(https://) to C(http://), fails naming its C(Location)."
+    O(base_url), and of the v2 host root); C(~/.netrc) is never used. Redirects of reads are followed only within that origin
+    (at most 3); one to another origin, or from C(https://) to C(http://), fails naming its C(Location). A redirect of a
+    write is never followed: the write fails naming its C(Location)."
   - Proxies from E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) apply as usual.
   - Response bodies are read up to 8 MiB after decompression (gzip or deflate); a larger body fails with an error
     naming the URL. A 404 counts as a missing endpoint only when the API says so; a 404 for a URL the API does not
     know (error code C(unknown_url)), an HTML page or an empty body fails, suggesting to check O(base_url).
 requirements:
   - requests >= 2.25 (Python library, on the host the module runs on)
-"""
-
-    ATTRIBUTES = r"""
-options: {}
-attributes:
-  check_mode:
-    description: Can run in check mode and return changed status prediction without modifying the target.
-    support: full
-    details:
-      - This module only reads from the Together API, so it runs the same in check mode.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
-    support: N/A
-    details:
-      - This module does not change anything.
-  action_group:
-    description: Use C(group/together.ai.together) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - together.ai.together
 """

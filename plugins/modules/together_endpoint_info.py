@@ -28,7 +28,9 @@ author:
   - together.ai collection maintainers (@together-ai-ansible)
 extends_documentation_fragment:
   - together.ai.connection
-  - together.ai.connection.attributes
+  - together.ai._attributes
+  - together.ai._attributes.info_module
+  - together.ai._attributes.actiongroup_together
 options:
   endpoint_id:
     description:

@@ -23,6 +23,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
+
 from ansible_collections.together.ai.plugins.module_utils._readiness import TRAFFIC_MODE_LIVE, short_state
 from ansible_collections.together.ai.plugins.module_utils._v2_normalize import model_resource
 
@@ -592,6 +594,7 @@ class _V2Planner:
                     raise PlanError("%s: %s cannot change in place; set recreate: true to replace the deployment (it "
                                     "serves nothing while it is replaced), or declare a second deployment and move the "
                                     "traffic_weight to it (blue/green)" % (self.where(name), ", ".join(changes)))
+                wanted = self.replacement(wanted, deployment)
                 deleted = self.retire(deployment, name, then="recreate")
                 if deleted:
                     after_deployments[name] = self.create(wanted, request.state == "stopped")
@@ -629,12 +632,24 @@ class _V2Planner:
         )
         return self.plan
 
+    def replacement(self, wanted, deployment):
+        """What replaces a deployment: as declared, with what the declaration leaves out taken from the old one."""
+        replacement = copy.copy(wanted)
+        if not replacement.model:
+            replacement.model = deployment.get("model_name") or deployment.get("model")
+        if not (replacement.config or replacement.hardware):
+            full = self.full.get(deployment["id"]) or {}
+            replacement.config = full.get("config") or None
+            replacement.hardware = None if replacement.config else deployment.get("hardware")
+        return replacement
+
     def replaced_view(self, wanted, deployment):
         view = deployment_view(deployment, self.full.get(deployment["id"]))
         minimum = wanted.min_replicas if wanted.min_replicas is not None else 1
-        view.update(model=wanted.model or view["model"], config=config_id(wanted.config) if wanted.config else
-                    (None if wanted.hardware else view["config"]), hardware=wanted.hardware or view["hardware"],
-                    min_replicas=minimum,
+        # Resolved now, so that hardware no config fits fails before the old deployment is stopped.
+        _model, config, hardware = self.resolve(wanted)
+        view.update(model=wanted.model or view["model"], config=config_id(config) if config else view["config"],
+                    hardware=hardware or view["hardware"], min_replicas=minimum,
                     max_replicas=wanted.max_replicas if wanted.max_replicas is not None else max(minimum, 1),
                     traffic_weight=wanted.traffic_weight)
         if self.request.state == "stopped":

@@ -356,7 +356,9 @@ def test_hardware_compares_without_the_nvidia_prefix(one):
 def test_recreate_first_unroutes_and_stops_then_deletes_and_creates(one):
     endpoint = normalized(one)
     wanted = request(recreate=True, **dict(BLUE, model="devteam/Llama-3.1-8B-Instruct"))
-    first = plan_v2(wanted, endpoint, full_of(endpoint), no_resolve)
+    resolved = []
+    first = plan_v2(wanted, endpoint, full_of(endpoint), resolver(resolved))
+    assert resolved == ["blue"]  # checked before the old deployment is stopped
     assert [(write.method, write.what, write.body) for write in first.writes] == [
         ("PATCH", "endpoint", {"trafficSplit": []}),
         ("PATCH", "deployment", {"autoscaling": {"minReplicas": 0, "maxReplicas": 0}})]
@@ -462,3 +464,19 @@ def test_v1_missing_endpoint_cannot_be_created():
 def test_v1_absent_deletes_or_does_nothing(v1_started):
     assert [write.method for write in plan_v1(request(endpoint_id=V1_ID, state="absent"), v1_started).writes] == ["DELETE"]
     assert plan_v1(request(endpoint_id=V1_ID, state="absent"), None).writes == []
+
+
+def test_recreate_keeps_what_the_request_leaves_out(one):
+    endpoint = normalized(one)
+    wanted = request(name="chat", deployment_name="blue", hardware="2xnvidia-h100-80gb", recreate=True)
+    asked = []
+
+    def resolve(deployment):
+        asked.append((deployment.model, deployment.hardware))
+        return ("projects/p/models/ml_x", CONFIG_H100, deployment.hardware)
+
+    plan = plan_v2(wanted, endpoint, full_of(endpoint), resolve)
+    # The model stays the one the deployment runs; only the hardware changes.
+    assert asked == [("devteam/Llama-3.3-70B-Instruct-Turbo", "2xnvidia-h100-80gb")]
+    assert plan.after["deployments"]["blue"]["hardware"] == "2xnvidia-h100-80gb"
+    assert plan.after["deployments"]["blue"]["model"] == "devteam/Llama-3.3-70B-Instruct-Turbo"

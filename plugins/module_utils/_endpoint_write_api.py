@@ -223,8 +223,10 @@ class EndpointWriter:
             status, answer = self.client.request(write.method, url, json=write.body)
         except TogetherError as exc:
             if exc.status == 403 and exc.code == V1_RETIRED_CODE:
+                # A refusal by policy, not a key problem: the client's hint about the key would mislead here.
+                said = exc.message.split(" (authentication/permission error")[0]
                 raise TogetherError("%s: Together refused it: %s. v1 endpoints can no longer be restarted; %s" % (
-                    write.description, exc.message, V1_CREATE_REFUSED.split("; ", 1)[1]), **exc.context()) from exc
+                    write.description, said, V1_CREATE_REFUSED.split("; ", 1)[1]), **exc.context()) from exc
             raise exc.within(write.description, endpoint_id=endpoint_id) from exc
         if status == 404 and write.method != "DELETE":
             raise TogetherError("%s: HTTP 404 from %s: %s" % (write.description, url, error_details(answer)[0] or "not found"),

@@ -125,7 +125,7 @@ def list_endpoints(sim, request, projectId):
 def create_endpoint(sim, request, projectId):
     with sim.lock:
         sim.v2.check_project(projectId)
-        endpoint = sim.v2.create_endpoint(projectId, request.json())
+        endpoint = sim.v2.create_endpoint(projectId, request.json(), _validate_only(request))
         return Response(200, sim.v2.render_endpoint(endpoint, sim.now()))
 
 

@@ -26,6 +26,7 @@ TOP_LEVEL_KEYS = (
     "availability_zones", "echo_inactive_timeout",
     "project", "organization", "whoami_type", "v2_endpoints", "v2_error_format", "v2_unknown_project_status",
     "v2_delete_conflict_status", "v2_last_page_cursor", "omit_zero_fields", "models",
+    "v2_capacity", "v2_capacity_mode", "v2_fail_into",
 )
 V1_ENDPOINT_KEYS = (
     "id", "name", "display_name", "model", "hardware", "type", "owner", "usage_type", "state", "autoscaling",
@@ -43,6 +44,14 @@ V2_DEPLOYMENT_KEYS = (
 
 class ScenarioError(ValueError):
     """A scenario that cannot be loaded; the message names the offending key."""
+
+
+def customize(body, resource):
+    """A resource's scenario `fields` merged into its JSON body and its `drop_fields` removed (v1 and v2 alike)."""
+    body.update(resource.fields)
+    for name in resource.drop_fields:
+        body.pop(name, None)
+    return body
 
 
 def load_scenario_file(path):
@@ -331,6 +340,10 @@ def normalize_scenario(data, source="scenario"):
         "v2_last_page_cursor": _choice("v2_last_page_cursor", data.get("v2_last_page_cursor", "omit"), ("omit", "empty")),
         "omit_zero_fields": omit_zero_default,
         "models": [_model("models[%d]" % i, item, project["id"]) for i, item in enumerate(_list("models", data.get("models")))],
+        "v2_capacity": {_string("v2_capacity key", key, required=True): _integer("v2_capacity." + str(key), value)
+                        for key, value in _mapping("v2_capacity", data.get("v2_capacity")).items()},
+        "v2_capacity_mode": _choice("v2_capacity_mode", data.get("v2_capacity_mode", "refuse"), ("refuse", "degrade")),
+        "v2_fail_into": _choice("v2_fail_into", data["v2_fail_into"], ("FAILED", "DEGRADED")) if data.get("v2_fail_into") else None,
     }
     return scenario
 

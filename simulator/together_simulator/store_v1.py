@@ -11,6 +11,7 @@ import uuid
 
 from .catalog import DEFAULT_AVAILABILITY_ZONES, DEFAULT_SERVERLESS_ENDPOINTS, default_v1_hardware_ids, v1_hardware_item
 from .errors import ApiError, bad_request
+from .scenario import customize
 from .timeline import Timeline, iso_timestamp
 
 RUNNING_STATES = ("PENDING", "STARTING", "STARTED")
@@ -159,18 +160,11 @@ class V1Store:
         }
         if self.echo_inactive_timeout:
             body["inactive_timeout"] = endpoint.inactive_timeout
-        return self._customize(body, endpoint)
+        return customize(body, endpoint)
 
     def render_list_item(self, endpoint, now):
         body = {key: value for key, value in self.render(endpoint, now).items()
                 if key not in ("display_name", "hardware", "autoscaling", "inactive_timeout") or key in endpoint.fields}
-        return body
-
-    @staticmethod
-    def _customize(body, endpoint):
-        body.update(endpoint.fields)
-        for name in endpoint.drop_fields:
-            body.pop(name, None)
         return body
 
     def list_endpoints(self, now, endpoint_type=None, usage_type=None, mine=None):

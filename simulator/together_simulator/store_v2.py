@@ -10,10 +10,10 @@ import math
 import re
 import secrets
 
-from .catalog import (DEFAULT_V2_HARDWARE, PLATFORM_PROJECT_ID, PUBLIC_MODEL_NAMES, model_ids, new_suffix, public_model_id,
+from .catalog import (DEFAULT_V2_HARDWARE, PLATFORM_PROJECT_ID, PUBLIC_MODEL_NAMES, V2_INSTANCE_TYPES, model_ids, new_suffix, public_model_id,
                       v2_config_resource, v2_hardware_for_config, v2_model, v2_model_resource)
 from .errors import ApiError, bad_request, conflict
-from .scenario import normalize_fault_list
+from .scenario import customize, normalize_fault_list
 from .timeline import Timeline, iso_timestamp
 
 STATE_PREFIX = "DEPLOYMENT_STATE_"
@@ -27,6 +27,7 @@ DEFAULT_MESSAGES = {
     "STOPPED": "Deployment stopped",
     "FAILED": "Timed out waiting for readiness",
 }
+STALLED_MESSAGE = "Startup stalled: replicas did not become ready"
 NAME_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 ENDPOINT_MASK_PATHS = ("name", "trafficSplit", "visibility")
 DEPLOYMENT_MASK_PATHS = ("autoscaling", "inactiveTimeout", "maxConcurrentRequestsPerReplica", "name")
@@ -134,6 +135,13 @@ class V2Store:
         self.whoami_type = scenario["whoami_type"]
         self.unknown_project_status = scenario["v2_unknown_project_status"]
         self.delete_conflict_status = scenario["v2_delete_conflict_status"]
+        # Replicas each instance type can still place (absent: unlimited), and what happens beyond them.
+        self.capacity = dict(scenario["v2_capacity"])
+        self.capacity_mode = scenario["v2_capacity_mode"]
+        self.fail_into = scenario["v2_fail_into"]
+        unknown = sorted(set(self.capacity) - set(V2_INSTANCE_TYPES))
+        if unknown:
+            raise ValueError("v2_capacity: unknown instance type(s) %s; known: %s" % (", ".join(unknown), ", ".join(V2_INSTANCE_TYPES)))
         self.endpoints = {}
         self._sequence = 0
         self.faults = []
@@ -237,9 +245,36 @@ class V2Store:
 
     # -- lifecycle --------------------------------------------------------------------------------
 
-    def _start_steps(self):
+    def _start_steps(self, placeable=None):
+        """PROVISIONING -> SCALING -> READY; with too little capacity (degrade mode) PROVISIONING -> DEGRADED instead."""
+        if placeable is not None:
+            return [(0.0, STATE_PREFIX + "PROVISIONING", None),
+                    (self.timings["provisioning"], STATE_PREFIX + "DEGRADED",
+                     {"message": DEFAULT_MESSAGES["DEGRADED"], "ready_replicas": placeable})]
+        final = (STATE_PREFIX + "READY", None)
+        if self.fail_into == "FAILED":
+            final = (STATE_PREFIX + "FAILED", {"message": DEFAULT_MESSAGES["FAILED"]})
+        elif self.fail_into == "DEGRADED":
+            final = (STATE_PREFIX + "DEGRADED", {"message": STALLED_MESSAGE, "ready_replicas": 0})
         return [(0.0, STATE_PREFIX + "PROVISIONING", None), (self.timings["provisioning"], STATE_PREFIX + "SCALING", None),
-                (self.timings["scaling"], STATE_PREFIX + "READY", None)]
+                (self.timings["scaling"],) + final]
+
+    def _placeable(self, now, hardware, wanted, exclude=None):
+        """None when `wanted` replicas fit the instance type's capacity, else how many can still be placed.
+
+        Raises the API's refusal instead in the (default) refuse mode. Running deployments hold their minimum.
+        """
+        if hardware not in self.capacity:
+            return None
+        used = sum(d.autoscaling["minReplicas"] for endpoint in self.endpoints.values() for d in endpoint.deployments.values()
+                   if d is not exclude and d.hardware == hardware and d.timeline.state(now) not in STOPPED_STATES)
+        available = max(self.capacity[hardware] - used, 0)
+        if wanted <= available:
+            return None
+        if self.capacity_mode == "refuse":
+            raise ApiError(400, "Cannot place replicas: insufficient GPU capacity for %s (%d replica(s) requested, %d available)"
+                           % (hardware, wanted, available), code="insufficient_capacity", param="autoscaling.minReplicas", grpc_code=9)
+        return available
 
     def _stop_steps(self):
         return [(0.0, STATE_PREFIX + "STOPPING", None), (self.timings["stopping"], STATE_PREFIX + "STOPPED", None)]
@@ -292,13 +327,6 @@ class V2Store:
             capacity[deployment.id] = capacity.get(deployment.id, 0.0) + entry["weight"] * ready
         total = sum(capacity.values())
         return {key: (value / total if total else 0.0) for key, value in capacity.items()}
-
-    @staticmethod
-    def _customize(body, resource):
-        body.update(resource.fields)
-        for name in resource.drop_fields:
-            body.pop(name, None)
-        return body
 
     @staticmethod
     def _omit_zeros(body, deployment):
@@ -364,7 +392,7 @@ class V2Store:
             body["maxConcurrentRequestsPerReplica"] = deployment.max_concurrent_requests_per_replica
         if deployment.placement is not None:
             body["placement"] = deployment.placement
-        return self._customize(self._omit_zeros(body, deployment), deployment)
+        return customize(self._omit_zeros(body, deployment), deployment)
 
     def render_endpoint(self, endpoint, now):
         shares = self._shares(endpoint, now)
@@ -376,17 +404,17 @@ class V2Store:
             "projectId": self.project["id"],
             "endpointType": endpoint.endpoint_type,
             "visibility": endpoint.visibility,
-            "deployments": [self._customize(self.render_summary(d, now, shares), d) for d in newest],
+            "deployments": [customize(self.render_summary(d, now, shares), d) for d in newest],
             "trafficSplit": [dict(entry) for entry in endpoint.traffic_split],
             "etag": endpoint.etag,
             "createdAt": endpoint.created_at,
             "updatedAt": endpoint.updated_at,
         }
-        return self._customize(body, endpoint)
+        return customize(body, endpoint)
 
     # -- endpoint writes --------------------------------------------------------------------------
 
-    def create_endpoint(self, project_id, body):
+    def create_endpoint(self, project_id, body, validate_only=False):
         self.check_project(project_id)
         if body.get("name") is None:
             raise bad_request("name is required", param="name")
@@ -401,6 +429,8 @@ class V2Store:
             raise bad_request("endpointType must be ENDPOINT_TYPE_DEDICATED, ENDPOINT_TYPE_SERVERLESS or ENDPOINT_TYPE_RESERVED",
                               param="endpointType")
         endpoint = V2Endpoint("ep_" + new_suffix(), name, endpoint_type, visibility, iso_timestamp())
+        if validate_only:
+            return endpoint  # checked and rendered, never stored
         endpoint.sequence = self._next_sequence()
         self.endpoints[endpoint.id] = endpoint
         return endpoint
@@ -537,6 +567,7 @@ class V2Store:
             raise bad_request("placement must be {\"inline\": {...}} or {\"profile\": \"...\"}", param="placement")
 
         stopped = autoscaling["maxReplicas"] == 0
+        placeable = None if stopped else self._placeable(now, hardware, autoscaling["minReplicas"])
         timeline = Timeline(now, STATE_PREFIX + ("STOPPED" if stopped else "PROVISIONING"))
         config_resource = config if config and config.startswith("projects/") else v2_config_resource(hardware)
         deployment = V2Deployment("dep_" + new_suffix(), name, endpoint, self.model_resource(model), hardware, config_resource,
@@ -548,7 +579,7 @@ class V2Store:
         if validate_only:
             return deployment
         if not stopped:
-            timeline.plan(now, self._start_steps()[1:])
+            timeline.plan(now, self._start_steps(placeable)[1:])
         endpoint.deployments[deployment.id] = deployment
         return deployment
 
@@ -569,17 +600,22 @@ class V2Store:
             changes["inactive_timeout"] = self._inactive_timeout(body.get("inactiveTimeout") or 0)
         if "maxConcurrentRequestsPerReplica" in wanted:
             changes["max_concurrent_requests_per_replica"] = self._max_concurrent(body.get("maxConcurrentRequestsPerReplica"))
+        placeable = None
         if "autoscaling" in wanted:
             changes["autoscaling"] = self._bounds(body.get("autoscaling") or {}, deployment.autoscaling)
+            new_min = changes["autoscaling"]["minReplicas"]
+            if changes["autoscaling"]["maxReplicas"] > 0 and (deployment.timeline.state(now) in STOPPED_STATES
+                                                              or new_min > deployment.autoscaling["minReplicas"]):
+                placeable = self._placeable(now, deployment.hardware, new_min, exclude=deployment)  # refused before any change
         previous = deployment.autoscaling
         for attribute, value in changes.items():
             setattr(deployment, attribute, value)
         if "autoscaling" in changes:
-            self._rescale(now, deployment, previous)
+            self._rescale(now, deployment, previous, placeable)
         deployment.touch()
         return deployment
 
-    def _rescale(self, now, deployment, previous):
+    def _rescale(self, now, deployment, previous, placeable=None):
         """0/0 stops; raising bounds from a stopped state starts; a new minimum on a running deployment scales."""
         state = deployment.timeline.state(now)
         new_min, new_max = deployment.autoscaling["minReplicas"], deployment.autoscaling["maxReplicas"]
@@ -587,7 +623,11 @@ class V2Store:
             if state not in (STATE_PREFIX + "STOPPING", STATE_PREFIX + "STOPPED"):
                 deployment.timeline.plan(now, self._stop_steps())
         elif state in STOPPED_STATES:
-            deployment.timeline.plan(now, self._start_steps())
+            deployment.timeline.plan(now, self._start_steps(placeable))
+        elif placeable is not None:
+            deployment.timeline.plan(now, [(0.0, STATE_PREFIX + "SCALING", {"message": "Starting replicas"}),
+                                           (self.timings["scaling"], STATE_PREFIX + "DEGRADED",
+                                            {"message": DEFAULT_MESSAGES["DEGRADED"], "ready_replicas": placeable})])
         elif state in (STATE_PREFIX + "READY", STATE_PREFIX + "DEGRADED") and new_min != previous["minReplicas"]:
             message = "Starting replicas" if new_min > previous["minReplicas"] else "Scaling down"
             deployment.timeline.plan(now, [(0.0, STATE_PREFIX + "SCALING", {"message": message}),

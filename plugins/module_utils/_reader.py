@@ -39,6 +39,7 @@ class EndpointReader:
 
     def get_endpoint(self, endpoint_id):
         if self.version_for(endpoint_id) == "v2":
+            self.used_v2 = True
             return self.v2.get_endpoint(endpoint_id)
         endpoint = self.v1.get_endpoint(endpoint_id)
         return None if endpoint is None else dict(endpoint, api_version="v1")

@@ -15,21 +15,10 @@ import pytest
 from ansible.playbook.task import Task
 
 from ansible_collections.together.ai.plugins.action import together_endpoint_info as action_plugin
+from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 A = "endpoint-aaaaaaaa-0000-4000-8000-000000000001"
 B = "endpoint-aaaaaaaa-0000-4000-8000-000000000002"
-
-
-class FakeTime:
-    def __init__(self):
-        self.now = 0.0
-
-    def monotonic(self):
-        return self.now
-
-    def sleep(self, seconds):
-        assert seconds >= 0
-        self.now += seconds
 
 
 class Harness:

@@ -30,6 +30,7 @@ from ansible_collections.together.ai.plugins.module_utils._client import (
     parse_retry_after,
     quote_segment,
 )
+from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 API_KEY = "sk-unit-7f3a9c2e4b1d8a6f0e5c3b2a1d9e8f7c"
 URL = "https://api.together.xyz/v1/endpoints/endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7"
@@ -37,15 +38,8 @@ PATH = "/v1/endpoints/endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7"
 GALAXY_YML = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "galaxy.yml")
 
 
-class Sleeps(list):
-    """An injected sleep that records each delay instead of waiting."""
-
-    def __call__(self, seconds):
-        self.append(seconds)
-
-
 def make_client(sleeps=None, rand=0.0, **kwargs):
-    return TogetherClient(API_KEY, sleep=sleeps if sleeps is not None else Sleeps(), rand=lambda: rand, **kwargs)
+    return TogetherClient(API_KEY, sleep=sleeps if sleeps is not None else FakeTime(), rand=lambda: rand, **kwargs)
 
 
 def raised(client, url=URL, **kwargs):
@@ -201,7 +195,7 @@ def test_non_json_200_raises_with_status_content_type_and_snippet(transport):
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
 def test_retryable_status_is_retried_then_succeeds(transport, fixture_json, status):
     transport.queue((status, fixture_json("error_internal.json")), (200, fixture_json("endpoint_started.json")))
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     client = make_client(sleeps)
     assert client.get(URL) == (200, fixture_json("endpoint_started.json"))
     assert len(transport.sent) == 2
@@ -211,7 +205,7 @@ def test_retryable_status_is_retried_then_succeeds(transport, fixture_json, stat
 @pytest.mark.parametrize("status", [400, 401, 403, 409, 422])
 def test_client_error_is_not_retried(transport, fixture_json, status):
     transport.queue((status, fixture_json("error_invalid_api_key.json")))
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     error = raised(make_client(sleeps, max_retries=5))
     assert error.status == status
     assert len(transport.sent) == 1
@@ -221,7 +215,7 @@ def test_client_error_is_not_retried(transport, fixture_json, status):
 
 def test_404_is_not_retried(transport, fixture_json):
     transport.queue((404, fixture_json("error_not_found.json")))
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     make_client(sleeps, max_retries=5).get(URL)
     assert len(transport.sent) == 1
     assert sleeps == []
@@ -229,7 +223,7 @@ def test_404_is_not_retried(transport, fixture_json):
 
 def test_backoff_is_exponential_with_jitter_between_retries(transport, fixture_json):
     transport.queue(*[(503, fixture_json("error_internal.json"))] * 6)
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     error = raised(make_client(sleeps, rand=0.4, max_retries=5))
     # 0.5, 1, 2, 4, 8 seconds, each shortened by rand * 25 % = 10 %.
     assert sleeps == pytest.approx([0.45, 0.9, 1.8, 3.6, 7.2])
@@ -247,7 +241,7 @@ def test_backoff_delay_doubles_caps_at_8s_and_jitter_shortens_by_at_most_a_quart
 
 def test_gave_up_after_n_retries_keeps_the_api_message_and_status(transport, fixture_json):
     transport.queue(*[(500, fixture_json("error_internal.json"))] * 4)
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     error = raised(make_client(sleeps))
     assert len(transport.sent) == 4
     assert len(sleeps) == 3
@@ -258,7 +252,7 @@ def test_gave_up_after_n_retries_keeps_the_api_message_and_status(transport, fix
 
 def test_max_retries_zero_makes_one_attempt_without_gave_up_suffix(transport, fixture_json):
     transport.queue((503, fixture_json("error_internal.json")))
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     error = raised(make_client(sleeps, max_retries=0))
     assert len(transport.sent) == 1
     assert sleeps == []
@@ -268,7 +262,7 @@ def test_max_retries_zero_makes_one_attempt_without_gave_up_suffix(transport, fi
 
 def test_retry_after_seconds_is_honoured_instead_of_backoff(transport, fixture_json):
     transport.queue((429, fixture_json("error_rate_limited.json"), {"Retry-After": "7"}), (200, {}))
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     make_client(sleeps).get(URL)
     assert sleeps == [7.0]
 
@@ -276,7 +270,7 @@ def test_retry_after_seconds_is_honoured_instead_of_backoff(transport, fixture_j
 def test_retry_after_http_date_is_honoured(transport, fixture_json):
     date = email.utils.formatdate(time.time() + 20, usegmt=True)
     transport.queue((503, fixture_json("error_internal.json"), {"Retry-After": date}), (200, {}))
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     make_client(sleeps).get(URL)
     assert len(sleeps) == 1
     assert 17.0 <= sleeps[0] <= 20.0
@@ -289,7 +283,7 @@ def test_retry_after_beyond_the_rate_limit_budget_fails_at_once_naming_what_the_
     if header == "HTTP-DATE-IN-AN-HOUR":
         header = email.utils.formatdate(time.time() + 3600, usegmt=True)
     transport.queue((429, fixture_json("error_rate_limited.json"), {"Retry-After": header}), (200, {}))
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     error = raised(make_client(sleeps))
     assert sleeps == []
     assert len(transport.sent) == 1
@@ -303,7 +297,7 @@ def test_retry_after_beyond_the_rate_limit_budget_fails_at_once_naming_what_the_
 @pytest.mark.parametrize("header", ["soon", "", "Wed, 99 Foo 2015"])
 def test_unparseable_retry_after_falls_back_to_backoff(transport, fixture_json, header):
     transport.queue((429, fixture_json("error_rate_limited.json"), {"Retry-After": header}), (200, {}))
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     make_client(sleeps).get(URL)
     assert sleeps == [0.5]
 
@@ -311,7 +305,7 @@ def test_unparseable_retry_after_falls_back_to_backoff(transport, fixture_json, 
 def test_retry_after_in_the_past_retries_at_once(transport, fixture_json):
     transport.queue((503, fixture_json("error_internal.json"), {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}),
                     (200, {}))
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     make_client(sleeps).get(URL)
     assert sleeps == [0.0]
 
@@ -337,7 +331,7 @@ def test_parse_retry_after_reads_seconds_and_http_dates(value, now, expected):
 
 def test_connection_error_is_retried_then_succeeds(transport):
     transport.queue(requests.exceptions.ConnectionError("connection reset by peer"), (200, {"ok": True}))
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     assert make_client(sleeps).get(URL) == (200, {"ok": True})
     assert sleeps == [0.5]
 
@@ -345,14 +339,14 @@ def test_connection_error_is_retried_then_succeeds(transport):
 def test_timeout_is_retried_then_succeeds(transport):
     transport.queue(requests.exceptions.ReadTimeout("read timed out"), requests.exceptions.ConnectTimeout("x"),
                     (200, {"ok": True}))
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     assert make_client(sleeps).get(URL) == (200, {"ok": True})
     assert sleeps == [0.5, 1.0]
 
 
 def test_connection_error_gives_up_naming_url_and_reason(transport):
     transport.queue(*[requests.exceptions.ConnectionError("Name or service not known")] * 3)
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     error = raised(make_client(sleeps, max_retries=2))
     assert len(transport.sent) == 3
     assert URL in error.message
@@ -371,7 +365,7 @@ def test_timeout_gives_up_naming_the_timeout(transport):
 
 def test_ssl_error_is_not_retried_and_points_at_validate_certs(transport):
     transport.queue(requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"))
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     error = raised(make_client(sleeps, max_retries=5))
     assert len(transport.sent) == 1
     assert sleeps == []
@@ -383,7 +377,7 @@ def test_ssl_error_is_not_retried_and_points_at_validate_certs(transport):
                                        requests.exceptions.InvalidURL("Invalid URL: No host supplied")])
 def test_other_request_errors_are_not_retried(transport, exception):
     transport.queue(exception)
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     error = raised(make_client(sleeps, max_retries=5))
     assert len(transport.sent) == 1
     assert sleeps == []
@@ -555,7 +549,7 @@ def test_api_key_with_a_line_break_is_not_echoed_in_the_error(transport):
     transport.queue((200, {}))
     key = "sk-first-half-3f9a\nsk-second-half-8b2c"
     with pytest.raises(TogetherError) as info:
-        TogetherClient(key, sleep=Sleeps()).get(URL)
+        TogetherClient(key, sleep=FakeTime()).get(URL)
     assert "sk-first-half-3f9a" not in info.value.message
     assert "sk-second-half-8b2c" not in info.value.message
 
@@ -645,7 +639,7 @@ def test_refused_connection_is_retried_and_reported(monkeypatch):
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
     probe.close()
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     url = "http://127.0.0.1:%d/v1/endpoints/ep-1" % port
     error = raised(make_client(sleeps, max_retries=1), url=url)
     assert sleeps == [0.5]
@@ -656,7 +650,7 @@ def test_refused_connection_is_retried_and_reported(monkeypatch):
 
 
 def test_tls_handshake_failure_is_reported_at_once(loopback_api):
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     url = "https://127.0.0.1:%d/v1/endpoints/ep-1" % loopback_api.port
     error = raised(make_client(sleeps, max_retries=3, timeout=5), url=url)
     assert sleeps == []

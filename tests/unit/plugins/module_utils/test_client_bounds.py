@@ -23,14 +23,10 @@ from ansible_collections.together.ai.plugins.module_utils._client import (
     TogetherClient,
     TogetherError,
 )
+from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 API_KEY = "sk-unit-bounds-5e1c9a7b3d"
 CAP_TEXT = "larger than 8 MiB (MAX_RESPONSE_BYTES, counted after decompression)"
-
-
-class Sleeps(list):
-    def __call__(self, seconds):
-        self.append(seconds)
 
 
 class RawServer:
@@ -100,7 +96,7 @@ def serve(monkeypatch):
 
 
 def client(**kwargs):
-    kwargs.setdefault("sleep", Sleeps())
+    kwargs.setdefault("sleep", FakeTime())
     kwargs.setdefault("max_retries", 0)
     return TogetherClient(API_KEY, **kwargs)
 
@@ -165,7 +161,7 @@ def test_chunked_body_trickled_forever_ends_at_the_timeout(serve):
 
 def test_silent_server_is_retried_and_each_try_is_bounded(serve):
     server = serve(lambda connection, stop: stop.wait(10))
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     error, elapsed = timed(lambda: client(timeout=0.5, max_retries=2, sleep=sleeps, rand=lambda: 0.0).get(server.url()))
     assert elapsed < 3.0
     assert sleeps == [0.5, 1.0]
@@ -174,7 +170,7 @@ def test_silent_server_is_retried_and_each_try_is_bounded(serve):
 
 def test_deadline_gives_the_request_only_the_time_left_and_is_not_retried(serve):
     server = serve(lambda connection, stop: trickle(connection, stop, headers(2) + b"{}"))
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     api = client(timeout=30, max_retries=3, sleep=sleeps)
     api.deadline = time.monotonic() + 1.0
     error, elapsed = timed(lambda: api.get(server.url()))
@@ -198,7 +194,7 @@ def test_backoff_that_would_pass_the_deadline_fails_instead_of_sleeping(serve):
         connection.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
 
     server = serve(handler)
-    sleeps = Sleeps()
+    sleeps = FakeTime()
     api = client(max_retries=3, sleep=sleeps, rand=lambda: 0.0)
     api.deadline = time.monotonic() + 0.3
     error, _elapsed = timed(lambda: api.get(server.url()))

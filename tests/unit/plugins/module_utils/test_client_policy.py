@@ -33,29 +33,12 @@ from ansible_collections.together.ai.plugins.module_utils._client import (
     TogetherError,
 )
 from ansible_collections.together.ai.plugins.module_utils._endpoints_v1 import EndpointsV1
+from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 API_KEY = "sk-unit-policy-8d2f4a6c1e"
 URL = "https://api.together.xyz/v1/endpoints/endpoint-1"
 RATE_LIMITED = {"error": {"message": "rate limit exceeded, slow down", "type": "rate_limit_error",
                           "code": "rate_limit_exceeded"}}
-
-
-class Sleeps(list):
-    def __call__(self, seconds):
-        self.append(seconds)
-
-
-class FakeTime(list):
-    """A clock that moves only when something sleeps; the sleeps are recorded."""
-
-    now = 1000.0
-
-    def clock(self):
-        return self.now
-
-    def __call__(self, seconds):
-        self.append(seconds)
-        self.now += seconds
 
 
 def raised(call, *args):
@@ -71,7 +54,7 @@ def test_a_429_pauses_the_whole_batch_once_not_once_per_thread(transport, fixtur
     for endpoint_id in ids:
         body = dict(fixture_json("endpoint_started.json"), id=endpoint_id)
         transport.route("/v1/endpoints/" + endpoint_id, (429, RATE_LIMITED, {"Retry-After": "20"}), (200, body))
-    sleeps = Sleeps()
+    sleeps = FakeTime(1000.0)
     client = TogetherClient(API_KEY, sleep=sleeps, max_retries=1)
     found = EndpointsV1(client, "https://api.together.xyz/v1").get_endpoints(ids)
     assert sorted(found) == ids
@@ -98,7 +81,7 @@ def test_a_thread_that_did_not_hit_the_429_waits_out_the_shared_pause_before_sen
 
 def test_the_rate_limit_budget_is_shared_by_the_requests_of_a_task(transport):
     transport.queue((429, RATE_LIMITED, {"Retry-After": "45"}), (200, {}), (429, RATE_LIMITED, {"Retry-After": "30"}))
-    sleeps = FakeTime()
+    sleeps = FakeTime(1000.0)
     client = TogetherClient(API_KEY, sleep=sleeps, clock=sleeps.clock, max_retries=2)
     client.get(URL)
     error = raised(client.get, URL)
@@ -111,7 +94,7 @@ def test_the_rate_limit_budget_is_shared_by_the_requests_of_a_task(transport):
 
 def test_a_429_without_retry_after_backs_off_within_the_budget(transport):
     transport.queue((429, RATE_LIMITED), (200, {}))
-    sleeps = Sleeps()
+    sleeps = FakeTime(1000.0)
     client = TogetherClient(API_KEY, sleep=sleeps, rand=lambda: 0.0)
     assert client.get(URL) == (200, {})
     assert sleeps == [0.5]
@@ -120,7 +103,7 @@ def test_a_429_without_retry_after_backs_off_within_the_budget(transport):
 
 def test_retry_after_past_the_deadline_fails_at_once(transport):
     transport.queue((429, RATE_LIMITED, {"Retry-After": "30"}), (200, {}))
-    sleeps = Sleeps()
+    sleeps = FakeTime(1000.0)
     client = TogetherClient(API_KEY, sleep=sleeps)
     client.deadline = time.monotonic() + 10
     error = raised(client.get, URL)
@@ -138,7 +121,7 @@ def test_netrc_entries_never_replace_the_bearer_key(loopback_api, tmp_path, monk
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("NETRC", str(netrc))
     loopback_api.routes["/v1/endpoints/ep-1"] = (200, {"id": "ep-1"})
-    TogetherClient(API_KEY, sleep=Sleeps()).get(loopback_api.base_url + "/endpoints/ep-1")
+    TogetherClient(API_KEY, sleep=FakeTime(1000.0)).get(loopback_api.base_url + "/endpoints/ep-1")
     assert loopback_api.received[0]["headers"]["Authorization"] == "Bearer %s" % API_KEY
 
 
@@ -164,7 +147,7 @@ def test_proxy_environment_is_still_honoured(monkeypatch):
         for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:%d" % server.server_address[1])
-        status, body = TogetherClient(API_KEY, sleep=Sleeps()).get("http://api.example.test/v1/endpoints/ep-1")
+        status, body = TogetherClient(API_KEY, sleep=FakeTime(1000.0)).get("http://api.example.test/v1/endpoints/ep-1")
     finally:
         server.shutdown()
         server.server_close()
@@ -175,7 +158,7 @@ def test_proxy_environment_is_still_honoured(monkeypatch):
 def test_same_origin_redirect_is_followed_with_the_key(transport):
     transport.route("/v1/endpoints/endpoint-1", (307, None, {"Location": "/v1/endpoints/endpoint-2"}))
     transport.route("/v1/endpoints/endpoint-2", (200, {"id": "endpoint-2"}))
-    assert TogetherClient(API_KEY, sleep=Sleeps()).get(URL) == (200, {"id": "endpoint-2"})
+    assert TogetherClient(API_KEY, sleep=FakeTime(1000.0)).get(URL) == (200, {"id": "endpoint-2"})
     assert [sent.headers["Authorization"] for sent in transport.sent] == ["Bearer %s" % API_KEY] * 2
 
 
@@ -186,7 +169,7 @@ def test_same_origin_redirect_is_followed_with_the_key(transport):
 ])
 def test_redirect_off_the_api_origin_fails_naming_the_location_and_sends_nothing_there(transport, location, what):
     transport.route("/v1/endpoints/endpoint-1", (302, None, {"Location": location}))
-    error = raised(TogetherClient(API_KEY, sleep=Sleeps()).get, URL)
+    error = raised(TogetherClient(API_KEY, sleep=FakeTime(1000.0)).get, URL)
     assert error.message == ("HTTP 302 from %s redirects to %s, %s; not followed, so the API key goes to the API's "
                              "origin only (check base_url)" % (URL, location, what))
     assert len(transport.sent) == 1
@@ -209,7 +192,7 @@ def test_cross_origin_redirect_over_real_sockets_never_reaches_the_other_server(
 
         loopback_api.server.RequestHandlerClass.do_GET = redirect
         try:
-            error = raised(TogetherClient(API_KEY, sleep=Sleeps()).get, loopback_api.base_url + "/endpoints/ep-1")
+            error = raised(TogetherClient(API_KEY, sleep=FakeTime(1000.0)).get, loopback_api.base_url + "/endpoints/ep-1")
         finally:
             loopback_api.server.RequestHandlerClass.do_GET = original
         assert "redirects to %s, another origin; not followed" % target in error.message
@@ -220,13 +203,13 @@ def test_cross_origin_redirect_over_real_sockets_never_reaches_the_other_server(
 
 def test_endless_same_origin_redirects_stop(transport):
     transport.route("/v1/endpoints/endpoint-1", (302, None, {"Location": "/v1/endpoints/endpoint-1"}))
-    error = raised(TogetherClient(API_KEY, sleep=Sleeps()).get, URL)
+    error = raised(TogetherClient(API_KEY, sleep=FakeTime(1000.0)).get, URL)
     assert error.message == ("request to %s was redirected more than 3 times within the API's origin; stopping" % URL)
     assert len(transport.sent) == 4
 
 
 def test_a_client_bound_to_the_api_origins_sends_nothing_elsewhere(transport):
-    client = TogetherClient(API_KEY, sleep=Sleeps(), origins=["https://api.together.xyz/v1", "https://api.together.ai"])
+    client = TogetherClient(API_KEY, sleep=FakeTime(1000.0), origins=["https://api.together.xyz/v1", "https://api.together.ai"])
     error = raised(client.get, "https://elsewhere.example/v1/endpoints/endpoint-1")
     assert error.message.startswith("request to https://elsewhere.example/v1/endpoints/endpoint-1 not sent: it is not "
                                     "on the API's origin (https://api.together.ai:443, https://api.together.xyz:443)")
@@ -319,20 +302,20 @@ def https_api(pki, monkeypatch):
 def test_ca_path_file_trusts_a_private_ca_and_wins_over_ca_bundle_variables(https_api, pki, monkeypatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
     monkeypatch.setenv("CURL_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
-    client = TogetherClient(API_KEY, sleep=Sleeps(), ca_path=str(pki["ca"]), max_retries=0)
+    client = TogetherClient(API_KEY, sleep=FakeTime(1000.0), ca_path=str(pki["ca"]), max_retries=0)
     assert client.get(https_api) == (200, {"id": "ep-1", "tls": True})
 
 
 def test_ca_path_directory_trusts_a_private_ca(https_api, pki):
     if pki["ca_dir"] is None:
         pytest.skip("openssl rehash is not available to index the CA directory")
-    client = TogetherClient(API_KEY, sleep=Sleeps(), ca_path=str(pki["ca_dir"]), max_retries=0)
+    client = TogetherClient(API_KEY, sleep=FakeTime(1000.0), ca_path=str(pki["ca_dir"]), max_retries=0)
     assert client.get(https_api) == (200, {"id": "ep-1", "tls": True})
 
 
 def test_without_ca_path_the_private_ca_is_refused_with_the_way_out(https_api, monkeypatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
-    sleeps = Sleeps()
+    sleeps = FakeTime(1000.0)
     error = raised(TogetherClient(API_KEY, sleep=sleeps, max_retries=3).get, https_api)
     assert sleeps == []
     assert error.message.startswith("TLS error talking to %s: " % https_api)
@@ -340,13 +323,13 @@ def test_without_ca_path_the_private_ca_is_refused_with_the_way_out(https_api, m
 
 
 def test_validate_certs_false_reads_the_private_ca_server(https_api):
-    assert TogetherClient(API_KEY, sleep=Sleeps(), validate_certs=False).get(https_api)[0] == 200
+    assert TogetherClient(API_KEY, sleep=FakeTime(1000.0), validate_certs=False).get(https_api)[0] == 200
 
 
 def test_a_ca_bundle_variable_naming_a_missing_file_is_a_together_error_not_an_os_error(transport, monkeypatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/nonexistent/bundle.pem")
     monkeypatch.setattr("requests.adapters.HTTPAdapter.send", _real_send)
-    error = raised(TogetherClient(API_KEY, sleep=Sleeps(), max_retries=0).get, URL)
+    error = raised(TogetherClient(API_KEY, sleep=FakeTime(1000.0), max_retries=0).get, URL)
     assert "/nonexistent/bundle.pem" in error.message
 
 
@@ -383,7 +366,7 @@ def test_https_headers_trickled_a_byte_every_half_second_end_at_the_timeout(pki,
     url = "https://127.0.0.1:%d/v1/endpoints/ep-1" % listener.getsockname()[1]
     started = time.monotonic()
     try:
-        error = raised(TogetherClient(API_KEY, sleep=Sleeps(), ca_path=str(pki["ca"]), timeout=2, max_retries=0).get,
+        error = raised(TogetherClient(API_KEY, sleep=FakeTime(1000.0), ca_path=str(pki["ca"]), timeout=2, max_retries=0).get,
                        url)
     finally:
         stop.set()

@@ -16,6 +16,7 @@ import requests
 import urllib3
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherClient, TogetherError, has_etag
+from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 API_KEY = "sk-unit-writes-5e2c8a1f9b3d7e4a"
 ROOT = "https://api.together.ai"
@@ -26,13 +27,8 @@ RATE_LIMITED = {"error": {"message": "rate limit exceeded", "type": "rate_limit_
 CREATED = {"id": "ep_1", "name": "chat", "etag": "e2"}
 
 
-class Sleeps(list):
-    def __call__(self, seconds):
-        self.append(seconds)
-
-
 def make_client(max_retries=3):
-    return TogetherClient(API_KEY, sleep=Sleeps(), rand=lambda: 0.0, max_retries=max_retries)
+    return TogetherClient(API_KEY, sleep=FakeTime(), rand=lambda: 0.0, max_retries=max_retries)
 
 
 def raised(call, *args, **kwargs):

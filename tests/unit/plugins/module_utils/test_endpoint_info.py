@@ -16,6 +16,7 @@ from ansible_collections.together.ai.plugins.module_utils._client import Togethe
 from ansible_collections.together.ai.plugins.module_utils._endpoint_info import EndpointInfo
 from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
 from ansible_collections.together.ai.plugins.module_utils._waiter import WaitError
+from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 
 def params(**overrides):
@@ -56,19 +57,6 @@ class StubAPI:
             filters = dict((names[key], value) for key, value in kwargs.items() if value is not None)
         self.calls.append(("list_endpoints", filters))
         return self.listing
-
-
-class FakeTime:
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 # --- option checks --------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from ansible_collections.together.ai.plugins.module_utils._reader import Endpoin
 from ansible_collections.together.ai.plugins.module_utils._v2_normalize import normalize_endpoint
 from ansible_collections.together.ai.plugins.module_utils._waiter import WaitError
 from ansible_collections.together.ai.tests.unit.plugins.module_utils.test_endpoint_info import option_error, params
+from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 API_KEY = "sk-unit-info-v2-8b3d0f61"
 BASE_URL = "https://api.together.xyz/v1"
@@ -35,19 +36,6 @@ def make_reader(api_version="auto", project_id=None, project_known=False):
 
 def v2_path(endpoint_id):
     return "/v2/projects/%s/endpoints/%s" % (PROJECT_ID, endpoint_id)
-
-
-class FakeTime:
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 class RoundsReader:

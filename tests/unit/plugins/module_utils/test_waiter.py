@@ -13,22 +13,7 @@ import pytest
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
 from ansible_collections.together.ai.plugins.module_utils._readiness import Progress
 from ansible_collections.together.ai.plugins.module_utils._waiter import DEAD_END_GRACE, WaitError, wait_until
-
-
-class FakeTime:
-    """A clock that only moves when sleep() is called, or when a fetch says it took time."""
-
-    def __init__(self, start=1000.0):
-        self.now = start
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.now += seconds
+from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 
 class Script:
@@ -66,7 +51,7 @@ def wait(fake_time, fetch, ids, goal="STARTED", timeout=60.0, interval=5.0):
 
 
 def test_returns_at_once_when_every_endpoint_is_already_there():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     fetch = Script(fake_time, [{"a": "STARTED", "b": "STARTED"}])
     endpoints, elapsed = wait(fake_time, fetch, ["a", "b"])
     assert endpoints == {"a": {"id": "a", "state": "STARTED"}, "b": {"id": "b", "state": "STARTED"}}
@@ -76,7 +61,7 @@ def test_returns_at_once_when_every_endpoint_is_already_there():
 
 
 def test_reaches_the_goal_after_polling_with_the_interval():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     fetch = Script(fake_time, [{"a": "PENDING"}, {"a": "STARTING"}, {"a": "STARTED"}])
     endpoints, elapsed = wait(fake_time, fetch, ["a"], interval=5.0)
     assert endpoints["a"]["state"] == "STARTED"
@@ -92,7 +77,7 @@ def test_elapsed_comes_from_the_injected_clock_including_fetch_time():
 
 
 def test_re_polls_every_id_each_round_and_waits_for_all_at_the_same_time():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     # b is there in round 1 but falls back in round 2; only round 3 has both there together.
     fetch = Script(fake_time, [{"a": "STARTING", "b": "STARTED"}, {"a": "STARTED", "b": "STARTING"},
                                {"a": "STARTED", "b": "STARTED"}])
@@ -102,7 +87,7 @@ def test_re_polls_every_id_each_round_and_waits_for_all_at_the_same_time():
 
 
 def test_timeout_names_each_endpoint_not_there_with_its_last_state():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     fetch = Script(fake_time, [{"a": "PENDING", "b": "STARTED", "c": "STOPPED"},
                                {"a": "STARTING", "b": "STARTED", "c": "STOPPING"}])
     with pytest.raises(WaitError) as info:
@@ -117,7 +102,7 @@ def test_timeout_names_each_endpoint_not_there_with_its_last_state():
 
 
 def test_sleep_never_overshoots_the_deadline():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     fetch = Script(fake_time, [{"a": "STARTING"}])
     with pytest.raises(WaitError):
         wait(fake_time, fetch, ["a"], timeout=10.0, interval=4.0)
@@ -127,7 +112,7 @@ def test_sleep_never_overshoots_the_deadline():
 
 
 def test_slow_fetches_shorten_the_last_sleep_to_what_is_left():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     fetch = Script(fake_time, [{"a": "STARTING"}], fetch_seconds=2.0)
     with pytest.raises(WaitError) as info:
         wait(fake_time, fetch, ["a"], timeout=10.0, interval=5.0)
@@ -138,7 +123,7 @@ def test_slow_fetches_shorten_the_last_sleep_to_what_is_left():
 
 
 def test_timeout_zero_polls_once_and_fails_without_sleeping():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     fetch = Script(fake_time, [{"a": "STARTING"}])
     with pytest.raises(WaitError) as info:
         wait(fake_time, fetch, ["a"], timeout=0.0)
@@ -148,14 +133,14 @@ def test_timeout_zero_polls_once_and_fails_without_sleeping():
 
 
 def test_timeout_zero_succeeds_when_already_there():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     fetch = Script(fake_time, [{"a": "STARTED"}])
     assert wait(fake_time, fetch, ["a"], timeout=0.0)[1] == 0.0
 
 
 @pytest.mark.parametrize("state", ["ERROR", "FAILED"])
 def test_fails_fast_when_an_endpoint_reaches_a_failure_state(state):
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     fetch = Script(fake_time, [{"a": "STARTING", "b": "STARTING"}, {"a": "STARTING", "b": state}])
     with pytest.raises(WaitError) as info:
         wait(fake_time, fetch, ["a", "b"], timeout=600.0, interval=5.0)
@@ -166,7 +151,7 @@ def test_fails_fast_when_an_endpoint_reaches_a_failure_state(state):
 
 
 def test_waiting_for_error_succeeds_when_error_is_reached():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     fetch = Script(fake_time, [{"a": "STARTING"}, {"a": "ERROR"}])
     endpoints, elapsed = wait(fake_time, fetch, ["a"], goal="ERROR")
     assert endpoints["a"]["state"] == "ERROR"
@@ -174,7 +159,7 @@ def test_waiting_for_error_succeeds_when_error_is_reached():
 
 
 def test_a_missing_endpoint_fails_the_wait_at_once():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     fetch = Script(fake_time, [{"a": "STARTED", "gone": None}])
     with pytest.raises(WaitError) as info:
         wait(fake_time, fetch, ["a", "gone"])
@@ -185,7 +170,7 @@ def test_a_missing_endpoint_fails_the_wait_at_once():
 
 
 def test_an_id_absent_from_the_fetch_result_counts_as_missing():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
 
     def fetch(endpoint_ids):  # pylint: disable=unused-argument
         return {}
@@ -196,7 +181,7 @@ def test_an_id_absent_from_the_fetch_result_counts_as_missing():
 
 
 def test_a_fetch_error_is_raised_unchanged():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     failure = TogetherError("endpoint 'a': HTTP 500 from x: boom", status=500)
 
     def fetch(endpoint_ids):  # pylint: disable=unused-argument
@@ -225,7 +210,7 @@ def progress_with_dead_end(goal="STARTED"):
 
 
 def test_a_dead_end_fails_after_the_grace_not_at_the_timeout():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     fetch = Script(fake_time, [{"a": "STARTING", "b": "STOPPED"}])
     with pytest.raises(WaitError) as info:
         wait_until(fetch, ["a", "b"], progress_with_dead_end(), "state STARTED", 900.0, 5.0,
@@ -238,7 +223,7 @@ def test_a_dead_end_fails_after_the_grace_not_at_the_timeout():
 
 
 def test_a_dead_end_left_within_the_grace_restarts_its_count():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     # STOPPED for 15 s (a start request the API does not show yet), STARTING, then STOPPED again.
     rounds = [{"a": "STOPPED"}] * 4 + [{"a": "STARTING"}] + [{"a": "STOPPED"}] * 3 + [{"a": "STARTED"}]
     fetch = Script(fake_time, rounds)
@@ -249,7 +234,7 @@ def test_a_dead_end_left_within_the_grace_restarts_its_count():
 
 
 def test_the_grace_is_not_waited_when_the_timeout_comes_first():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     fetch = Script(fake_time, [{"a": "STOPPED"}])
     with pytest.raises(WaitError) as info:
         wait_until(fetch, ["a"], progress_with_dead_end(), "state STARTED", 7.0, 5.0,
@@ -258,7 +243,7 @@ def test_the_grace_is_not_waited_when_the_timeout_comes_first():
 
 
 def test_progress_is_reported_at_least_every_report_interval_naming_what_is_awaited():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     # 60 s of STARTING with a 25 s poll, then STARTED: a line at 0 s, then every 10 s at the latest.
     fetch = Script(fake_time, [{"a": "STARTING", "b": "STARTED"}] * 7 + [{"a": "STARTED", "b": "STARTED"}])
     lines = []
@@ -278,7 +263,7 @@ def test_progress_is_reported_at_least_every_report_interval_naming_what_is_awai
 
 
 def test_a_progress_line_says_when_a_dead_end_will_fail_the_wait():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     fetch = Script(fake_time, [{"a": "STOPPED"}])
     lines = []
     with pytest.raises(WaitError):
@@ -289,7 +274,7 @@ def test_a_progress_line_says_when_a_dead_end_will_fail_the_wait():
 
 
 def test_slow_reads_do_not_push_progress_lines_past_the_interval():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     fetch = Script(fake_time, [{"a": "STARTING"}] * 12 + [{"a": "STARTED"}], fetch_seconds=3.0)
     report_times = []
     wait_until(fetch, ["a"], progress_to("STARTED"), "state STARTED", 600.0, 25.0, clock=fake_time.clock,
@@ -299,7 +284,7 @@ def test_slow_reads_do_not_push_progress_lines_past_the_interval():
 
 
 def test_reads_slower_than_the_interval_still_pause_between_reads():
-    fake_time = FakeTime()
+    fake_time = FakeTime(1000.0)
     fetch = Script(fake_time, [{"a": "STARTING"}] * 4 + [{"a": "STARTED"}], fetch_seconds=12.0)
     wait_until(fetch, ["a"], progress_to("STARTED"), "state STARTED", 600.0, 5.0, clock=fake_time.clock,
                sleep=fake_time.sleep, report=lambda line: None, report_interval=10.0)

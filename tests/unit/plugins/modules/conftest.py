@@ -25,6 +25,7 @@ from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.together.ai.plugins.module_utils import _connection, _endpoint_info
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherClient
+from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 try:  # ansible-core >= 2.19
     from ansible.module_utils.testing import patch_module_args as _core_patch_module_args
@@ -64,22 +65,6 @@ class AnsibleExitJson(Exception):
 
 class AnsibleFailJson(AnsibleExitJson):
     """Raised when the module called fail_json."""
-
-
-class FakeTime:
-    """The clock and sleep the module's waits and retries get: time passes only when something sleeps."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture

@@ -15,8 +15,9 @@ import requests
 
 from ansible_collections.together.ai.plugins.module_utils import _connection
 from ansible_collections.together.ai.plugins.modules import together_endpoint_info
+from ansible_collections.together.ai.tests.unit._helpers import MODULE_API_KEY as API_KEY, assert_key_hidden
+from ansible_collections.together.ai.tests.unit._helpers import run_endpoint_info as run
 
-API_KEY = "sk-module-4d9f1b7e3a2c8e6b5f0d1a9c7e3b2f8a"
 BASE_URL = "https://api.together.xyz/v1"
 EP1 = "endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7"
 EP2 = "endpoint-5c0c20db-62fe-4f41-8ffc-d9e4ea1a264e"
@@ -37,17 +38,6 @@ def endpoint(fixture_json, endpoint_id, state="STARTED"):
     body = fixture_json("endpoint_started.json")
     body.update(id=endpoint_id, state=state)
     return body
-
-
-def run(run_module, check_mode=False, **args):
-    args.setdefault("api_key", API_KEY)
-    return run_module(together_endpoint_info.main, args, check_mode=check_mode)
-
-
-def assert_key_hidden(outcome, key=API_KEY):
-    assert key not in outcome.result["_stdout"]
-    assert key not in json.dumps(outcome.raw, default=str)
-    assert key not in " ".join(outcome.warnings)
 
 
 # --- option checks fail before any request --------------------------------------------------------------------------

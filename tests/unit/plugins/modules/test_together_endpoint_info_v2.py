@@ -8,13 +8,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
-
 import pytest
 
-from ansible_collections.together.ai.plugins.modules import together_endpoint_info
+from ansible_collections.together.ai.tests.unit._helpers import MODULE_API_KEY as API_KEY, assert_key_hidden
+from ansible_collections.together.ai.tests.unit._helpers import run_endpoint_info as run
 
-API_KEY = "sk-module-v2-7c1e9a4b2d6f8e0a3c5b7d9f1e2a4c6b"
 V1_BASE_URL = "https://api.together.xyz/v1"
 ROOT = "https://api.together.ai"
 PROJECT_ID = "proj_CbJNwQC2ZqCU2iFT3mrCh"
@@ -27,17 +25,6 @@ LIST_PATH = "/v2/projects/%s/endpoints" % PROJECT_ID
 
 def v2_path(endpoint_id, project_id=PROJECT_ID):
     return "/v2/projects/%s/endpoints/%s" % (project_id, endpoint_id)
-
-
-def run(run_module, **args):
-    args.setdefault("api_key", API_KEY)
-    return run_module(together_endpoint_info.main, args)
-
-
-def assert_key_hidden(outcome):
-    assert API_KEY not in outcome.result["_stdout"]
-    assert API_KEY not in json.dumps(outcome.raw, default=str)
-    assert API_KEY not in " ".join(outcome.warnings)
 
 
 def route_whoami(transport, fixture_json):

@@ -1,0 +1,65 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, together.ai collection maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Helpers the unit tests share: a fake clock, and running together_endpoint_info with a key that must stay hidden.
+
+Fixtures live in conftest.py files; these are plain objects and functions the tests import.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+from ansible_collections.together.ai.plugins.modules import together_endpoint_info
+
+# The key the module tests send; it must never show in a result, a warning or what a module passed to exit/fail.
+MODULE_API_KEY = "sk-module-4d9f1b7e3a2c8e6b5f0d1a9c7e3b2f8a"
+
+
+class FakeTime(list):
+    """A clock that moves only when something sleeps (or a test moves `now`); the list holds each sleep.
+
+    Pass fake.clock (or fake.monotonic) as the clock and fake.sleep (or fake itself) as the sleep; the
+    sleeps are the list itself, also readable as fake.sleeps. Nothing waits for real.
+    """
+
+    def __init__(self, start=0.0):
+        super(FakeTime, self).__init__()
+        self.now = start
+
+    @property
+    def sleeps(self):
+        return self
+
+    def clock(self):
+        return self.now
+
+    monotonic = clock
+
+    def sleep(self, seconds):
+        assert seconds >= 0
+        self.append(seconds)
+        self.now += seconds
+
+    __call__ = sleep
+
+
+def run_with_key(run_module, main, check_mode=False, api_key=MODULE_API_KEY, **args):
+    """Run a module's main() through the run_module fixture, with api_key unless the test sets its own."""
+    args.setdefault("api_key", api_key)
+    return run_module(main, args, check_mode=check_mode)
+
+
+def run_endpoint_info(run_module, check_mode=False, **args):
+    """together_endpoint_info with the test key (run_module is the fixture of tests/unit/plugins/modules/conftest.py)."""
+    return run_with_key(run_module, together_endpoint_info.main, check_mode=check_mode, **args)
+
+
+def assert_key_hidden(outcome, key=MODULE_API_KEY):
+    """The key appears nowhere: not in what the module printed, passed to exit/fail_json, or warned."""
+    assert key not in outcome.result["_stdout"]
+    assert key not in json.dumps(outcome.raw, default=str)
+    assert key not in " ".join(outcome.warnings)

@@ -24,6 +24,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import math
 
 from ansible_collections.together.ai.plugins.module_utils._readiness import TRAFFIC_MODE_LIVE, short_state
 from ansible_collections.together.ai.plugins.module_utils._v2_normalize import model_resource
@@ -101,8 +102,8 @@ class DeploymentRequest:
                               "and traffic_weight, got %r" % (where, item))
         unknown = sorted(set(item) - set(DEPLOYMENT_KEYS))
         if unknown:
-            raise OptionError("%sunknown key%s %s; known: %s" % (where, "s" if len(unknown) > 1 else "",
-                                                                  ", ".join(unknown), ", ".join(DEPLOYMENT_KEYS)))
+            raise OptionError("%sunknown key%s %s; known: %s"
+                              % (where, "s" if len(unknown) > 1 else "", ", ".join(unknown), ", ".join(DEPLOYMENT_KEYS)))
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():
             raise OptionError("%sname is required (the deployment's name within the endpoint, such as blue)" % where)
@@ -125,7 +126,7 @@ class DeploymentRequest:
                 pass
         if weight is None:
             weight = 1
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0 or weight != weight:
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0 or not math.isfinite(weight):
             raise OptionError("%straffic_weight must be a number of 0 or more, got %r" % (where, item.get("traffic_weight")))
         request.traffic_weight = int(weight) if weight == int(weight) else weight
         request.check(where)
@@ -235,7 +236,7 @@ class EndpointRequest:
                 for option in ("min_replicas", "max_replicas"):
                     value = getattr(deployment, option)
                     if value not in (None, 0):
-                        raise OptionError("%s%s %d cannot be combined with state=stopped, which scales every deployment "
+                        raise OptionError("%s%s %s cannot be combined with state=stopped, which scales every deployment "
                                           "to 0/0" % ("" if shorthand else "deployments[%s]." % deployment.name,
                                                       option, value))
         if params.get("purge_deployments") and deployments is None and state != "absent":

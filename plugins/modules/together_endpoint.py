@@ -33,6 +33,9 @@ author:
   - together.ai collection maintainers (@together-ai-ansible)
 extends_documentation_fragment:
   - together.ai.connection
+  - together.ai._attributes
+  - together.ai._attributes.write_module
+  - together.ai._attributes.actiongroup_together
 options:
   state:
     description:
@@ -50,7 +53,7 @@ options:
   endpoint_id:
     description:
       - ID of an existing endpoint, C(ep_...) (v2) or C(endpoint-...) (v1).
-      - A v2 endpoint is created from O(name) only: the API chooses ids. With both, O(name) renames the endpoint.
+      - A v2 endpoint is created from O(name) only, as the API chooses ids. With both, O(name) renames the endpoint.
       - One of O(endpoint_id) and O(name) is required.
     type: str
   name:
@@ -79,7 +82,7 @@ options:
     type: str
   model:
     description:
-      - The model of the endpoint's one deployment (named O(deployment_name)): a public model name such as
+      - The model of the endpoint's one deployment (named O(deployment_name)), as a public model name such as
         V(meta-llama/Llama-3.3-70B-Instruct-Turbo), an C(ml_...) id, or a resource path
         C(projects/{p}/models/{ml}[/revisions/{rv}]).
       - Compared with the deployment's model by its readable name (or id, or path). A different model cannot be set in
@@ -156,8 +159,8 @@ options:
         default: 1
   purge_deployments:
     description:
-      - Delete the deployments of the endpoint not declared in O(deployments) (or other than O(deployment_name)):
-        out of the traffic split (once the declared deployments are routed), stopped, then deleted.
+      - Delete the deployments of the endpoint not declared in O(deployments) (or other than O(deployment_name)),
+        taken out of the traffic split (once the declared deployments are routed), stopped, then deleted.
     type: bool
     default: false
   visibility:
@@ -169,7 +172,7 @@ options:
   recreate:
     description:
       - Replace a deployment whose model, config or hardware differs from the one declared (they cannot change in
-        place): it leaves the traffic split, stops, is deleted once C(STOPPED), and is created again as declared.
+        place). It leaves the traffic split, stops, is deleted once C(STOPPED), and is created again as declared.
       - The endpoint serves nothing from that deployment meanwhile; for no downtime, declare a second deployment in
         O(deployments) and move the O(deployments[].traffic_weight) to it.
       - Without it, such a difference fails the task before any write, naming the deployment and the field.
@@ -199,25 +202,11 @@ options:
       - While waiting, print a progress line at least this often (seconds).
     type: float
     default: 30
-attributes:
-  check_mode:
-    description: Can run in check mode and return changed status prediction without modifying the target.
-    support: full
-    details:
-      - Reads only (the endpoint, its deployments, and the configs of a model for O(hardware)); sends no write and
-        does not wait. RV(actions) says what each write would do.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
-    support: full
-    details:
-      - Before and after show the endpoint's name, visibility and, per deployment, model, config, hardware, replica
-        bounds and traffic weight (v1 endpoints, display name, state and bounds).
-  action_group:
-    description: Use C(group/together.ai.together) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - together.ai.together
 notes:
+  - Check mode reads the endpoint, its deployments and, for O(hardware), the configs of the model; it sends no write,
+    does not wait, and RV(actions) says what each write would do.
+  - The diff shows the endpoint's name, visibility and, per deployment, model, config, hardware, replica bounds and
+    traffic weight (for a v1 endpoint, display name, state and bounds).
   - Idempotent. A second run with the same options reports no change once the first completed (with O(wait), or after
     new deployments became C(READY)).
   - "The API key is read on the host the module runs on; with the usual C(delegate_to: localhost), that is the

@@ -84,6 +84,13 @@ BLUE = dict(name="chat", model="devteam/Llama-3.3-70B-Instruct-Turbo", hardware=
             deployment_name="blue")
 
 
+def blue(**changes):
+    """The options declaring my-project/chat's blue as it is, with changes."""
+    params = dict(BLUE)
+    params.update(changes)
+    return params
+
+
 # -- options ----------------------------------------------------------------------------------------------------
 
 
@@ -333,7 +340,7 @@ def test_purge_retires_undeclared_deployments(ab):
 def test_a_model_change_fails_without_recreate_and_names_the_way_out(one):
     endpoint = normalized(one)
     with pytest.raises(PlanError) as info:
-        plan_v2(request(**dict(BLUE, model="devteam/Llama-3.1-8B-Instruct")), endpoint, full_of(endpoint), no_resolve)
+        plan_v2(request(**blue(model="devteam/Llama-3.1-8B-Instruct")), endpoint, full_of(endpoint), no_resolve)
     message = str(info.value)
     assert "deployment 'blue'" in message
     assert "model devteam/Llama-3.3-70B-Instruct-Turbo -> devteam/Llama-3.1-8B-Instruct cannot change in place" in message
@@ -343,19 +350,19 @@ def test_a_model_change_fails_without_recreate_and_names_the_way_out(one):
 def test_a_hardware_change_is_immutable_too(one):
     endpoint = normalized(one)
     with pytest.raises(PlanError) as info:
-        plan_v2(request(**dict(BLUE, hardware="2xnvidia-h100-80gb")), endpoint, full_of(endpoint), no_resolve)
+        plan_v2(request(**blue(hardware="2xnvidia-h100-80gb")), endpoint, full_of(endpoint), no_resolve)
     assert "hardware 1xnvidia-h100-80gb -> 2xnvidia-h100-80gb cannot change in place" in str(info.value)
 
 
 def test_hardware_compares_without_the_nvidia_prefix(one):
     endpoint = normalized(one)
-    plan = plan_v2(request(**dict(BLUE, hardware="1xH100-80GB")), endpoint, full_of(endpoint), no_resolve)
+    plan = plan_v2(request(**blue(hardware="1xH100-80GB")), endpoint, full_of(endpoint), no_resolve)
     assert plan.writes == []
 
 
 def test_recreate_first_unroutes_and_stops_then_deletes_and_creates(one):
     endpoint = normalized(one)
-    wanted = request(recreate=True, **dict(BLUE, model="devteam/Llama-3.1-8B-Instruct"))
+    wanted = request(recreate=True, **blue(model="devteam/Llama-3.1-8B-Instruct"))
     resolved = []
     first = plan_v2(wanted, endpoint, full_of(endpoint), resolver(resolved))
     assert resolved == ["blue"]  # checked before the old deployment is stopped

@@ -1,0 +1,250 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, together.ai collection maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""together_endpoint through main() with the fake transport: what goes on the wire, etags, 409s, refusals."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.together.ai.plugins.modules import together_endpoint
+from ansible_collections.together.ai.tests.unit._helpers import assert_key_hidden, run_with_key
+
+PROJECT_ID = "proj_CbJNwQC2ZqCU2iFT3mrCh"
+EP_ID = "ep_CbJNwQC2ZqCU2iFT3mrCh"
+DEP_ID = "dep_CbzGdmn14t3HYrXXitmKa"
+ENDPOINTS = "/v2/projects/%s/endpoints" % PROJECT_ID
+ENDPOINT = "%s/%s" % (ENDPOINTS, EP_ID)
+DEPLOYMENTS = ENDPOINT + "/deployments"
+DEPLOYMENT = "%s/%s" % (DEPLOYMENTS, DEP_ID)
+V1_ID = "endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7"
+
+
+def run(run_module, check_mode=False, **args):
+    args.setdefault("project_id", PROJECT_ID)
+    return run_with_key(run_module, together_endpoint.main, check_mode=check_mode, **args)
+
+
+def error(status, message, code=None):
+    return (status, {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": code}})
+
+
+class FakeV2:
+    """One v2 endpoint with deployment blue, answering by method and path; it records each write with its body."""
+
+    def __init__(self, transport, endpoint, deployment):
+        self.endpoint = endpoint
+        self.deployment = deployment
+        self.writes = []
+        self.answers = {}  # (method, path) -> list of outcomes to send before the default answer
+        for path in (ENDPOINT, DEPLOYMENTS, DEPLOYMENT):
+            transport.route(path, self.answer)
+
+    def then(self, method, path, *outcomes):
+        self.answers.setdefault((method, path), []).extend(outcomes)
+
+    def answer(self, prepared):
+        path = prepared.path_url.split("?", 1)[0]
+        if prepared.method != "GET":
+            body = json.loads(prepared.body) if prepared.body else None
+            self.writes.append((prepared.method, prepared.path_url, body))
+        queued = self.answers.get((prepared.method, path))
+        if queued:
+            return queued.pop(0)
+        if prepared.method == "GET":
+            if path == ENDPOINT:
+                return (200, self.endpoint)
+            if path == DEPLOYMENTS:
+                return (200, {"data": [self.deployment]})
+            return (200, self.deployment)
+        if prepared.method == "PATCH" and path == DEPLOYMENT:
+            self.deployment = dict(self.deployment, autoscaling=json.loads(prepared.body)["autoscaling"], etag="dep-etag-2")
+            self.endpoint["deployments"][0]["autoscaling"] = dict(self.deployment["autoscaling"])
+            return (200, self.deployment)
+        if prepared.method == "PATCH" and path == ENDPOINT:
+            self.endpoint = dict(self.endpoint, etag="ep-etag-2", **{
+                key: value for key, value in json.loads(prepared.body).items() if key != "etag"})
+            return (200, self.endpoint)
+        raise AssertionError("no answer for %s %s" % (prepared.method, prepared.path_url))
+
+
+@pytest.fixture
+def api(transport, fixture_json):
+    endpoint = fixture_json("v2/endpoint_one_deployment.json")
+    endpoint["etag"] = "ep-etag-1"
+    deployment = fixture_json("v2/deployment_degraded_full.json")
+    # The full deployment of the endpoint's blue: READY, 1/2, etag dep-etag-1.
+    deployment.update(id=DEP_ID, name="my-project/chat/blue", endpointId=EP_ID, etag="dep-etag-1",
+                      autoscaling={"minReplicas": 1, "maxReplicas": 2}, model=endpoint["deployments"][0]["model"],
+                      status={"state": "DEPLOYMENT_STATE_READY", "message": "All replicas ready", "readyReplicas": 1})
+    return FakeV2(transport, endpoint, deployment)
+
+
+BLUE = dict(endpoint_id=EP_ID, deployment_name="blue")
+
+
+# -- options ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, message", [
+    (dict(name="chat", model="m", deployments=[{"name": "blue"}]), "deployments and model are mutually exclusive"),
+    (dict(name="chat", min_replicas=3, max_replicas=2), "min_replicas (3) must not be greater than max_replicas (2)"),
+    (dict(api_version="v1", min_replicas=1), "would create a v1 endpoint"),
+    (dict(name="chat", deployments=[{"name": "blue", "config": "cr_1", "hardware": "1xnvidia-h100-80gb"}]),
+     "deployments[0]: config and hardware are mutually exclusive"),
+    (dict(model="m"), "one of endpoint_id or name is required"),
+], ids=["deployments-and-model", "min-above-max", "v1-create", "config-and-hardware", "no-identity"])
+def test_bad_options_fail_before_any_request(run_module, transport, args, message):
+    outcome = run(run_module, **args)
+    assert outcome.result["failed"] is True
+    assert message in outcome.result["msg"]
+    assert transport.sent == []
+    assert_key_hidden(outcome)
+
+
+# -- writes -------------------------------------------------------------------------------------------------------
+
+
+def test_check_mode_reads_and_says_what_it_would_send(run_module, transport, api):
+    outcome = run(run_module, check_mode=True, min_replicas=2, max_replicas=4, _ansible_diff=True, **BLUE)
+    result = outcome.result
+    assert api.writes == []
+    assert {sent.method for sent in transport.sent} == {"GET"}
+    assert result["changed"] is True
+    assert result["actions"] == ["scale endpoint '%s' deployment 'blue': 1/2 replicas -> 2/4 replicas" % EP_ID]
+    assert result["diff"]["before"]["deployments"]["blue"]["max_replicas"] == 2
+    assert result["diff"]["after"]["deployments"]["blue"]["max_replicas"] == 4
+    assert result["endpoint"]["autoscaling"] == {"min_replicas": 1, "max_replicas": 2}
+
+
+def test_scaling_is_one_patch_with_the_mask_and_the_deployments_etag(run_module, api):
+    outcome = run(run_module, min_replicas=2, max_replicas=4, **BLUE)
+    assert api.writes == [("PATCH", DEPLOYMENT + "?updateMask=autoscaling",
+                           {"autoscaling": {"minReplicas": 2, "maxReplicas": 4}, "etag": "dep-etag-1"})]
+    assert outcome.result["changed"] is True
+    assert outcome.result["endpoint"]["autoscaling"] == {"min_replicas": 2, "max_replicas": 4}
+    assert outcome.result["retried"] == []
+    assert_key_hidden(outcome)
+
+
+def test_no_change_sends_no_write_and_returns_the_endpoint_as_the_info_module(run_module, api):
+    outcome = run(run_module, min_replicas=1, max_replicas=2, **BLUE)
+    assert api.writes == []
+    assert outcome.result["changed"] is False
+    assert outcome.result["actions"] == []
+    assert outcome.result["endpoint"]["raw"] == api.endpoint
+    assert "diff" not in outcome.result  # not asked for
+
+
+def test_a_409_whose_etag_moved_is_read_again_and_sent_once_more(run_module, api):
+    api.then("PATCH", DEPLOYMENT, error(409, "etag mismatch for deployment %s: it changed since it was read" % DEP_ID,
+                                        "etag_mismatch"))
+    # Someone else changed the deployment meanwhile: the read for the retry sees a new etag.
+    moved = dict(api.deployment, etag="dep-etag-moved")
+    api.then("GET", DEPLOYMENT, (200, moved))
+    outcome = run(run_module, min_replicas=2, max_replicas=4, **BLUE)
+    assert [body["etag"] for _method, _path, body in api.writes] == ["dep-etag-1", "dep-etag-moved"]
+    assert outcome.result["changed"] is True
+    assert outcome.result["retried"] == ["scale endpoint '%s' deployment 'blue': 1/2 replicas -> 2/4 replicas" % EP_ID]
+
+
+def test_a_409_that_is_not_about_the_etag_fails_with_the_apis_message(run_module, api):
+    api.then("PATCH", ENDPOINT, error(409, "endpoint 'my-project/taken' already exists", "already_exists"))
+    outcome = run(run_module, endpoint_id=EP_ID, name="taken")
+    assert len(api.writes) == 1  # the etag had not moved: no second try
+    result = outcome.result
+    assert result["failed"] is True and result["changed"] is False
+    assert result["status"] == 409 and result["error_code"] == "already_exists"
+    assert "update endpoint '%s': name -> taken (project %s): HTTP 409 from " % (EP_ID, PROJECT_ID) in result["msg"]
+    assert result["msg"].endswith("endpoint 'my-project/taken' already exists")
+    assert_key_hidden(outcome)
+
+
+def test_an_api_refusal_fails_with_its_message_and_no_traceback(run_module, api):
+    api.then("PATCH", DEPLOYMENT, error(400, "autoscaling.minReplicas (1) cannot be greater than autoscaling.maxReplicas (0)"))
+    outcome = run(run_module, max_replicas=0, **BLUE)
+    result = outcome.result
+    assert result["failed"] is True
+    assert result["status"] == 400
+    assert "cannot be greater than autoscaling.maxReplicas (0)" in result["msg"]
+    assert "Traceback" not in result["_stdout"]
+
+
+def test_a_new_endpoint_is_deleted_again_when_its_first_deployment_is_refused(run_module, transport, fixture_json):
+    created = fixture_json("v2/endpoint_no_deployments.json")
+    new_endpoint = "%s/%s" % (ENDPOINTS, created["id"])
+    config = {"id": "cr_CbzGdmn14t3HYrXXitmKa", "projectId": "proj_together",
+              "referenceModel": "projects/proj_together/models/ml_CbJNwQC2ZqCU2iFT3mrCh",
+              "selectors": [{"key": "accelerator_type", "value": "nvidia-h100-80gb"}, {"key": "accelerator_count", "value": "1"}]}
+    sent = []
+
+    def record(reply):
+        def answer(prepared):
+            sent.append((prepared.method, prepared.path_url, json.loads(prepared.body) if prepared.body else None))
+            return reply
+        return answer
+
+    transport.route(ENDPOINTS, (200, {"data": []}), record((200, created)))
+    transport.route("/v2/projects/%s/configs" % PROJECT_ID, (200, {"data": [config]}))
+    transport.route(new_endpoint + "/deployments", record(error(400, "Cannot place replicas: insufficient GPU capacity")))
+    transport.route(new_endpoint, record((200, {})))
+    outcome = run(run_module, name="chat", model="devteam/Llama-3.3-70B-Instruct-Turbo", hardware="1xnvidia-h100-80gb")
+    assert [(method, path.split("?")[0]) for method, path, _body in sent] == [
+        ("POST", ENDPOINTS), ("POST", new_endpoint + "/deployments"), ("DELETE", new_endpoint)]
+    assert sent[1][2] == {"name": "main", "model": config["referenceModel"],
+                          "config": "projects/proj_together/configs/cr_CbzGdmn14t3HYrXXitmKa",
+                          "autoscaling": {"minReplicas": 1, "maxReplicas": 1}}
+    result = outcome.result
+    assert result["failed"] is True
+    assert "insufficient GPU capacity" in result["msg"]
+    assert "the endpoint %s created by this task was deleted again" % created["id"] in result["msg"]
+
+
+def test_v1_stop_is_one_patch_through_v1(run_module, transport, fixture_json):
+    started = fixture_json("endpoint_started.json")
+    path = "/v1/endpoints/%s" % V1_ID
+    writes = []
+
+    def answer(prepared):
+        if prepared.method == "GET":
+            return (200, started)
+        writes.append((prepared.method, json.loads(prepared.body)))
+        started["state"] = "STOPPED"
+        return (200, started)
+
+    transport.route(path, answer)
+    outcome = run(run_module, endpoint_id=V1_ID, state="stopped", _ansible_diff=True)
+    assert writes == [("PATCH", {"state": "STOPPED"})]
+    assert outcome.result["changed"] is True
+    assert outcome.result["endpoint"]["state"] == "STOPPED"
+    assert outcome.result["diff"]["before"]["state"] == "STARTED"
+    assert "project_id" not in outcome.result
+
+
+def test_absent_of_a_missing_endpoint_is_no_change(run_module, transport, fixture_json):
+    transport.route(ENDPOINT, error(404, "endpoint %r not found in project %r" % (EP_ID, PROJECT_ID), "endpoint_not_found"))
+    outcome = run(run_module, endpoint_id=EP_ID, state="absent")
+    assert outcome.result["changed"] is False
+    assert outcome.result["exists"] is False
+    assert [sent.method for sent in transport.sent] == ["GET"]
+
+
+def test_absent_leaves_the_deletes_for_after_the_stop(run_module, api):
+    outcome = run(run_module, endpoint_id=EP_ID, state="absent")
+    assert [(method, path) for method, path, _body in api.writes] == [
+        ("PATCH", ENDPOINT + "?updateMask=trafficSplit"), ("PATCH", DEPLOYMENT + "?updateMask=autoscaling")]
+    assert api.writes[0][2] == {"trafficSplit": [], "etag": "ep-etag-1"}
+    assert outcome.result["pending"] == [dict(endpoint_id=EP_ID, deployment_id=DEP_ID, name="blue", state="STOPPED",
+                                              then="delete")]
+
+
+def test_the_endpoint_returned_is_together_endpoint_info_s(run_module, api):
+    from ansible_collections.together.ai.tests.unit._helpers import run_endpoint_info
+    written = run(run_module, min_replicas=1, max_replicas=2, **BLUE).result["endpoint"]
+    read = run_endpoint_info(run_module, endpoint_id=EP_ID, project_id=PROJECT_ID).result["endpoint"]
+    assert written == read

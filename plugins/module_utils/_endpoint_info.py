@@ -13,22 +13,12 @@ __metaclass__ = type
 import time
 
 from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
+from ansible_collections.together.ai.plugins.module_utils._options import endpoint_ids_from_params
 from ansible_collections.together.ai.plugins.module_utils._readiness import progress
 from ansible_collections.together.ai.plugins.module_utils._reader import LIST_FILTERS, V2_LIST_FILTERS
 from ansible_collections.together.ai.plugins.module_utils._waiter import PROGRESS_INTERVAL, WaitError, wait_until
 
 V2_ONLY_OPTIONS = ("deployment", "include_deployments")
-
-
-def _endpoint_id_problem(value):
-    if not value.strip():
-        return "must not be empty"
-    if value != value.strip():
-        return "must not start or end with white space, got %r" % value
-    if value in (".", ".."):
-        # HTTP clients and proxies resolve these as path navigation, so they can never name an endpoint.
-        return "must not be %r, which is path navigation, not an endpoint id" % value
-    return None
 
 
 class EndpointInfo:
@@ -50,25 +40,7 @@ class EndpointInfo:
     @classmethod
     def from_params(cls, params):
         """Check the module options together; raise OptionError naming the option at fault."""
-        endpoint_id, endpoint_ids = params.get("endpoint_id"), params.get("endpoint_ids")
-        if endpoint_id is not None:
-            problem = _endpoint_id_problem(endpoint_id)
-            if problem:
-                raise OptionError("endpoint_id %s" % problem)
-            ids, single = [endpoint_id], True
-        elif endpoint_ids is not None:
-            if not endpoint_ids:
-                raise OptionError("endpoint_ids must list at least one endpoint id")
-            ids = []
-            for index, value in enumerate(endpoint_ids):
-                problem = _endpoint_id_problem(value or "")
-                if problem:
-                    raise OptionError("endpoint_ids[%d] %s" % (index, problem))
-                if value not in ids:
-                    ids.append(value)
-            single = False
-        else:
-            ids, single = None, False
+        ids, single = endpoint_ids_from_params(params)
         filters = dict((name, params.get(name)) for name in LIST_FILTERS + V2_LIST_FILTERS
                        if params.get(name) is not None)
         if ids is not None and filters:

@@ -514,6 +514,13 @@ class _V2Planner:
         current = (deployment.get("min_replicas", 0), deployment.get("max_replicas", 0))
         if state == "stopped":
             return 0, 0
+        if state == "present" and current == (0, 0):
+            # present declares what the deployment is, not whether it runs: stopped stays stopped (started starts it).
+            if wanted is not None and (wanted.min_replicas or wanted.max_replicas):
+                self.plan.warnings.append("%s is stopped (0/0 replicas); state=present keeps it stopped and its "
+                                          "min_replicas/max_replicas apply once it runs: use state=started to start it"
+                                          % self.where(bare(deployment.get("name"))))
+            return current
         minimum = wanted.min_replicas if wanted is not None and wanted.min_replicas is not None else current[0]
         maximum = wanted.max_replicas if wanted is not None and wanted.max_replicas is not None else current[1]
         if wanted is not None and wanted.min_replicas is not None and wanted.max_replicas is None and current == (0, 0):

@@ -39,8 +39,9 @@ extends_documentation_fragment:
 options:
   state:
     description:
-      - V(present) applies the declared shape (creating the endpoint and its deployments when missing). A stopped
-        deployment stays stopped unless O(min_replicas) or O(max_replicas) say otherwise.
+      - V(present) applies the declared shape (creating the endpoint and its deployments when missing). It does not
+        start a stopped deployment (0/0 replicas): its O(min_replicas) and O(max_replicas) apply once it runs, and the
+        module warns.
       - V(started) is V(present), and also starts stopped deployments (with 1 replica when no bounds are given) and,
         unless O(wait=false), returns only once the endpoint serves (its deployment is C(READY) and routed).
       - V(stopped) scales every deployment of the endpoint to 0/0 replicas and keeps it, with its traffic weight (a

@@ -272,7 +272,15 @@ def test_present_leaves_a_stopped_deployment_stopped(one):
     summary(stopped, "blue").update(state="DEPLOYMENT_STATE_STOPPED", autoscaling={}, readyReplicas=0)
     endpoint = normalized(stopped)
     plan = plan_v2(request(**BLUE), endpoint, full_of(endpoint), no_resolve)
-    assert plan.writes == []
+    assert plan.writes == [] and plan.warnings == []
+    # Bounds declared for a stopped deployment wait for state=started; present says so and changes nothing.
+    plan = plan_v2(request(**blue(min_replicas=2, max_replicas=3)), endpoint, full_of(endpoint), no_resolve)
+    assert plan.writes == [] and plan.before == plan.after
+    assert plan.warnings == ["endpoint 'ep_CbJNwQC2ZqCU2iFT3mrCh' deployment 'blue' is stopped (0/0 replicas); state=present "
+                             "keeps it stopped and its min_replicas/max_replicas apply once it runs: use state=started "
+                             "to start it"]
+    plan = plan_v2(request(state="started", **blue(min_replicas=2, max_replicas=3)), endpoint, full_of(endpoint), no_resolve)
+    assert [write.body for write in plan.writes] == [{"autoscaling": {"minReplicas": 2, "maxReplicas": 3}}]
 
 
 def test_a_weight_change_is_one_endpoint_patch_of_the_split(ab):

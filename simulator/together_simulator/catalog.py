@@ -99,8 +99,17 @@ def v1_hardware_item(entry, updated_at):
     }
 
 
-def v2_instance_type(name):
-    gpu_type, gpu_count, memory, price = V2_INSTANCE_TYPES[name]
+def v2_instance_type(name, spec=None, remaining=None):
+    """An InferenceInstanceType; `spec` (gpu_type, gpu_count, memory GiB, cents per hour) defaults to the built-in table.
+
+    With a scripted capacity, `remaining` replicas show as the first region's exact headroom (the others have none).
+    """
+    gpu_type, gpu_count, memory, price = spec or V2_INSTANCE_TYPES[name]
+    if remaining is None:
+        regions = [{"name": region, "headroom": {"relation": "RELATION_GTE", "value": 4}} for region in V2_REGIONS]
+    else:
+        regions = [{"name": region, "headroom": {"relation": "RELATION_EQ", "value": remaining if index == 0 else 0}}
+                   for index, region in enumerate(V2_REGIONS)]
     return {
         "id": "it_" + stable_suffix("instance-type:" + name, 12),
         "name": name,
@@ -109,7 +118,7 @@ def v2_instance_type(name):
         "gpuMemoryGib": memory,
         "gpuType": gpu_type,
         "priceCentsPerHour": price,
-        "regions": [{"name": region, "headroom": {"relation": "RELATION_GTE", "value": 4}} for region in V2_REGIONS],
+        "regions": regions,
     }
 
 
@@ -135,14 +144,14 @@ def v2_config(hardware, reference_model):
     }
 
 
-def v2_hardware_for_config(config):
-    """The instance type a config fixes; accepts `cr_...` or `projects/{p}/configs/cr_...`."""
+def v2_hardware_for_config(config, names=V2_INSTANCE_TYPES):
+    """The instance type (one of `names`) a config fixes; accepts `cr_...` or `projects/{p}/configs/cr_...`."""
     config_id = config.rsplit("/", 1)[-1]
-    for name in V2_INSTANCE_TYPES:
+    for name in names:
         if v2_config_id(name) == config_id:
             return name
     raise ApiError(400, "config %r not found; known public configs: %s" % (
-        config, ", ".join("%s (%s)" % (v2_config_resource(name), name) for name in V2_INSTANCE_TYPES)),
+        config, ", ".join("%s (%s)" % (v2_config_resource(name), name) for name in names)),
         param="config", code="invalid_config")
 
 
@@ -188,3 +197,43 @@ def model_ids(model_resource):
     model_id = parts[3] if len(parts) > 3 else ""
     revision_id = parts[5] if len(parts) > 5 else ""
     return model_id, revision_id
+
+
+def v2_supported_model(name, hardware_names, instance_types):
+    """A SupportedModel catalog entry (GET /v2/supported-models) with one deployment profile per instance type that fits."""
+    resource = v2_model_resource(name)
+    model_path = resource.split("/revisions/")[0]
+    publisher = name.split("/", 1)[0] if "/" in name else "together"
+    profiles = []
+    for hardware in hardware_names:
+        gpu_type, gpu_count, _memory, _price = instance_types[hardware]
+        profiles.append({
+            "certifiedConfigRevisionId": v2_config_id(hardware),
+            "certifiedModelRevisionId": resource.rsplit("/", 1)[-1],
+            "config": v2_config_resource(hardware),
+            "gpuCount": gpu_count,
+            "gpuType": gpu_type,
+            "model": resource,
+            "modelName": name,
+            "parallelism": "TP%d" % gpu_count,
+            "performanceBenchmarks": {},
+            "profileId": v2_config_id(hardware),
+            "quantization": "",
+        })
+    return {
+        "id": public_model_id(name),
+        "baseModel": model_path,
+        "baseModelId": model_path.rsplit("/", 1)[-1],
+        "capabilities": ["CAPABILITY_CHAT"],
+        "createdAt": "2025-01-01T00:00:00Z",
+        "deploymentProfiles": profiles,
+        "displayName": name.split("/", 1)[-1],
+        "displayType": "chat",
+        "inputModalities": ["MODALITY_TEXT"],
+        "name": name,
+        "outputModalities": ["MODALITY_TEXT"],
+        "products": ["PRODUCT_DEDICATED"],
+        "publisher": publisher,
+        "status": "SUPPORTED_MODEL_STATUS_SUPPORTED",
+        "updatedAt": "2025-01-01T00:00:00Z",
+    }

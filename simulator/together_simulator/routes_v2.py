@@ -6,7 +6,7 @@ Paths are rooted at the host (`/v2/...`, `/v3/whoami`), not under the v1 base UR
 import base64
 import binascii
 
-from .catalog import V2_INSTANCE_TYPES, stable_suffix, v2_config, v2_config_id, v2_instance_type, v2_model_resource
+from .catalog import stable_suffix
 from .errors import ApiError, bad_request
 from .filters import compile_filter
 from .routing import Response
@@ -196,40 +196,48 @@ def list_nothing_for_endpoint(sim, request, projectId, endpointId, deploymentId=
 
 def list_instance_types(sim, request):
     # "next_cursor ... Always null today because this catalog is returned in full" (3.1.1 SDK).
-    return Response(200, {"data": [v2_instance_type(name) for name in V2_INSTANCE_TYPES], "object": "list", "next_cursor": None})
+    with sim.lock:
+        items = sim.v2.render_instance_types(sim.now())
+    return Response(200, {"data": items, "object": "list", "next_cursor": None})
 
 
 def get_instance_type(sim, request, instanceTypeId):
-    for name in V2_INSTANCE_TYPES:
-        item = v2_instance_type(name)
+    with sim.lock:
+        items = sim.v2.render_instance_types(sim.now())
+    for item in items:
         if instanceTypeId in (item["id"], item["name"]):
             return Response(200, item)
     raise ApiError(404, "inference instance type %r not found" % instanceTypeId, code="not_found")
 
 
-def _reference_model(request, projectId):
-    model = request.query_value("referenceModel")
-    model_id = request.query_value("referenceModelId")
-    if not model and not model_id:
-        raise bad_request("referenceModelId or referenceModel is required", param="referenceModel")
-    return v2_model_resource(model or "projects/%s/models/%s" % (projectId, model_id))
-
-
 def list_configs(sim, request, projectId):
-    """Public configs compatible with a model: one per instance type (the simulator treats every model as fitting all)."""
+    """Public configs that fit a model (`referenceModel` name or path, or `referenceModelId`): every instance type unless
+    the scenario's v2_model_configs narrows it."""
+    model = request.query_value("referenceModel") or request.query_value("referenceModelId")
     with sim.lock:
         sim.v2.check_project(projectId)
-    model = _reference_model(request, projectId)
-    return Response(200, _page(sim, request, [v2_config(name, model) for name in V2_INSTANCE_TYPES]))
+        if not model:
+            raise bad_request("referenceModelId or referenceModel is required", param="referenceModel")
+        items = sim.v2.configs_for(model)
+    return Response(200, _page(sim, request, items))
 
 
 def get_config(sim, request, projectId, configId):
     with sim.lock:
         sim.v2.check_project(projectId)
-    for name in V2_INSTANCE_TYPES:
-        if configId == v2_config_id(name):
-            return Response(200, v2_config(name, v2_model_resource("meta-llama/Llama-3.3-70B-Instruct-Turbo")))
-    raise ApiError(404, "config %r not found" % configId, code="not_found")
+        return Response(200, sim.v2.get_config(configId))
+
+
+def list_supported_models(sim, request):
+    """The curated catalog the 3.1.1 CLI searches to turn a public model name into its base model and configs."""
+    with sim.lock:
+        items = sim.v2.supported_models(request.query_value("search"))
+    return Response(200, _page(sim, request, items))
+
+
+def get_supported_model(sim, request, modelId):
+    with sim.lock:
+        return Response(200, sim.v2.supported_model(modelId))
 
 
 def get_model(sim, request, projectId, modelId):
@@ -255,6 +263,8 @@ def register(router):
     router.add("GET", "v2/projects/{projectId}/configs", list_configs)
     router.add("GET", "v2/projects/{projectId}/configs/{configId}", get_config)
     router.add("GET", "v2/projects/{projectId}/models/{modelId}", get_model)
+    router.add("GET", "v2/supported-models", list_supported_models)
+    router.add("GET", "v2/supported-models/{modelId}", get_supported_model)
     base = "v2/projects/{projectId}/endpoints"
     router.add("GET", base, list_endpoints)
     router.add("POST", base, create_endpoint)

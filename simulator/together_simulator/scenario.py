@@ -5,6 +5,7 @@ Scenarios are written by hand for demos and CI, so a typo must fail loudly with 
 """
 
 import json
+import re
 import uuid
 
 from .faults import normalize_fault
@@ -26,8 +27,10 @@ TOP_LEVEL_KEYS = (
     "availability_zones", "echo_inactive_timeout",
     "project", "organization", "whoami_type", "v2_endpoints", "v2_error_format", "v2_unknown_project_status",
     "v2_delete_conflict_status", "v2_last_page_cursor", "omit_zero_fields", "models",
-    "v2_capacity", "v2_capacity_mode", "v2_fail_into",
+    "v2_capacity", "v2_capacity_mode", "v2_fail_into", "v2_instance_types", "v2_model_configs", "v2_supported_models",
 )
+INSTANCE_TYPE_KEYS = ("name", "gpu_type", "gpu_count", "gpu_memory_gib", "price_cents_per_hour")
+INSTANCE_TYPE_NAME = re.compile(r"^([1-9][0-9]*)x[a-z0-9][a-z0-9-]*$")
 V1_ENDPOINT_KEYS = (
     "id", "name", "display_name", "model", "hardware", "type", "owner", "usage_type", "state", "autoscaling",
     "created_at", "transitions", "fields", "drop_fields", "faults", "fail_into", "inactive_timeout", "availability_zone",
@@ -344,8 +347,33 @@ def normalize_scenario(data, source="scenario"):
                         for key, value in _mapping("v2_capacity", data.get("v2_capacity")).items()},
         "v2_capacity_mode": _choice("v2_capacity_mode", data.get("v2_capacity_mode", "refuse"), ("refuse", "degrade")),
         "v2_fail_into": _choice("v2_fail_into", data["v2_fail_into"], ("FAILED", "DEGRADED")) if data.get("v2_fail_into") else None,
+        "v2_instance_types": None if data.get("v2_instance_types") is None else [
+            _instance_type("v2_instance_types[%d]" % i, item) for i, item in enumerate(_list("v2_instance_types", data["v2_instance_types"]))],
+        "v2_model_configs": {
+            _string("v2_model_configs key", key, required=True): [
+                _string("v2_model_configs.%s[%d]" % (key, i), item, required=True) for i, item in enumerate(_list("v2_model_configs." + str(key), value))]
+            for key, value in _mapping("v2_model_configs", data.get("v2_model_configs")).items()},
+        "v2_supported_models": None if data.get("v2_supported_models") is None else [
+            _string("v2_supported_models[%d]" % i, item, required=True)
+            for i, item in enumerate(_list("v2_supported_models", data["v2_supported_models"]))],
     }
     return scenario
+
+
+def _instance_type(where, data):
+    """A v2 instance type: a built-in name, or {name, gpu_type, gpu_count, gpu_memory_gib, price_cents_per_hour}."""
+    if isinstance(data, str):
+        return {"name": data}
+    _check_keys(where, data, INSTANCE_TYPE_KEYS)
+    name = _string(where + ".name", data.get("name"), required=True)
+    match = INSTANCE_TYPE_NAME.match(name)
+    if not match:
+        raise ScenarioError("%s.name must look like <gpu_count>x<accelerator>, e.g. 1xnvidia-h100-80gb; got %r" % (where, name))
+    item = {"name": name, "gpu_type": _string(where + ".gpu_type", data.get("gpu_type", "H100"), required=True),
+            "gpu_count": _integer(where + ".gpu_count", data.get("gpu_count", int(match.group(1))), minimum=1),
+            "gpu_memory_gib": _integer(where + ".gpu_memory_gib", data.get("gpu_memory_gib", 80), minimum=1),
+            "price_cents_per_hour": _integer(where + ".price_cents_per_hour", data.get("price_cents_per_hour", 399))}
+    return item
 
 
 def _model(where, data, default_project):

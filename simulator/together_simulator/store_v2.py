@@ -11,7 +11,8 @@ import re
 import secrets
 
 from .catalog import (DEFAULT_V2_HARDWARE, PLATFORM_PROJECT_ID, PUBLIC_MODEL_NAMES, V2_INSTANCE_TYPES, model_ids, new_suffix, public_model_id,
-                      v2_config_resource, v2_hardware_for_config, v2_model, v2_model_resource)
+                      v2_config, v2_config_id, v2_config_resource, v2_hardware_for_config, v2_instance_type, v2_model, v2_model_resource,
+                      v2_supported_model)
 from .errors import ApiError, bad_request, conflict
 from .scenario import customize, normalize_fault_list
 from .timeline import Timeline, iso_timestamp
@@ -139,9 +140,21 @@ class V2Store:
         self.capacity = dict(scenario["v2_capacity"])
         self.capacity_mode = scenario["v2_capacity_mode"]
         self.fail_into = scenario["v2_fail_into"]
-        unknown = sorted(set(self.capacity) - set(V2_INSTANCE_TYPES))
-        if unknown:
-            raise ValueError("v2_capacity: unknown instance type(s) %s; known: %s" % (", ".join(unknown), ", ".join(V2_INSTANCE_TYPES)))
+        # The instance-type catalog, which configs fit which model, and the supported-models catalog: all scriptable.
+        self.instance_types = {}
+        for item in scenario["v2_instance_types"] or [{"name": name} for name in V2_INSTANCE_TYPES]:
+            if len(item) == 1 and item["name"] not in V2_INSTANCE_TYPES:
+                raise ValueError("v2_instance_types: %r is not a built-in instance type (%s); give a mapping with its gpu_type, "
+                                 "gpu_count, gpu_memory_gib and price_cents_per_hour" % (item["name"], ", ".join(V2_INSTANCE_TYPES)))
+            self.instance_types[item["name"]] = V2_INSTANCE_TYPES[item["name"]] if len(item) == 1 else (
+                item["gpu_type"], item["gpu_count"], item["gpu_memory_gib"], item["price_cents_per_hour"])
+        self.model_configs = dict(scenario["v2_model_configs"])
+        for where, names in [("v2_capacity", list(self.capacity))] + [("v2_model_configs." + key, value)
+                                                                       for key, value in self.model_configs.items()]:
+            unknown = sorted(set(names) - set(self.instance_types))
+            if unknown:
+                raise ValueError("%s: unknown instance type(s) %s; known: %s" % (where, ", ".join(unknown), ", ".join(self.instance_types)))
+        self.supported_model_names = list(PUBLIC_MODEL_NAMES if scenario["v2_supported_models"] is None else scenario["v2_supported_models"])
         self.endpoints = {}
         self._sequence = 0
         self.faults = []
@@ -210,7 +223,7 @@ class V2Store:
         return endpoint
 
     def _load_deployment(self, endpoint, spec, loaded_at, time_scale):
-        hardware = spec["hardware"] or (v2_hardware_for_config(spec["config"]) if spec["config"] else DEFAULT_V2_HARDWARE)
+        hardware = spec["hardware"] or (v2_hardware_for_config(spec["config"], self.instance_types) if spec["config"] else DEFAULT_V2_HARDWARE)
         autoscaling = {"minReplicas": spec["autoscaling"]["min_replicas"], "maxReplicas": spec["autoscaling"]["max_replicas"]}
         details = {"message": spec["status_message"], "ready_replicas": spec["ready_replicas"]}
         deployment = V2Deployment(spec["id"] or "dep_" + new_suffix(), self.bare_name(spec["name"], "deployment name", endpoint), endpoint,
@@ -264,12 +277,8 @@ class V2Store:
 
         Raises the API's refusal instead in the (default) refuse mode. Running deployments hold their minimum.
         """
-        if hardware not in self.capacity:
-            return None
-        used = sum(d.autoscaling["minReplicas"] for endpoint in self.endpoints.values() for d in endpoint.deployments.values()
-                   if d is not exclude and d.hardware == hardware and d.timeline.state(now) not in STOPPED_STATES)
-        available = max(self.capacity[hardware] - used, 0)
-        if wanted <= available:
+        available = self.remaining(now, hardware, exclude)
+        if available is None or wanted <= available:
             return None
         if self.capacity_mode == "refuse":
             raise ApiError(400, "Cannot place replicas: insufficient GPU capacity for %s (%d replica(s) requested, %d available)"
@@ -285,6 +294,54 @@ class V2Store:
         steps.extend((delay, next_state, None) for delay, next_state in then)
         deployment.timeline.plan(now, steps)
         return deployment
+
+    def remaining(self, now, hardware, exclude=None):
+        """Replicas of an instance type still placeable (None: unlimited); running deployments hold their minimum."""
+        if hardware not in self.capacity:
+            return None
+        used = sum(d.autoscaling["minReplicas"] for endpoint in self.endpoints.values() for d in endpoint.deployments.values()
+                   if d is not exclude and d.hardware == hardware and d.timeline.state(now) not in STOPPED_STATES)
+        return max(self.capacity[hardware] - used, 0)
+
+    # -- catalog ----------------------------------------------------------------------------------
+
+    def render_instance_types(self, now):
+        return [v2_instance_type(name, spec, self.remaining(now, name)) for name, spec in self.instance_types.items()]
+
+    def fitting_hardware(self, model):
+        """The instance types whose configs fit a model (readable name, ml_ id or resource path); all unless v2_model_configs says."""
+        path = v2_model_resource(model).split("/revisions/")[0] if not model.startswith("ml_") else model
+        model_id = path.rsplit("/", 1)[-1]
+        keys = [model, path, model_id] + [name for (_project, known_id), name in self.models.items() if known_id == model_id]
+        for key in keys:
+            if key in self.model_configs:
+                return list(self.model_configs[key])
+        return list(self.instance_types)
+
+    def configs_for(self, model):
+        """The public configs that fit a model, as GET /v2/projects/{p}/configs?referenceModel= lists them."""
+        resource = v2_model_resource(model) if not model.startswith("ml_") else "projects/%s/models/%s" % (PLATFORM_PROJECT_ID, model)
+        return [v2_config(name, resource) for name in self.fitting_hardware(model)]
+
+    def get_config(self, config_id):
+        for name in self.instance_types:
+            if config_id == v2_config_id(name):
+                return v2_config(name, v2_model_resource("meta-llama/Llama-3.3-70B-Instruct-Turbo"))
+        raise ApiError(404, "config %r not found" % config_id, code="not_found")
+
+    def supported_models(self, search=None):
+        """SupportedModel entries; `search` is case-insensitive over id and name, as the SDK documents it."""
+        items = [v2_supported_model(name, self.fitting_hardware(name), self.instance_types) for name in self.supported_model_names]
+        if search:
+            needle = search.lower()
+            items = [item for item in items if needle in item["name"].lower() or needle in item["id"].lower()]
+        return items
+
+    def supported_model(self, model_id):
+        for item in self.supported_models():
+            if model_id in (item["id"], item["name"]):
+                return item
+        raise ApiError(404, "supported model %r not found" % model_id, code="not_found")
 
     # -- lookups ----------------------------------------------------------------------------------
 
@@ -559,7 +616,16 @@ class V2Store:
         config = body.get("config") or body.get("configId")
         if config is not None and not isinstance(config, str):
             raise bad_request("config must be a resource name projects/{projectId}/configs/{configId}", param="config")
-        hardware = v2_hardware_for_config(config) if config else DEFAULT_V2_HARDWARE
+        fitting = self.fitting_hardware(model)
+        if config:
+            hardware = v2_hardware_for_config(config, self.instance_types)
+            if hardware not in fitting:
+                raise bad_request("config %r (%s) does not support model %r; configs for this model run on: %s"
+                                  % (config, hardware, model, ", ".join(fitting) or "none"), param="config", code="invalid_config")
+        elif not fitting:
+            raise bad_request("model %r has no config that can deploy it" % model, param="config", code="invalid_config")
+        else:
+            hardware = DEFAULT_V2_HARDWARE if DEFAULT_V2_HARDWARE in fitting else fitting[0]
         inactive_timeout = self._inactive_timeout(body.get("inactiveTimeout"))
         max_concurrent = self._max_concurrent(body.get("maxConcurrentRequestsPerReplica"))
         placement = body.get("placement")

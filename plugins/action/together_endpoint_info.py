@@ -91,7 +91,7 @@ class ActionModule(ActionBase):
             outcome["msg"] = "%s (while waiting for state %s, after %.1fs)" % (
                 outcome.get("msg") or "the read failed", request.wait_for_state, time.monotonic() - started)
         except WaitError as exc:
-            outcome = dict(getattr(exc, "partial_result", {}), failed=True, msg=exc.message)
+            outcome = dict(exc.partial_result, failed=True, msg=exc.message)
         for key in ("project_id", "project_slug"):
             if key in fetch.last:
                 outcome[key] = fetch.last[key]

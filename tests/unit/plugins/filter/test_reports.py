@@ -16,10 +16,10 @@ import jinja2
 from ansible.plugins.filter.core import FilterModule as CoreFilters
 
 from ansible_collections.together.ai.plugins.filter.endpoint_gate import FilterModule, endpoint_gate_evaluate
+from ansible_collections.together.ai.tests.unit.plugins.plugin_utils.gate_fixtures import EP
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEMPLATES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "roles", "endpoint_gate", "templates"))
-EP = "endpoint-11111111-1111-4111-8111-111111111111"
 # Text an API (or a proxy in front of it) could send: a control character, markup, a pipe, a line break.
 NASTY_MODEL = u"evil\x1b[0m\x00 <b>&</b> a|b\nsecond line"
 

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, together.ai collection maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The gate policy checked before any request, through the endpoint_gate_policy filter."""
+"""The gate policy checked before any request: entries, settings and variable names, every problem at once."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,16 +12,15 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.together.ai.plugins.filter.endpoint_gate import endpoint_gate_policy
-from ansible_collections.together.ai.plugins.plugin_utils._policy import unknown_variables
+from ansible_collections.together.ai.plugins.plugin_utils._gate_policy import check_policy, unknown_variables
+from ansible_collections.together.ai.tests.unit.plugins.plugin_utils.gate_fixtures import EP
 
-EP = "endpoint-11111111-1111-4111-8111-111111111111"
 WHERE = "endpoint_gate_checks[0] (endpoint %s)" % EP
 
 
 def problems(checks, settings=None, names=None):
     with pytest.raises(AnsibleFilterError) as info:
-        endpoint_gate_policy(checks, settings or {}, names or [])
+        check_policy(checks, settings or {}, names or [])
     message = str(info.value.message)
     assert message.startswith("The endpoint gate policy is wrong; nothing was read from the API:\n  - ")
     return message.split("\n  - ")[1:]
@@ -91,14 +90,14 @@ def test_every_problem_is_listed_at_once():
 
 
 def test_state_null_leaves_the_state_unchecked_and_passes_the_policy():
-    assert endpoint_gate_policy([{"endpoint_id": EP, "state": None}], {}, []) == 1
+    assert check_policy([{"endpoint_id": EP, "state": None}], {}, []) == 1
 
 
 def test_a_sound_policy_passes():
     checks = [{"endpoint_id": EP, "min_replicas_at_least": 2, "min_replicas_at_most": 2, "max_replicas_at_most": 8,
                "model": "m"}]
-    assert endpoint_gate_policy(checks, {"endpoint_gate_wait_timeout": "0", "endpoint_gate_wait_poll": 10,
-                                         "endpoint_gate_report_name": "gate"}, ["endpoint_gate_checks"]) == 1
+    assert check_policy(checks, {"endpoint_gate_wait_timeout": "0", "endpoint_gate_wait_poll": 10,
+                                 "endpoint_gate_report_name": "gate"}, ["endpoint_gate_checks"]) == 1
 
 
 def test_problems_of_every_entry_are_listed_together():

@@ -4,7 +4,7 @@
 
 # This plugin_utils is internal to together.ai: its API may change without notice. Do not import it.
 
-"""Text from the API made safe for the gate's reports: JUnit XML and Markdown tables."""
+"""The gate's report files: text from the API made safe for JUnit XML and Markdown tables, and where the files go."""
 
 from __future__ import absolute_import, division, print_function
 

@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from ansible_collections.together.ai.plugins.plugin_utils._report import markdown_cell, report_path, xml_text
+from ansible_collections.together.ai.plugins.plugin_utils._gate_report_files import markdown_cell, report_path, xml_text
 
 NASTY = u"bad\x00\x07\x1b[31mred\x0b <tag> & \"quoted\" 'single' |pipe|\nsecond line\r\nthird\u2028fourth\x85\ufffe"
 

@@ -4,7 +4,11 @@
 
 # This plugin_utils is internal to together.ai: its API may change without notice. Do not import it.
 
-"""The endpoint gate's policy checked before any request: values a gate could never pass, and typos."""
+"""The endpoint gate's policy checked before any request: its entries, its settings, and typos in variable names.
+
+The entries are validated by _gate_entries (unknown keys, types, values no endpoint can pass); this adds the
+role's own settings and variable names, and words every problem of the whole policy in one message.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,6 +16,10 @@ __metaclass__ = type
 
 import difflib
 import re
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.together.ai.plugins.plugin_utils._gate_entries import gate_entries
 
 # Every variable the role reads (its argument spec) or publishes; another endpoint_gate_* name is a typo.
 ROLE_VARIABLES = (
@@ -22,28 +30,6 @@ ROLE_VARIABLES = (
 PUBLISHED = ("endpoint_gate_results",)
 # The role's own working variables start with endpoint_gate__ (two underscores).
 _PRIVATE = re.compile(r"^endpoint_gate__")
-# Checks whose expected value is a count or a weight: negative values can never pass.
-NON_NEGATIVE = ("min_replicas", "max_replicas", "min_replicas_at_least", "min_replicas_at_most",
-                "max_replicas_at_least", "max_replicas_at_most", "ready_replicas_at_least", "traffic_weight_at_least")
-NON_EMPTY = ("model", "hardware")
-# (lower bound, upper bound): lower > upper is a policy no endpoint can pass. min_replicas <= max_replicas
-# always holds for an endpoint, so a floor on min above a ceiling on max is impossible too.
-BOUNDS = (
-    ("min_replicas_at_least", "min_replicas_at_most"),
-    ("max_replicas_at_least", "max_replicas_at_most"),
-    ("min_replicas_at_least", "max_replicas_at_most"),
-    ("min_replicas", "min_replicas_at_most"),
-    ("min_replicas_at_least", "min_replicas"),
-    ("max_replicas", "max_replicas_at_most"),
-    ("max_replicas_at_least", "max_replicas"),
-    ("min_replicas", "max_replicas"),
-    ("min_replicas", "max_replicas_at_most"),
-    ("min_replicas_at_least", "max_replicas"),
-)
-
-
-class PolicyError(ValueError):
-    """A gate policy that is wrong before any endpoint is read."""
 
 
 def unknown_variables(names):
@@ -57,29 +43,6 @@ def unknown_variables(names):
         problems.append("unknown variable %s%s" % (name, "; did you mean %s?" % close[0] if close else ""))
     if problems:
         problems.append("the endpoint_gate role's variables are %s" % ", ".join(ROLE_VARIABLES))
-    return problems
-
-
-def _number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def check_values(where, wanted):
-    """Problems of one entry's (or one deployment's) converted checks {name: value}; [] when none."""
-    problems = []
-    for name in NON_NEGATIVE:
-        value = wanted.get(name)
-        if _number(value) and value < 0:
-            problems.append("%s: %s must be 0 or more, got %s" % (where, name, value))
-    for name in NON_EMPTY:
-        value = wanted.get(name)
-        if isinstance(value, str) and not value.strip():
-            problems.append("%s: %s must not be empty; leave it out (or null) to leave it unchecked" % (where, name))
-    for low, high in BOUNDS:
-        lower, upper = wanted.get(low), wanted.get(high)
-        if _number(lower) and _number(upper) and lower > upper:
-            problems.append("%s: %s %s is above %s %s; no endpoint can pass both, so lower %s or raise %s"
-                            % (where, low, lower, high, upper, low, high))
     return problems
 
 
@@ -112,3 +75,17 @@ def settings_problems(settings):
         if key in settings and settings[key] is not None and not isinstance(settings[key], str):
             problems.append("%s must be a path (a string; empty for none), got %r" % (key, settings[key]))
     return problems
+
+
+def check_policy(checks, settings=None, variable_names=None):
+    """Check the whole gate policy before any request; return the number of entries, or fail naming every problem."""
+    problems = unknown_variables(variable_names or []) + settings_problems(settings or {})
+    try:
+        entries = gate_entries(checks)
+    except AnsibleFilterError as exc:
+        problems.append(str(getattr(exc, "message", exc)))
+        entries = []
+    if problems:
+        raise AnsibleFilterError("The endpoint gate policy is wrong; nothing was read from the API:\n  - %s"
+                                 % "\n  - ".join(line for problem in problems for line in problem.split("\n")))
+    return len(entries)

@@ -228,29 +228,23 @@ def test_every_check_is_a_row_of_the_checks_tables_in_docs_gate_md():
         [check.name for check in DEPLOYMENT_CHECKS] + ["name"])
 
 
-@pytest.mark.parametrize("check", [check for check in CHECKS + DEPLOYMENT_CHECKS if check.value_type in (int, float)],
-                         ids=lambda check: check.name)
-def test_every_count_or_weight_check_refuses_a_negative_value_before_any_request(check):
-    """A new numeric row gets the policy's check for free: no count, weight or duration is below 0."""
-    entry = {"endpoint_id": "ep_1", "serving": None}
-    if check in DEPLOYMENT_CHECKS:
-        entry["deployments"] = [{"name": "blue", check.name: -1}]
-    else:
-        entry[check.name] = -1
-
-    with pytest.raises(AnsibleFilterError, match="%s must be 0 or more, got -1" % check.name):
-        gate_entries([entry])
+def _refused_values():
+    """(check, a value no endpoint can have, what the policy says) for every row the policy guards."""
+    for check in CHECKS + DEPLOYMENT_CHECKS:
+        if check.value_type in (int, float):
+            yield pytest.param(check, -1, "%s must be 0 or more, got -1" % check.name, id=check.name + "=-1")
+        elif check.value_type is str and check.name != "state":  # a blank state is not a state: refused as one
+            yield pytest.param(check, " ", "%s must not be empty" % check.name, id=check.name + "=blank")
 
 
-@pytest.mark.parametrize("check", [check for check in CHECKS + DEPLOYMENT_CHECKS
-                                   if check.value_type is str and check.name != "state"], ids=lambda check: check.name)
-def test_every_text_check_refuses_an_empty_value_before_any_request(check):
-    """A new text row gets the policy's check for free: an empty value would fail on every endpoint."""
+@pytest.mark.parametrize("check, value, message", list(_refused_values()))
+def test_every_count_weight_or_text_check_refuses_an_impossible_value_before_any_request(check, value, message):
+    """A new row gets the policy's check for free: no count, weight or duration below 0, no empty text."""
     entry = {"endpoint_id": "ep_1"}
     if check in DEPLOYMENT_CHECKS:
-        entry["deployments"] = [{"name": "blue", check.name: " "}]
+        entry["deployments"] = [{"name": "blue", check.name: value}]
     else:
-        entry[check.name] = " "
+        entry[check.name] = value
 
-    with pytest.raises(AnsibleFilterError, match="%s must not be empty" % check.name):
+    with pytest.raises(AnsibleFilterError, match=message):
         gate_entries([entry])

@@ -38,7 +38,7 @@ def error_type_for(status):
 class ApiError(Exception):
     """An API answer that is an error: raised by route handlers, rendered by the server."""
 
-    def __init__(self, status, message, code=None, param=None, error_type=None, headers=None, grpc_code=None):
+    def __init__(self, status, message, code=None, param=None, error_type=None, headers=None, grpc_code=None, top_level=None):
         super().__init__(message)
         self.status = status
         self.message = message
@@ -47,10 +47,13 @@ class ApiError(Exception):
         self.error_type = error_type or error_type_for(status)
         self.headers = dict(headers or {})
         self.grpc_code = grpc_code
+        self.top_level = dict(top_level or {})  # keys beside "error", e.g. the request "id" inference errors carry
 
     def classic_body(self):
         """The spec's ErrorData."""
-        return {"error": {"message": self.message, "type": self.error_type, "param": self.param, "code": self.code}}
+        body = dict(self.top_level)
+        body["error"] = {"message": self.message, "type": self.error_type, "param": self.param, "code": self.code}
+        return body
 
     def rpc_body(self):
         """The google.rpc.Status-like envelope: {"code": int, "message": str, "details": [...]}."""

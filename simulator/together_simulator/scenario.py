@@ -28,13 +28,15 @@ TOP_LEVEL_KEYS = (
     "project", "organization", "whoami_type", "v2_endpoints", "v2_error_format", "v2_unknown_project_status",
     "v2_delete_conflict_status", "v2_last_page_cursor", "omit_zero_fields", "models",
     "v2_capacity", "v2_capacity_mode", "v2_fail_into", "v2_instance_types", "v2_model_configs", "v2_supported_models",
+    "inference_latency", "inference_answer", "inference_v2_on_api_host", "inference_cluster_header", "v2_unrouted_error",
 )
+INFERENCE_KEYS = ("inference_latency", "inference_answer")
 INSTANCE_TYPE_KEYS = ("name", "gpu_type", "gpu_count", "gpu_memory_gib", "price_cents_per_hour")
 INSTANCE_TYPE_NAME = re.compile(r"^([1-9][0-9]*)x[a-z0-9][a-z0-9-]*$")
 V1_ENDPOINT_KEYS = (
     "id", "name", "display_name", "model", "hardware", "type", "owner", "usage_type", "state", "autoscaling",
     "created_at", "transitions", "fields", "drop_fields", "faults", "fail_into", "inactive_timeout", "availability_zone",
-)
+) + INFERENCE_KEYS
 SERVERLESS_KEYS = ("id", "name", "model", "owner", "state", "created_at", "usage_type")
 V2_ENDPOINT_KEYS = (
     "id", "name", "endpoint_type", "visibility", "traffic_split", "deployments", "created_at", "fields", "drop_fields", "faults",
@@ -42,7 +44,7 @@ V2_ENDPOINT_KEYS = (
 V2_DEPLOYMENT_KEYS = (
     "id", "name", "model", "hardware", "config", "state", "autoscaling", "ready_replicas", "status_message", "transitions",
     "traffic_mode", "omit_zero_fields", "inactive_timeout", "created_at", "fields", "drop_fields", "faults",
-)
+) + INFERENCE_KEYS
 
 
 class ScenarioError(ValueError):
@@ -185,6 +187,15 @@ def _fields(where, data):
     return fields, drop_fields
 
 
+def _inference(where, data, defaults=None):
+    """Chat-completion behaviour of a resource: `inference_latency` seconds before answering, `inference_answer` text."""
+    defaults = defaults or {}
+    latency = data.get("inference_latency", defaults.get("inference_latency"))
+    answer = data.get("inference_answer", defaults.get("inference_answer"))
+    return {"inference_latency": None if latency is None else _number(where + ".inference_latency", latency),
+            "inference_answer": None if answer is None else _string(where + ".inference_answer", answer, required=True)}
+
+
 def _v1_state(where, value):
     return _choice(where, value, V1_STATES)
 
@@ -206,6 +217,7 @@ def _v1_endpoint(where, data):
         "fail_into": _choice(where + ".fail_into", data["fail_into"], ("ERROR", "FAILED")) if data.get("fail_into") else None,
         "inactive_timeout": _integer(where + ".inactive_timeout", data["inactive_timeout"]) if data.get("inactive_timeout") is not None else None,
     }
+    endpoint.update(_inference(where, data))
     for key in ("name", "display_name", "type", "owner", "created_at", "availability_zone"):
         endpoint[key] = _string("%s.%s" % (where, key), data.get(key))
     endpoint["usage_type"] = _choice(where + ".usage_type", data.get("usage_type", "on-demand"), ("on-demand", "reserved"))
@@ -251,6 +263,7 @@ def _v2_deployment(where, data, omit_zero_default):
         "drop_fields": drop_fields,
         "faults": data.get("faults"),
     }
+    deployment.update(_inference(where, data))
     return deployment
 
 
@@ -311,6 +324,7 @@ def normalize_scenario(data, source="scenario"):
     omit_zero_default = _boolean("omit_zero_fields", data.get("omit_zero_fields", False))
     hardware = data.get("hardware")
     scenario = {
+        "inference": dict(_inference("scenario", data), inference_latency=_inference("scenario", data)["inference_latency"] or 0.0),
         "api_key": _string("api_key", data.get("api_key")),
         "auth_error_status": _choice("auth_error_status", data["auth_error_status"], (401, 403)) if "auth_error_status" in data else None,
         "v1_retired": _boolean("v1_retired", data["v1_retired"]) if "v1_retired" in data else None,
@@ -353,6 +367,11 @@ def normalize_scenario(data, source="scenario"):
             _string("v2_model_configs key", key, required=True): [
                 _string("v2_model_configs.%s[%d]" % (key, i), item, required=True) for i, item in enumerate(_list("v2_model_configs." + str(key), value))]
             for key, value in _mapping("v2_model_configs", data.get("v2_model_configs")).items()},
+        "inference_v2_on_api_host": _boolean("inference_v2_on_api_host", data.get("inference_v2_on_api_host", False)),
+        "inference_cluster_header": _choice("inference_cluster_header", data.get("inference_cluster_header", "name"),
+                                            ("name", "id", "qualified", "none")),
+        "v2_unrouted_error": _choice("v2_unrouted_error", data.get("v2_unrouted_error", "endpoint_not_configured"),
+                                     ("endpoint_not_configured", "routing_error")),
         "v2_supported_models": None if data.get("v2_supported_models") is None else [
             _string("v2_supported_models[%d]" % i, item, required=True)
             for i, item in enumerate(_list("v2_supported_models", data["v2_supported_models"]))],

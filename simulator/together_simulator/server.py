@@ -14,13 +14,14 @@ import threading
 import time
 import traceback
 
-from . import control, payloads, routes_v1, routes_v2
+from . import control, payloads, routes_inference, routes_v1, routes_v2
 from .errors import ApiError
 from .routing import JSON_CONTENT_TYPE, Request, Response, Router
 
 API_ROUTER = Router()
 routes_v1.register(API_ROUTER)
 routes_v2.register(API_ROUTER)
+routes_inference.register(API_ROUTER)
 CONTROL_ROUTER = control.build_router()
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -49,7 +50,7 @@ class SimulatorServer(http.server.ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         self.simulation = simulation
         self.quiet = quiet
-        self.stop_event = threading.Event()
+        self.stop_event = simulation.stop_event  # one event: it also wakes scripted inference latency
         self._log_lock = threading.Lock()
         super().__init__(address, RequestHandler)
         self.scheme = "http"

@@ -31,6 +31,7 @@ class Simulation:
         self.request_log = collections.deque(maxlen=REQUEST_LOG_SIZE)
         self.started = clock()
         self.on_shutdown = None  # set by the server so POST /_simulator/shutdown can stop it
+        self.stop_event = threading.Event()  # set on shutdown; waits inside requests end early
         self.load(scenario if scenario is not None else normalize_scenario({}))
 
     def now(self):

@@ -59,6 +59,8 @@ class V1Endpoint:
         self.inactive_timeout = None
         self.availability_zone = None
         self.fail_into = None
+        self.inference_latency = None  # None: the scenario's inference_latency
+        self.inference_answer = None
         self.fields = {}
         self.drop_fields = []
 
@@ -101,6 +103,8 @@ class V1Store:
         endpoint.inactive_timeout = spec["inactive_timeout"]
         endpoint.availability_zone = spec["availability_zone"]
         endpoint.fail_into = spec["fail_into"]
+        endpoint.inference_latency = spec["inference_latency"]
+        endpoint.inference_answer = spec["inference_answer"]
         endpoint.fields = dict(spec["fields"])
         endpoint.drop_fields = list(spec["drop_fields"])
         if spec["transitions"]:
@@ -142,6 +146,16 @@ class V1Store:
         if endpoint is None:
             raise endpoint_not_found(endpoint_id)
         return endpoint
+
+    def find_for_inference(self, model):
+        """What a chat completion for `model` reaches: ("dedicated", V1Endpoint) by its name, ("serverless", entry), or None."""
+        for endpoint in self.endpoints.values():
+            if endpoint.name == model:
+                return "dedicated", endpoint
+        for entry in self.serverless:
+            if model in (entry["name"], entry["model"]):
+                return "serverless", entry
+        return None
 
     def render(self, endpoint, now):
         """The DedicatedEndpoint body, with the scenario's extra and dropped fields applied."""

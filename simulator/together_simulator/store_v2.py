@@ -97,6 +97,8 @@ class V2Deployment:
         self.inactive_timeout = None
         self.max_concurrent_requests_per_replica = None
         self.placement = None
+        self.inference_latency = None  # None: the scenario's inference_latency
+        self.inference_answer = None
         self.fields = {}
         self.drop_fields = []
         self.sequence = 0
@@ -140,6 +142,7 @@ class V2Store:
         self.capacity = dict(scenario["v2_capacity"])
         self.capacity_mode = scenario["v2_capacity_mode"]
         self.fail_into = scenario["v2_fail_into"]
+        self.unrouted_error = scenario["v2_unrouted_error"]
         # The instance-type catalog, which configs fit which model, and the supported-models catalog: all scriptable.
         self.instance_types = {}
         for item in scenario["v2_instance_types"] or [{"name": name} for name in V2_INSTANCE_TYPES]:
@@ -157,6 +160,7 @@ class V2Store:
         self.supported_model_names = list(PUBLIC_MODEL_NAMES if scenario["v2_supported_models"] is None else scenario["v2_supported_models"])
         self.endpoints = {}
         self._sequence = 0
+        self._served = {}  # endpoint id -> {deployment id: current weight}, smooth weighted round robin across the split
         self.faults = []
         # (projectId, modelId) -> readable name, for GET /v2/projects/{p}/models/{id}
         self.models = {(PLATFORM_PROJECT_ID, public_model_id(name)): name for name in PUBLIC_MODEL_NAMES}
@@ -235,6 +239,8 @@ class V2Store:
         deployment.traffic_mode = spec["traffic_mode"]
         deployment.omit_zero_fields = spec["omit_zero_fields"]
         deployment.inactive_timeout = spec["inactive_timeout"]
+        deployment.inference_latency = spec["inference_latency"]
+        deployment.inference_answer = spec["inference_answer"]
         deployment.fields = dict(spec["fields"])
         deployment.drop_fields = list(spec["drop_fields"])
         deployment.sequence = self._next_sequence()
@@ -342,6 +348,62 @@ class V2Store:
             if model_id in (item["id"], item["name"]):
                 return item
         raise ApiError(404, "supported model %r not found" % model_id, code="not_found")
+
+    # -- inference --------------------------------------------------------------------------------
+
+    def find_for_inference(self, model):
+        """(endpoint, pinned deployment or None) for `<slug>/<endpoint>` or `<slug>/<endpoint>/<deployment>`, else None."""
+        pieces = model.split("/")
+        if len(pieces) not in (2, 3) or pieces[0] != self.project["slug"]:
+            return None
+        endpoint = next((e for e in self.endpoints.values() if e.name == pieces[1]), None)
+        if endpoint is None:
+            return None
+        if len(pieces) == 2:
+            return endpoint, None
+        deployment = next((d for d in endpoint.deployments.values() if d.name == pieces[2]), None)
+        return (endpoint, deployment) if deployment is not None else None
+
+    def _ready_replicas(self, deployment, now):
+        state, details = deployment.timeline.current(now)
+        return replica_counts(state, details, deployment.autoscaling["minReplicas"])[2]
+
+    def serving_deployment(self, now, endpoint, pinned=None):
+        """The deployment that answers a request, or the inference error the API gives instead.
+
+        Live deployments with ready replicas and a positive weight share requests by weight x readyReplicas (a smooth
+        weighted round robin, so tests can predict it); a pinned deployment answers whenever it has ready replicas.
+        """
+        name = self.qualified(endpoint.name) if pinned is None else self.qualified(endpoint.name, pinned.name)
+        if pinned is not None:
+            if self._ready_replicas(pinned, now) > 0:
+                return pinned
+            raise self._not_ready(name)
+        shares = {key: value for key, value in self._shares(endpoint, now).items() if value > 0}
+        if not shares:
+            live_ready = [d for d in endpoint.deployments.values()
+                          if d.traffic_mode == "TRAFFIC_MODE_LIVE" and self._ready_replicas(d, now) > 0]
+            if live_ready:
+                if self.unrouted_error == "routing_error":
+                    raise ApiError(503, "routing_error: no deployment of endpoint %s has traffic weight" % name, code="routing_error",
+                                   error_type="server_error")
+                raise ApiError(400, "Endpoint %s is not configured to serve traffic: no READY deployment has a traffic weight above 0. "
+                               "Set one in the endpoint's trafficSplit." % name, code="endpoint_not_configured")
+            raise self._not_ready(name)
+        current = self._served.setdefault(endpoint.id, {})
+        for key in list(current):
+            if key not in shares:
+                del current[key]
+        for key, share in shares.items():
+            current[key] = current.get(key, 0.0) + share
+        chosen = max(sorted(current), key=lambda key: current[key])
+        current[chosen] -= 1.0  # the shares sum to 1
+        return endpoint.deployments[chosen]
+
+    @staticmethod
+    def _not_ready(name):
+        return ApiError(400, "Endpoint %s is not ready: none of its deployments has a ready replica (stopped, or still starting)"
+                        % name, code="endpoint_not_ready")
 
     # -- lookups ----------------------------------------------------------------------------------
 

@@ -56,7 +56,7 @@ export NO_COLOR := 1
 PIP_INSTALL = python -m pip install --quiet --compile --disable-pip-version-check
 
 .PHONY: help venv leg-venv release-venv collection tarball sanity units release-tests simulator-tests integration molecule lint \
-        changelog-lint test leg-test matrix docs-lint docs ee demo ci-docs benchmark simulator clean
+        changelog-lint test leg-test matrix docs-lint docs ee demo ci-docs benchmark benchmark-smoke simulator clean
 
 help:
 	@echo "make demo        run the endpoint gate against the bundled simulator (or the real API)"
@@ -207,8 +207,14 @@ ci-docs: collection
 simulator: venv
 	$(BIN)/python simulator/run.py --port 8080
 
+# Figures into $(BUILD_DIR): benchmark.md, .json, .svg (docs/benchmark.md). BENCHMARK_ARGS=--help lists the options.
 benchmark: collection
-	@$(BIN)/python scripts/benchmark.py $(BENCHMARK_ARGS)
+	@$(BIN)/python scripts/benchmark.py --output-dir $(BUILD_DIR) $(BENCHMARK_ARGS)
+
+# The same, one repetition of small sizes: it must run and write the table, JSON and chart, not meet a time.
+benchmark-smoke: collection
+	@echo "== benchmark smoke run"
+	@$(BIN)/python scripts/benchmark.py --smoke --output-dir $(BUILD_DIR)/benchmark-smoke
 
 clean:
 	rm -rf .build tests/output

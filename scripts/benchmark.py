@@ -2,29 +2,35 @@
 # Copyright: (c) 2026, together.ai collection maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""`make benchmark`: together.ai.together_endpoint_info side by side with ansible.builtin.uri.
+"""`make benchmark`: how fast together.ai.together_endpoint_info is, next to ansible.builtin.uri and a floor.
 
-Starts the bundled simulator with N STARTED dedicated endpoints (and N more behind an injected
-latency), then times pairs of equivalent playbooks from benchmarks/ in the same run, interleaved,
-with time.perf_counter() around each ansible-playbook process:
+Starts the bundled simulator with STARTED dedicated endpoints that each answer after --latency-ms (100 ms:
+as the real API over the Internet), then times, interleaved and rotated every repetition, with
+time.perf_counter() around each process:
 
-  1. one endpoint: the module vs uri;
-  2. N endpoints: the module with endpoint_ids (one task) vs uri in a loop;
-  3. N endpoints the naive way: the module in a loop vs uri in a loop;
-  4. the floor: one debug task (what ansible-playbook costs by itself);
-  5. N endpoints with injected latency per request: module endpoint_ids vs uri loop.
+  1. batch: --batch ids (100) in one together_endpoint_info task, a playbook looping ansible.builtin.uri
+     over the same ids, and the floor: a one-task no-op playbook plus a plain Python script doing the same
+     GETs with requests and 16 threads (benchmarks/floor_requests.py);
+  2. one id: the module vs one uri task; the import cost of each (python -X importtime); and what the read
+     costs done in-process, as an action plugin running it in the controller's worker would;
+  3. growth: wall time of the three for each of --sizes (10, 100, 1000 ids; the uri loop up to --uri-max),
+     and the module process's peak memory (its ru_maxrss, through a wrapper interpreter);
+  4. waits: how long after an endpoint's transition to STARTED a wait returns (and whether a poll round reads
+     its endpoints concurrently); the gate over --gate-ids ids, one of which starts --late-after s in;
+  5. the gate over --gate-ids ids (all STARTED) vs the bare batch of the same ids.
 
-Every playbook asserts what it read (the ids asked for, all STARTED), and after each run this script
-checks the simulator's request log: exactly one authorized GET per endpoint, all answered 200.
-It prints a table and writes it to .build/benchmark.md (and everything to .build/benchmark.json).
-It exits non-zero only when a playbook fails or reads other than it should; never on timing.
+Every run is checked (playbook assertions; the simulator's request log: one authorized GET per id read,
+all 200). It prints a table of medians and ratios and writes benchmark.md, benchmark.json and
+benchmark.svg (time against ids: module, uri loop, floor) into --output-dir ($(BUILD_DIR) under make).
+It exits non-zero only when a run failed or read other than it should; never on timing.
 
-Standard library only. See docs/benchmark.md.
+Standard library only (the floor script uses requests, as the module does). See docs/benchmark.md.
 """
 
 import argparse
 import datetime
 import json
+import math
 import os
 import pathlib
 import platform
@@ -37,164 +43,223 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+from xml.sax.saxutils import escape
 
-from _tools import ansible_playbook, say  # scripts/_tools.py: python puts this folder first on sys.path
+from _tools import Simulator, ansible_playbook, say  # scripts/_tools.py: python puts this folder first on sys.path
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"
-BUILD = ROOT / ".build"
 COLLECTION = pathlib.Path("ansible_collections") / "together" / "ai"
-MAX_PARALLEL_REQUESTS = 8  # plugins/module_utils/_endpoints.py: endpoint_ids reads at most 8 at a time
+# plugins/module_utils/_parallel.py (MAX_PARALLEL_REQUESTS): endpoint_ids reads at most this many at a time.
+MODULE_CONCURRENCY = 8
+FLOOR_THREADS = 16
+# The role's own default (roles/endpoint_gate/defaults/main.yml); the gate polls every min(poll, 5) s.
+GATE_POLL = 10
 
-# name: (playbook in benchmarks/, endpoint group read, how many endpoints it reads)
-RUNS = {
-    "floor": ("floor.yml", "fast", "none"),
-    "one_module": ("one_module.yml", "fast", "one"),
-    "one_uri": ("one_uri.yml", "fast", "one"),
-    "ids_module": ("many_module_ids.yml", "fast", "all"),
-    "loop_uri": ("many_uri_loop.yml", "fast", "all"),
-    "loop_module": ("many_module_loop.yml", "fast", "all"),
-    "slow_ids_module": ("many_module_ids.yml", "slow", "all"),
-    "slow_loop_uri": ("many_uri_loop.yml", "slow", "all"),
-}
-# (number, title, short title, module run, uri run, single run (the base of the marginal cost) of each side)
-CASES = (
-    ("1", "one endpoint, one task", "one endpoint", "one_module", "one_uri", (None, None)),
-    ("2", "N endpoints: module `endpoint_ids` (one task) vs `uri` loop", "N: ids vs uri loop", "ids_module", "loop_uri",
-     ("one_module", "one_uri")),
-    ("3", "N endpoints, naive: module loop vs `uri` loop", "N: loop vs uri loop", "loop_module", "loop_uri", ("one_module", "one_uri")),
-    ("5", "N endpoints, {latency} ms latency each: module `endpoint_ids` vs `uri` loop", "N+latency: ids vs loop", "slow_ids_module",
-     "slow_loop_uri", ("one_module", "one_uri")),
-)
-FLOOR_TITLE = ("floor: one `debug` task, no HTTP", "floor (debug)")
+# late_after: the gate must still see the endpoint STARTING at its first read, a second or two after it starts.
+SMOKE = dict(repeat=1, warmup=0, latency_ms=20, batch=10, sizes="3,10", uri_max=10, gate_ids=10, late_after=4.0,
+             gate_poll=1.0, wait_ids=3, wait_after=1.0, wait_sleep=0.5, import_repeat=2)
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description="Time together.ai.together_endpoint_info against ansible.builtin.uri.")
-    parser.add_argument("--endpoints", type=int, help="N, the endpoints read by the multi-endpoint cases (default 20; 5 with --quick)")
-    parser.add_argument("--repeat", type=int, help="timed runs of each playbook (default 5; 2 with --quick)")
-    parser.add_argument("--warmup", type=int, default=1, help="untimed runs of each playbook first (default 1)")
-    parser.add_argument("--latency-ms", type=int, default=100, help="latency injected per request in case 5; 0 skips case 5 (default 100)")
-    parser.add_argument("--quick", action="store_true", help="a short CI-friendly run: 5 endpoints, 2 timed runs")
-    parser.add_argument("--output-dir", default=str(BUILD), help="where benchmark.md and benchmark.json go (default .build)")
+    parser = argparse.ArgumentParser(description="Benchmark together.ai.together_endpoint_info against ansible.builtin.uri and a floor.")
+    parser.add_argument("--repeat", type=int, default=3, help="timed repetitions of every run; the table shows medians (default 3)")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed rounds of the cheap runs first (default 1)")
+    parser.add_argument("--latency-ms", type=int, default=100, help="latency of every API request (default 100)")
+    parser.add_argument("--batch", type=int, default=100, help="ids of case 1 (default 100)")
+    parser.add_argument("--sizes", default="10,100,1000", help="numbers of ids of case 3, comma-separated (default 10,100,1000)")
+    parser.add_argument("--uri-max", type=int, default=100,
+                        help="largest number of ids the uri loop runs for (default 100: 1000 would take about 8 minutes a run)")
+    parser.add_argument("--gate-ids", type=int, default=100, help="ids the gate checks in cases 4 and 5 (default 100)")
+    parser.add_argument("--late-after", type=float, default=5.0, help="case 4: seconds after the gate starts that its late endpoint is STARTED")
+    parser.add_argument("--gate-poll", type=float, default=GATE_POLL, help="endpoint_gate_wait_poll (default %s, the role's)" % GATE_POLL)
+    parser.add_argument("--wait-ids", type=int, default=10, help="case 4: endpoints one wait polls (default 10)")
+    parser.add_argument("--wait-after", type=float, default=3.0, help="case 4: seconds until they are STARTED (default 3)")
+    parser.add_argument("--wait-sleep", type=float, default=1.0, help="case 4: wait_sleep of that wait (default 1)")
+    parser.add_argument("--import-repeat", type=int, default=7, help="runs of python -X importtime per side (default 7)")
+    parser.add_argument("--smoke", "--quick", action="store_true",
+                        help="a short run for make test: one repetition, small sizes, 20 ms latency (it must run, not meet a time)")
+    parser.add_argument("--output-dir", default=os.environ.get("BUILD_DIR") or str(ROOT / ".build"),
+                        help="where benchmark.md, .json, .svg and the logs go (default $BUILD_DIR, else .build)")
     args = parser.parse_args(argv)
-    if args.endpoints is None:
-        args.endpoints = 5 if args.quick else 20
-    if args.repeat is None:
-        args.repeat = 2 if args.quick else 5
-    if args.endpoints < 2 or args.repeat < 1 or args.warmup < 0 or args.latency_ms < 0:
-        parser.error("--endpoints must be >= 2, --repeat >= 1, --warmup and --latency-ms >= 0")
+    if args.smoke:
+        for key, value in SMOKE.items():
+            setattr(args, key, value)
+    try:
+        args.sizes = sorted(set(int(size) for size in args.sizes.split(",") if size.strip()))
+    except ValueError:
+        parser.error("--sizes must be comma-separated integers, got %r" % args.sizes)
+    if not args.sizes or min(args.sizes) < 2:
+        parser.error("--sizes needs at least one size, each >= 2")
+    if args.repeat < 1 or args.warmup < 0 or args.latency_ms < 0 or args.batch < 2 or args.gate_ids < 2 or args.wait_ids < 1:
+        parser.error("--repeat >= 1, --warmup >= 0, --latency-ms >= 0, --batch and --gate-ids >= 2, --wait-ids >= 1")
+    if args.wait_sleep <= 0 or args.gate_poll <= 0 or args.late_after < 0 or args.wait_after < 0:
+        parser.error("--wait-sleep and --gate-poll must be > 0, --late-after and --wait-after >= 0")
     return args
 
 
-def endpoint_ids(group, count):
-    return ["endpoint-bench%s-0000-4000-8000-%012d" % ("slow" if group == "slow" else "fast", index) for index in range(1, count + 1)]
+# ---------------------------------------------------------------- pure helpers (scripts/tests/test_benchmark.py)
+
+def median(values):
+    """The median of the numbers, None when there are none."""
+    values = [value for value in values if value is not None]
+    return statistics.median(values) if values else None
 
 
-def scenario(count, latency_ms):
-    """N STARTED dedicated endpoints, and N more answering after latency_ms when latency_ms > 0."""
-    def endpoint(endpoint_id, index):
-        return {"id": endpoint_id, "display_name": "Benchmark endpoint %d" % index, "model": "meta-llama/Llama-3-8b-chat-hf",
-                "hardware": "1x_nvidia_a100_80gb_sxm", "state": "STARTED", "autoscaling": {"min_replicas": 1, "max_replicas": 2}}
-    endpoints = [endpoint(endpoint_id, index) for index, endpoint_id in enumerate(endpoint_ids("fast", count), 1)]
-    if latency_ms:
-        for index, endpoint_id in enumerate(endpoint_ids("slow", count), 1):
-            slow = endpoint(endpoint_id, index)
-            slow["faults"] = [{"kind": "latency", "seconds": latency_ms / 1000.0}]  # every request, for ever
-            endpoints.append(slow)
-    return {"description": "scripts/benchmark.py: %d STARTED endpoints (+%d behind %d ms latency)" % (count, count if latency_ms else 0, latency_ms),
-            "owner": "benchuser", "endpoints": endpoints}
+def ratio(numerator, denominator):
+    """numerator / denominator, None when either is unknown or the denominator is not positive."""
+    if numerator is None or denominator is None or denominator <= 0:
+        return None
+    return numerator / denominator
 
 
-class Simulator:
-    """The bundled simulator on a free loopback port, its key in its environment; close() stops it."""
-
-    def __init__(self, workdir, scenario_path, api_key, lifetime):
-        self.workdir = pathlib.Path(workdir)
-        self.scenario_path = scenario_path
-        self.api_key = api_key
-        self.lifetime = lifetime
-        self.process = None
-        self.log = None
-        self.root_url = None
-
-    @property
-    def base_url(self):
-        return self.root_url + "/v1"
-
-    def start(self):
-        port_file = self.workdir / "simulator.port"
-        env = dict(os.environ, TOGETHER_SIM_API_KEY=self.api_key)
-        self.log = open(str(self.workdir / "simulator.log"), "w", encoding="utf-8")  # pylint: disable=consider-using-with
-        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, str(ROOT / "simulator" / "run.py"), "--port", "0", "--port-file", str(port_file),
-             "--scenario", str(self.scenario_path), "--lifetime", str(self.lifetime), "--quiet"],
-            stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=str(ROOT))
-        deadline = time.monotonic() + 30
-        while not port_file.exists() or not port_file.read_text(encoding="utf-8").strip():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.log.flush()
-                raise RuntimeError("the simulator did not start:\n%s" % (self.workdir / "simulator.log").read_text(encoding="utf-8"))
-            time.sleep(0.05)
-        self.root_url = "http://127.0.0.1:%d" % int(port_file.read_text(encoding="utf-8").strip())
-        return self
-
-    def control(self, method, path):
-        request = urllib.request.Request(self.root_url + "/_simulator/" + path, method=method, data=b"" if method == "POST" else None)
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read().decode("utf-8"))
-
-    def close(self):
-        if self.process is not None and self.process.poll() is None:
-            try:
-                self.control("POST", "shutdown")
-                self.process.wait(timeout=10)
-            except Exception:  # pylint: disable=broad-except
-                self.process.terminate()
-                try:
-                    self.process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
-        if self.log is not None:
-            self.log.close()
+def meets(value, target):
+    """Whether value meets target, a pair (operator, bound) with operator '<=' or '>='; None when unknown."""
+    if value is None or target is None:
+        return None
+    operator, bound = target
+    return value <= bound if operator == "<=" else value >= bound
 
 
-def find_collection():
-    """The together.ai copy `make collection` built (via ANSIBLE_COLLECTIONS_PATH, else .build/collections)."""
-    paths = [path for path in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) if path]
-    for base in paths + [str(BUILD / "collections")]:
-        candidate = pathlib.Path(base) / COLLECTION
-        if (candidate / "plugins" / "modules" / "together_endpoint_info.py").is_file():
-            return candidate
-    sys.exit("The together.ai collection is not built: run `make benchmark` (it runs `make collection` first).")
+def fmt(value, unit):
+    """One cell: seconds, a ratio, MB or ms."""
+    if value is None:
+        return "-"
+    if unit == "x":
+        return "%.2fx" % value
+    if unit == "s":
+        return "%.2f s" % value
+    if unit == "MB":
+        return "%.1f MB" % value
+    if unit == "ms":
+        return "%.0f ms" % value
+    return "%s %s" % (value, unit)
 
 
-def stale_files(collection):
-    """Files under plugins/ whose copy in the built collection differs from the checkout."""
-    stale = []
-    for source in sorted((ROOT / "plugins").rglob("*")):
-        if source.is_file() and "__pycache__" not in source.parts:
-            copy = collection / source.relative_to(ROOT)
-            if not copy.is_file() or copy.read_bytes() != source.read_bytes():
-                stale.append(str(source.relative_to(ROOT)))
-    return stale
+def table_cells(rows):
+    """Header and string cells of the table from rows: {case, measure, value, unit, target, ok, note?}."""
+    header = ["#", "Measure", "Median", "Target", "Met"]
+    cells = []
+    for row in rows:
+        target = row.get("target")
+        target_text = "-" if not target else "%s %s" % (target[0], fmt(target[1], row["unit"]))
+        met = {True: "yes", False: "NO", None: "-"}[meets(row["value"], target)]
+        cells.append([row["case"], row["measure"], fmt(row["value"], row["unit"]), target_text, met])
+    return header, cells
 
 
-def snapshot_collection(collection, workdir):
-    """A private copy, so that a concurrent `make collection` (it deletes .build/collections) cannot break a run."""
-    target = pathlib.Path(workdir) / "collections"
-    shutil.copytree(str(collection), str(target / COLLECTION), ignore=shutil.ignore_patterns(".git", "output", "__pycache__"))
-    return target
+def text_table(header, cells):
+    """A plain-text table: the first two columns left-aligned, the others right-aligned."""
+    widths = [max(len(line[index]) for line in [header] + cells) for index in range(len(header))]
+    render = ["  ".join(cell.ljust(widths[index]) if index < 2 else cell.rjust(widths[index]) for index, cell in enumerate(line)).rstrip()
+              for line in [header] + cells]
+    return "\n".join(render[:1] + ["-" * max(len(line) for line in render)] + render[1:])
 
 
-def ansible_core_version(playbook_command):
-    output = subprocess.run([playbook_command, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            universal_newlines=True, check=False).stdout
-    match = re.search(r"\[core ([^\]]+)\]", output)
-    return match.group(1) if match else output.splitlines()[0] if output else "unknown"
+def markdown_table(header, cells):
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" if index < 2 else "---:" for index in range(len(header))) + "|"]
+    out += ["| " + " | ".join(cell.replace("|", "\\|") for cell in line) + " |" for line in cells]
+    return "\n".join(out)
 
+
+def parse_importtime(stderr):
+    """{module name: (self us, cumulative us, depth)} from python -X importtime's stderr; depth 0 = imported by the script itself."""
+    found = {}
+    for line in stderr.splitlines():
+        match = re.match(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|( +)(\S+)\s*$", line)
+        if match and match.group(4) not in found:
+            found[match.group(4)] = (int(match.group(1)), int(match.group(2)), (len(match.group(3)) - 1) // 2)
+    return found
+
+
+def import_total_ms(found):
+    """Milliseconds the script spent importing: the cumulative times of its own (depth 0) imports."""
+    return sum(cumulative for _self, cumulative, depth in found.values() if depth == 0) / 1000.0
+
+
+def poll_rounds(requests, gap):
+    """Group logged requests ({start, end}) into poll rounds: a new round starts after `gap` s without a new request.
+
+    Returns [(first start, last end, count)] in time order.
+    """
+    rounds = []
+    for entry in sorted(requests, key=lambda item: item["start"]):
+        if rounds and entry["start"] - rounds[-1][3] <= gap:
+            first, last, count, latest_start = rounds[-1]
+            rounds[-1] = (first, max(last, entry["end"]), count + 1, entry["start"])
+        else:
+            rounds.append((entry["start"], entry["end"], 1, entry["start"]))
+    return [(first, last, count) for first, last, count, _latest in rounds]
+
+
+def _ticks(low, high):
+    """Tick values 1, 2, 5 x 10^k within [low, high] (a log axis)."""
+    ticks = []
+    for exponent in range(int(math.floor(math.log10(low))) - 1, int(math.ceil(math.log10(high))) + 1):
+        for mantissa in (1, 2, 5):
+            value = mantissa * 10 ** exponent
+            if low * 0.999 <= value <= high * 1.001:
+                ticks.append(value)
+    return ticks
+
+
+def _label(value):
+    return ("%g" % value) if value < 1000 or value >= 1e6 else "%d" % value
+
+
+def svg_line_chart(title, series, x_label="endpoint ids", y_label="seconds (wall time)", width=640, height=400):
+    """An SVG line chart, both axes logarithmic, of series: [(name, colour, [(x, y), ...])]; points with y None are left out."""
+    margin_left, margin_right, margin_top, margin_bottom = 70, 170, 40, 50
+    points = [(x, y) for _name, _colour, data in series for x, y in data if y is not None and y > 0 and x > 0]
+    if not points:
+        raise ValueError("svg_line_chart: no point to draw")
+    x_low, x_high = min(x for x, _y in points), max(x for x, _y in points)
+    y_low, y_high = min(y for _x, y in points), max(y for _x, y in points)
+    if x_high == x_low:
+        x_low, x_high = x_low / 2.0, x_high * 2.0
+    # Room around the data on the time axis, so no line sits on the frame.
+    y_low, y_high = y_low / 1.5, y_high * 1.5
+    plot_w, plot_h = width - margin_left - margin_right, height - margin_top - margin_bottom
+
+    def sx(x):
+        return margin_left + plot_w * (math.log10(x) - math.log10(x_low)) / (math.log10(x_high) - math.log10(x_low))
+
+    def sy(y):
+        return margin_top + plot_h * (1 - (math.log10(y) - math.log10(y_low)) / (math.log10(y_high) - math.log10(y_low)))
+
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">'
+           % (width, height, width, height),
+           '<rect width="100%" height="100%" fill="white"/>',
+           '<text x="%d" y="22" font-size="15" font-weight="bold">%s</text>' % (margin_left, escape(title)),
+           '<rect x="%d" y="%d" width="%d" height="%d" fill="none" stroke="#888"/>' % (margin_left, margin_top, plot_w, plot_h)]
+    for tick in _ticks(y_low, y_high):
+        y = sy(tick)
+        out.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>' % (margin_left, y, margin_left + plot_w, y))
+        out.append('<text x="%d" y="%.1f" text-anchor="end">%s</text>' % (margin_left - 6, y + 4, _label(tick)))
+    for tick in sorted(set(x for x, _y in points)):
+        x = sx(tick)
+        out.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#ddd"/>' % (x, margin_top, x, margin_top + plot_h))
+        out.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' % (x, margin_top + plot_h + 18, _label(tick)))
+    out.append('<text x="%d" y="%d" text-anchor="middle">%s (log scale)</text>' % (margin_left + plot_w // 2, height - 10, escape(x_label)))
+    out.append('<text transform="translate(16,%d) rotate(-90)" text-anchor="middle">%s (log scale)</text>'
+               % (margin_top + plot_h // 2, escape(y_label)))
+    for index, (name, colour, data) in enumerate(series):
+        drawn = [(x, y) for x, y in sorted(data) if y is not None and y > 0 and x > 0]
+        if drawn:
+            out.append('<polyline class="series" data-name="%s" fill="none" stroke="%s" stroke-width="2" points="%s"/>'
+                       % (escape(name), colour, " ".join("%.1f,%.1f" % (sx(x), sy(y)) for x, y in drawn)))
+            for x, y in drawn:
+                out.append('<circle cx="%.1f" cy="%.1f" r="3" fill="%s"><title>%s: %s ids, %.2f s</title></circle>'
+                           % (sx(x), sy(y), colour, escape(name), _label(x), y))
+        legend_y = margin_top + 16 + 20 * index
+        out.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"/>'
+                   % (width - margin_right + 12, legend_y - 4, width - margin_right + 32, legend_y - 4, colour))
+        out.append('<text x="%d" y="%d">%s</text>' % (width - margin_right + 38, legend_y, escape(name)))
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- the machine
 
 def machine():
     model = platform.processor() or platform.machine()
@@ -216,227 +281,469 @@ def load_average():
         return None
 
 
+def ansible_core_version(playbook_command):
+    output = subprocess.run([playbook_command, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            universal_newlines=True, check=False).stdout
+    match = re.search(r"\[core ([^\]]+)\]", output)
+    return match.group(1) if match else (output.splitlines()[0] if output else "unknown")
+
+
+# ---------------------------------------------------------------- the collection under test
+
+def find_collection():
+    """The together.ai copy `make collection` built (via ANSIBLE_COLLECTIONS_PATH, else $BUILD_DIR or .build)."""
+    paths = [path for path in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) if path]
+    paths.append(str(pathlib.Path(os.environ.get("BUILD_DIR") or ROOT / ".build") / "collections"))
+    for base in paths:
+        candidate = pathlib.Path(base) / COLLECTION
+        if (candidate / "plugins" / "modules" / "together_endpoint_info.py").is_file():
+            return candidate
+    sys.exit("The together.ai collection is not built: run `make benchmark` (it runs `make collection` first).")
+
+
+def stale_files(collection):
+    """Files under plugins/ whose copy in the built collection differs from the checkout."""
+    stale = []
+    for source in sorted((ROOT / "plugins").rglob("*")):
+        if source.is_file() and "__pycache__" not in source.parts:
+            copy = collection / source.relative_to(ROOT)
+            if not copy.is_file() or copy.read_bytes() != source.read_bytes():
+                stale.append(str(source.relative_to(ROOT)))
+    return stale
+
+
+def snapshot_collection(collection, workdir):
+    """A private copy, so that a concurrent `make collection` (it deletes the copy) cannot break a run."""
+    target = pathlib.Path(workdir) / "collections"
+    shutil.copytree(str(collection), str(target / COLLECTION), ignore=shutil.ignore_patterns(".git", "output", "__pycache__", "tests"))
+    return target
+
+
+# ---------------------------------------------------------------- scenario
+
+def endpoint_ids(group, count):
+    return ["endpoint-bench%s-0000-4000-8000-%012d" % (group, index) for index in range(1, count + 1)]
+
+
+def scenario(count, wait_count, latency_ms):
+    """count STARTED dedicated endpoints (and wait_count for the waits), each answering after latency_ms."""
+    def endpoint(endpoint_id, index):
+        item = {"id": endpoint_id, "display_name": "Benchmark endpoint %d" % index, "model": "meta-llama/Llama-3-8b-chat-hf",
+                "hardware": "1x_nvidia_a100_80gb_sxm", "state": "STARTED", "autoscaling": {"min_replicas": 1, "max_replicas": 2}}
+        if latency_ms:
+            item["faults"] = [{"kind": "latency", "seconds": latency_ms / 1000.0}]  # every request, for ever
+        return item
+    endpoints = [endpoint(endpoint_id, index) for index, endpoint_id in enumerate(endpoint_ids("", count), 1)]
+    endpoints += [endpoint(endpoint_id, index) for index, endpoint_id in enumerate(endpoint_ids("wait", wait_count), 1)]
+    return {"description": "scripts/benchmark.py: %d STARTED endpoints behind %d ms latency" % (count + wait_count, latency_ms),
+            "owner": "benchuser", "endpoints": endpoints}
+
+
+MEMORY_WRAPPER = '''#!%(python)s -IS
+"""The module's interpreter for the benchmark: runs the real one; records its peak resident memory, wall and CPU time."""
+import os
+import sys
+import time
+
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execv(%(python)r, [%(python)r] + sys.argv[1:])
+_pid, status, usage = os.wait4(pid, 0)
+log = os.environ.get("BENCH_MEMLOG")
+if log:
+    with open(log, "a") as handle:
+        handle.write("%%d %%.4f %%.4f\\n" %% (usage.ru_maxrss, time.perf_counter() - started, usage.ru_utime + usage.ru_stime))
+sys.exit(os.waitstatus_to_exitcode(status))
+'''
+
+IN_PROCESS_READ = r'''
+import json, os, sys, time
+# What a controller worker has loaded before an action plugin runs: Ansible itself.
+import ansible.plugins.action  # noqa: F401
+import ansible.module_utils.basic  # noqa: F401
+started = time.perf_counter()
+from ansible_collections.together.ai.plugins.module_utils._client import TogetherClient
+try:
+    from ansible_collections.together.ai.plugins.module_utils._endpoints_v1 import EndpointsV1
+except ImportError:  # before module_utils were split by job (issue 10)
+    from ansible_collections.together.ai.plugins.module_utils._endpoints import EndpointsV1
+imported = time.perf_counter()
+client = TogetherClient(os.environ["TOGETHER_API_KEY"])
+endpoint = EndpointsV1(client, os.environ["TOGETHER_BASE_URL"]).get_endpoint(sys.argv[1])
+done = time.perf_counter()
+assert endpoint["id"] == sys.argv[1] and endpoint["state"] == "STARTED", endpoint
+print(json.dumps({"import": imported - started, "read": done - imported}))
+'''
+
+
+# ---------------------------------------------------------------- running and checking
+
+def _log_time(value):
+    return datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc).timestamp()
+
+
 class Bench:
-    """Runs the playbooks against the simulator and keeps every timing."""
+    """Runs the processes against the simulator, checks every run, keeps every figure."""
 
-    def __init__(self, simulator, vars_files, expected, logdir):
+    def __init__(self, args, simulator, work, logdir, collections):
+        self.args = args
         self.simulator = simulator
-        self.env = None  # set once the simulator is up: its base URL and key
-        self.vars_files = vars_files
-        self.expected = expected
+        self.work = work
         self.logdir = logdir
-        self.command = ansible_playbook('benchmark')
-        self.times = {name: [] for name in expected}
-        self.cpu = {name: [] for name in expected}
-        self.http = {name: [] for name in expected}  # (seconds the simulator spent answering, window they fell in)
+        self.collections = collections
+        self.playbook = ansible_playbook("benchmark")
+        self.env = None
+        self.figures = {}  # run name: [ {wall, cpu, ...}, ... ]
         self.failures = {}
+        self.loads = []
+        self.vars_files = {}
+        self.wrapper = work / "memwrap"
+        self.wrapper.write_text(MEMORY_WRAPPER % {"python": sys.executable}, encoding="utf-8")
+        self.wrapper.chmod(0o755)
 
-    def run(self, name, timed):
-        """Run one playbook once; record its time when timed. False when it failed or read the wrong things."""
-        playbook, group, _reads = RUNS[name]
+    def vars_file(self, group, count, **extra):
+        key = (group, count, tuple(sorted(extra.items())))
+        if key not in self.vars_files:
+            path = self.work / ("vars-%s%d-%d.json" % (group or "bench", count, len(self.vars_files)))
+            content = dict(extra, bench_ids=endpoint_ids(group, count))
+            path.write_text(json.dumps(content), encoding="utf-8")
+            self.vars_files[key] = path
+        return self.vars_files[key]
+
+    def requests(self):
+        """The simulator's log of API requests since the last clear, with start and end as epoch seconds."""
+        entries = [entry for entry in self.simulator.control("GET", "requests")["requests"] if entry["path"].startswith("/v1/")]
+        for entry in entries:
+            entry["end"] = _log_time(entry["time"])
+            entry["start"] = entry["end"] - entry["duration_ms"] / 1000.0
+        return entries
+
+    def run(self, name, command, timed, expect_ids=None, memory=False, before=None, check=None, env=None):
+        """Run one process; when timed, keep its figures. expect_ids: exactly one authorized 200 GET of each."""
+        if name in self.failures:
+            return None
         self.simulator.control("DELETE", "requests")
-        command = [self.command, str(BENCHMARKS / playbook), "-e", "@%s" % self.vars_files[group]]
+        run_env = dict(self.env, **(env or {}))
+        memlog = None
+        if memory:
+            memlog = self.work / ("mem-%s.log" % re.sub(r"\W", "_", name))
+            if memlog.exists():
+                memlog.unlink()
+            run_env["BENCH_MEMLOG"] = str(memlog)
+        context = before() if before else None
+        self.loads.append(load_average())
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started_epoch = time.time()
         started = time.perf_counter()
-        completed = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=self.env, cwd=str(ROOT),
+        completed = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=run_env, cwd=str(ROOT),
                                    universal_newlines=True, check=False)
-        elapsed = time.perf_counter() - started
-        # CPU seconds (user + system) of ansible-playbook and every process it waited for: less sensitive to a busy machine.
+        wall = time.perf_counter() - started
+        ended_epoch = time.time()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
-        log = self.logdir / ("%s.log" % name)
-        log.write_text(completed.stdout, encoding="utf-8")
-        problem, http = None, None
+        (self.logdir / ("%s.log" % name)).write_text(completed.stdout, encoding="utf-8")
+        figure = {"wall": wall, "cpu": (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime),
+                  "started": started_epoch, "ended": ended_epoch}
+        problem = None
         if completed.returncode != 0:
-            problem = "ansible-playbook exited %d" % completed.returncode
+            problem = "exited %d" % completed.returncode
         else:
-            problem, http = self.check_requests(name)
+            seen = self.requests()
+            bad = [entry for entry in seen if entry["status"] != 200 or not entry["authorized"]]
+            figure["requests"] = len(seen)
+            if bad:
+                problem = "%d request(s) not authorized or not answered 200, e.g. %s %s -> %s" % (
+                    len(bad), bad[0]["method"], bad[0]["path"], bad[0]["status"])
+            elif expect_ids is not None:
+                got = sorted("%s %s" % (entry["method"], entry["path"]) for entry in seen)
+                want = sorted("GET /v1/endpoints/%s" % endpoint_id for endpoint_id in expect_ids)
+                if got != want:
+                    problem = "the simulator saw %d request(s), expected one GET of each of %d ids" % (len(got), len(want))
+            if seen and not problem:
+                figure["http_window"] = max(entry["end"] for entry in seen) - min(entry["start"] for entry in seen)
+            if memlog is not None and not problem:
+                records = [line.split() for line in memlog.read_text(encoding="utf-8").splitlines()] if memlog.exists() else []
+                if not records:
+                    problem = "the memory wrapper recorded nothing (did the module run under %s?)" % self.wrapper
+                else:
+                    figure["module_maxrss_mb"] = max(int(record[0]) for record in records) / 1024.0  # ru_maxrss is in KiB on Linux
+                    figure["module_wall"] = sum(float(record[1]) for record in records)
+                    figure["module_cpu"] = sum(float(record[2]) for record in records)
+                    figure["module_processes"] = len(records)
+            if check and not problem:
+                problem = check(figure, seen, context)
         if problem:
-            self.failures[name] = "%s (output: %s)" % (problem, log)
-            say("  %-16s FAILED: %s" % (name, problem))
-            say("    | " + "\n    | ".join(completed.stdout.rstrip().splitlines()[-25:]))
-            return False
+            self.failures[name] = "%s (output: %s)" % (problem, self.logdir / ("%s.log" % name))
+            say("  %-22s FAILED: %s" % (name, problem))
+            say("    | " + "\n    | ".join(completed.stdout.rstrip().splitlines()[-20:]))
+            return None
         if timed:
-            self.times[name].append(elapsed)
-            self.cpu[name].append(cpu)
-            if http:
-                self.http[name].append(http)
-        return elapsed
+            self.figures.setdefault(name, []).append(figure)
+        return figure
 
-    def check_requests(self, name):
-        """Exactly one authorized GET per endpoint read, each answered 200: the same work on both sides."""
-        seen = [entry for entry in self.simulator.control("GET", "requests")["requests"] if entry["path"].startswith("/v1/")]
-        got = sorted("%s %s" % (entry["method"], entry["path"]) for entry in seen)
-        want = sorted("GET /v1/endpoints/%s" % endpoint_id for endpoint_id in self.expected[name])
-        if got != want:
-            return "the simulator saw %d request(s) %s, expected %d: %s" % (len(got), got[:4], len(want), want[:4]), None
-        bad = [entry for entry in seen if entry["status"] != 200 or not entry["authorized"]]
-        if bad:
-            return "%d request(s) not authorized or not answered 200, e.g. %s" % (len(bad), bad[0]), None
-        if not seen:
-            return None, None
-        # The simulator logs each request when answered, with how long it took: when did the first start, the last end?
-        ends = [datetime.datetime.strptime(entry["time"], "%Y-%m-%dT%H:%M:%S.%fZ").timestamp() for entry in seen]
-        durations = [entry["duration_ms"] / 1000.0 for entry in seen]
-        window = max(ends) - min(end - duration for end, duration in zip(ends, durations))
-        return None, (sum(durations), window)
-
-    def measure(self, names, warmup, repeat):
-        for round_index in range(warmup + repeat):
-            timed = round_index >= warmup
-            label = "repeat %d/%d" % (round_index - warmup + 1, repeat) if timed else "warm-up %d/%d" % (round_index + 1, warmup)
-            # Interleaved, and rotated every round, so that drift in the machine's load hits every playbook alike.
-            shift = round_index % len(names)
-            order = [name for name in names[shift:] + names[:shift] if name not in self.failures]
-            done = []
-            for name in order:
-                elapsed = self.run(name, timed)
-                if elapsed is not False:
-                    done.append("%s %.2f" % (name, elapsed))
-            say("%-13s %s" % (label, ", ".join(done)))
+    def playbook_command(self, playbook, vars_path, *extra):
+        """ansible-playbook on benchmarks/<playbook> with bench_ids (and more) from vars_path."""
+        return [self.playbook, str(BENCHMARKS / playbook), "-e", "@%s" % vars_path] + list(extra)
 
 
-def summarize(times, cpu, http):
-    if not times:
+def plan(bench, args):
+    """The runs of one repetition: [(name, callable(timed))], plus the runs the warm-up repeats."""
+    runs = []
+    latency = args.latency_ms / 1000.0
+    module_sizes = sorted(set(args.sizes) | {args.batch, args.gate_ids})
+    floor_sizes = sorted(set(args.sizes) | {args.batch})
+    uri_sizes = sorted(size for size in set(args.sizes) | {args.batch} if size <= args.uri_max)
+
+    def add(name, **kwargs):
+        runs.append((name, lambda timed: bench.run(name, timed=timed, **kwargs)))
+
+    add("floor_play", command=bench.playbook_command("floor.yml", bench.vars_file("", 1)), expect_ids=[])
+    for size in floor_sizes:
+        add("floor_script_%d" % size, command=[sys.executable, str(BENCHMARKS / "floor_requests.py"), str(bench.vars_file("", size)),
+                                               str(FLOOR_THREADS)], expect_ids=endpoint_ids("", size))
+    add("one_module", command=bench.playbook_command("one_module.yml", bench.vars_file("", 1)), expect_ids=endpoint_ids("", 1))
+    add("one_uri", command=bench.playbook_command("one_uri.yml", bench.vars_file("", 1)), expect_ids=endpoint_ids("", 1))
+    for size in module_sizes:
+        add("module_%d" % size, command=bench.playbook_command("many_module_ids.yml", bench.vars_file("", size),
+                                                               "-e", "ansible_python_interpreter=%s" % bench.wrapper),
+            expect_ids=endpoint_ids("", size), memory=True)
+    for size in uri_sizes:
+        add("uri_loop_%d" % size, command=bench.playbook_command("many_uri_loop.yml", bench.vars_file("", size)),
+            expect_ids=endpoint_ids("", size))
+
+    # Case 4: a wait over wait_ids endpoints, all STARTING until wait_after s from now.
+    wait_ids = endpoint_ids("wait", args.wait_ids)
+
+    def start_wait():
+        before = time.time()
+        for endpoint_id in wait_ids:
+            bench.simulator.control("POST", "endpoints/%s/state" % endpoint_id,
+                                    {"state": "STARTING", "then": [{"after": args.wait_after, "state": "STARTED"}]})
+        return {"transition": (before + time.time()) / 2.0 + args.wait_after}
+
+    def check_wait(figure, seen, context):
+        waited = [entry for entry in seen if entry["path"].rsplit("/", 1)[-1] in wait_ids]
+        rounds = poll_rounds(waited, gap=min(args.wait_sleep, 1.0) / 2.0)
+        figure["lag"] = max(entry["end"] for entry in waited) - context["transition"]
+        figure["return_lag"] = figure["ended"] - context["transition"]
+        figure["rounds"] = len(rounds)
+        figure["round_window_max"] = max(last - first for first, last, _count in rounds)
+        figure["round_sizes"] = [count for _first, _last, count in rounds]
+        if any(count != len(wait_ids) for count in figure["round_sizes"]):
+            return "a poll round did not read every waited endpoint once: %s" % figure["round_sizes"]
         return None
-    summary = {"median": statistics.median(times), "min": min(times), "max": max(times), "runs": [round(value, 4) for value in times],
-               "cpu_median": statistics.median(cpu), "cpu_runs": [round(value, 4) for value in cpu]}
-    if http:
-        summary["http_busy_median"] = statistics.median(busy for busy, _window in http)
-        summary["http_window_median"] = statistics.median(window for _busy, window in http)
-    return summary
+
+    add("wait", command=bench.playbook_command("wait_module.yml", bench.vars_file("wait", args.wait_ids, bench_wait_sleep=args.wait_sleep)),
+        before=start_wait, check=check_wait)
+
+    # Cases 4 and 5: the gate (the role, through the collection's playbook) over gate_ids endpoints.
+    gate_ids = endpoint_ids("", args.gate_ids)
+    checks = [{"endpoint_id": endpoint_id, "model": "meta-llama/Llama-3-8b-chat-hf", "min_replicas_at_least": 1} for endpoint_id in gate_ids]
+    gate_vars = bench.work / "vars-gate.json"
+    gate_vars.write_text(json.dumps({"endpoint_gate_checks": checks, "endpoint_gate_wait_timeout": 120,
+                                     "endpoint_gate_wait_poll": args.gate_poll}), encoding="utf-8")
+    late_id = gate_ids[len(gate_ids) // 2]
+
+    def start_late():
+        bench.simulator.control("POST", "endpoints/%s/state" % late_id,
+                                {"state": "STARTING", "then": [{"after": args.late_after, "state": "STARTED"}]})
+        return {}
+
+    def check_late(figure, seen, _context):
+        # Whatever happened, leave the endpoint STARTED for the runs that follow.
+        bench.simulator.control("POST", "endpoints/%s/state" % late_id, {"state": "STARTED"})
+        late_reads = [entry for entry in seen if entry["path"].endswith("/" + late_id)]
+        figure["late_reads"] = len(late_reads)
+        return None if len(late_reads) >= 2 else "the gate read the late endpoint %d time(s): it did not wait" % len(late_reads)
+
+    gate_command = [bench.playbook, "together.ai.gate_endpoints", "-e", "@%s" % gate_vars]
+    add("gate_ready", command=gate_command, expect_ids=gate_ids)
+    add("gate_late", command=gate_command, before=start_late, check=check_late)
+    warmup = [run for run in runs if run[0] in ("floor_play", "one_module", "one_uri", "floor_script_%d" % floor_sizes[0])]
+    return runs, warmup
 
 
-def ratio(numerator, denominator):
-    return numerator / denominator if numerator is not None and denominator is not None and denominator > 0 else None
+def measure(runs, warmup_runs, warmup, repeat):
+    for round_index in range(warmup):
+        done = ["%s %.2f" % (name, figure["wall"]) for name, run in warmup_runs for figure in [run(False)] if figure]
+        say("warm-up %d/%d   %s" % (round_index + 1, warmup, ", ".join(done)))
+    for round_index in range(repeat):
+        # Interleaved, and rotated every round, so that drift in the machine's load hits every run alike.
+        shift = (round_index * max(1, len(runs) // repeat)) % len(runs)
+        done = []
+        for name, run in runs[shift:] + runs[:shift]:
+            figure = run(True)
+            if figure:
+                done.append("%s %.2f" % (name, figure["wall"]))
+        say("repeat %d/%d    %s" % (round_index + 1, repeat, ", ".join(done)))
 
 
-def derive(stats, count, latency_ms):
-    """The rows of the table: per case, the module side and the uri side, with the derived figures."""
-    def median(name):
-        return stats[name]["median"] if stats.get(name) else None
+WATCHED_IMPORTS = ("requests", "urllib3", "ansible.module_utils.basic", "concurrent.futures", "concurrent.futures.thread", "ipaddress",
+                   "email.utils", "json", "ansible.module_utils.urls", "ansible_collections.together.ai.plugins.module_utils._module",
+                   "ansible_collections.together.ai.plugins.module_utils._client", "ansible_collections.together.ai.plugins.module_utils._connection",
+                   "ansible_collections.together.ai.plugins.module_utils._reader", "ansible_collections.together.ai.plugins.module_utils._endpoints_v2",
+                   "ansible_collections.together.ai.plugins.module_utils._endpoint_info", "ansible_collections.together.ai.plugins.module_utils._parallel")
 
-    def net(name):
-        value, floor = median(name), median("floor")
-        return value - floor if value is not None and floor is not None else None
 
-    rows = []
-    floor = stats.get("floor")
-    for number, title, short, module_run, uri_run, bases in CASES:
-        if number == "5" and not latency_ms:
+def payload_costs(bench, repeat):
+    """Run the AnsiballZ payloads of one_module.yml and one_uri.yml directly, under python -X importtime.
+
+    The payload is what Ansible ships and starts per task: its wall time is the per-task cost of a module process, its
+    imports come from the payload's zip as they do in a real run (so without bytecode caches for what it ships).
+    """
+    result = {}
+    for side, playbook in (("module", "one_module.yml"), ("uri", "one_uri.yml")):
+        remote = bench.work / ("remote-%s" % side)
+        name = "keep_%s" % side
+        bench.run(name, command=bench.playbook_command(playbook, bench.vars_file("", 1)), timed=False, expect_ids=endpoint_ids("", 1),
+                  env={"ANSIBLE_KEEP_REMOTE_FILES": "1", "ANSIBLE_REMOTE_TMP": str(remote)})
+        payloads = sorted(remote.rglob("AnsiballZ_*.py"))
+        if not payloads:
+            result[side] = {"error": bench.failures.get(name) or "no AnsiballZ payload kept under %s" % remote}
             continue
-        pair = []
-        for tool, name, base in (("together_endpoint_info", module_run, bases[0]), ("uri", uri_run, bases[1])):
-            marginal = None
-            if base and median(name) is not None and median(base) is not None:
-                marginal = (median(name) - median(base)) / (count - 1)
-            pair.append({"case": number, "title": title.format(latency=latency_ms), "short": short, "tool": tool, "run": name, "playbook": RUNS[name][0],
-                         "endpoints": 1 if RUNS[name][2] == "one" else count, "stats": stats.get(name), "net": net(name),
-                         "marginal": marginal})
-        pair[0]["speedup"] = ratio(median(uri_run), median(module_run))
-        pair[0]["speedup_net"] = ratio(net(uri_run), net(module_run))
-        pair[0]["speedup_cpu"] = ratio(*[stats[name]["cpu_median"] if stats.get(name) else None for name in (uri_run, module_run)])
-        rows.extend(pair)
-        if number == "3":
-            rows.append({"case": "4", "title": FLOOR_TITLE[0], "short": FLOOR_TITLE[1], "tool": "debug", "run": "floor", "playbook": "floor.yml",
-                         "endpoints": 0, "stats": floor, "net": 0.0 if floor else None, "marginal": None})
+        walls, totals, parts = [], [], {}
+        for index in range(repeat + 1):
+            bench.simulator.control("DELETE", "requests")
+            started = time.perf_counter()
+            completed = subprocess.run([sys.executable, "-X", "importtime", str(payloads[0])], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       universal_newlines=True, env=bench.env, cwd=str(bench.work), check=False)
+            wall = time.perf_counter() - started
+            if completed.returncode != 0 or '"failed": true' in completed.stdout:
+                result[side] = {"error": (completed.stdout.strip() or completed.stderr.strip())[-300:]}
+                break
+            if index == 0:
+                continue  # the first run may fill caches (bytecode of what is not in the payload)
+            found = parse_importtime(completed.stderr)
+            walls.append(wall)
+            totals.append(import_total_ms(found))
+            for part, (_self_us, cumulative, _depth) in found.items():
+                parts.setdefault(part, []).append(cumulative / 1000.0)
+        else:
+            top = sorted(((median(values), part) for part, values in parts.items()), reverse=True)[:15]
+            result[side] = {"payload_wall_s": median(walls), "imports_ms": median(totals), "runs_s": [round(value, 3) for value in walls],
+                            "largest_ms": [[part, round(value, 1)] for value, part in top],
+                            "watched_ms": {part: round(median(parts[part]), 1) for part in WATCHED_IMPORTS if part in parts}}
+        shutil.rmtree(str(remote), ignore_errors=True)  # the uri payload holds the key in its arguments
+    return result
+
+
+def in_process_reads(bench, collections, repeat):
+    """What an action plugin doing the read in the worker would pay: importing the client, one GET."""
+    env = dict(bench.env, PYTHONPATH=str(collections))
+    figures = []
+    for _index in range(repeat):
+        bench.simulator.control("DELETE", "requests")
+        completed = subprocess.run([sys.executable, "-c", IN_PROCESS_READ, endpoint_ids("", 1)[0]], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, universal_newlines=True, env=env, check=False)
+        if completed.returncode != 0:
+            return {"error": (completed.stderr.strip().splitlines() or ["exit %d" % completed.returncode])[-1]}
+        figures.append(json.loads(completed.stdout))
+    return {"import_s": median([figure["import"] for figure in figures]), "read_s": median([figure["read"] for figure in figures]),
+            "total_s": median([figure["import"] + figure["read"] for figure in figures])}
+
+
+# ---------------------------------------------------------------- figures to rows
+
+def summarize(figures):
+    """{run: {key: median over repetitions}} for every numeric key, and the raw walls."""
+    stats = {}
+    for name, runs in figures.items():
+        keys = set(key for figure in runs for key, value in figure.items() if isinstance(value, (int, float)) and key not in ("started", "ended"))
+        stats[name] = {key: median([figure.get(key) for figure in runs]) for key in keys}
+        stats[name]["max"] = {key: max(figure[key] for figure in runs if key in figure) for key in keys}
+        stats[name]["walls"] = [round(figure["wall"], 3) for figure in runs]
+    return stats
+
+
+def build_rows(stats, args, imports, in_process):
+    """The table: (case, measure, median value, unit, target (op, bound) or None)."""
+    def get(name, key="wall"):
+        return (stats.get(name) or {}).get(key)
+
+    def total(*values):
+        return None if any(value is None for value in values) else sum(values)
+
+    latency = args.latency_ms / 1000.0
+    rows = []
+
+    def row(case, measure, value, unit, target=None):
+        rows.append({"case": case, "measure": measure, "value": value, "unit": unit, "target": target})
+
+    batch = args.batch
+    floor = {size: total(get("floor_play"), get("floor_script_%d" % size)) for size in set(args.sizes) | {batch}}
+    module_batch, uri_batch = get("module_%d" % batch), get("uri_loop_%d" % batch)
+    row("1", "%d ids, one together_endpoint_info task" % batch, module_batch, "s")
+    row("1", "%d ids, ansible.builtin.uri loop" % batch, uri_batch, "s")
+    row("1", "%d ids, floor (no-op playbook + requests, %d threads)" % (batch, FLOOR_THREADS), floor[batch], "s")
+    row("1", "uri loop / module", ratio(uri_batch, module_batch), "x", (">=", 20.0))
+    row("1", "module / floor", ratio(module_batch, floor[batch]), "x", ("<=", 1.1))
+    row("1", "module's %d GETs: first sent to last answered (at least %.2f s at %d at a time)"
+        % (batch, math.ceil(batch / float(MODULE_CONCURRENCY)) * latency, MODULE_CONCURRENCY), get("module_%d" % batch, "http_window"), "s")
+
+    one_module, one_uri = get("one_module"), get("one_uri")
+    row("2", "1 id, together_endpoint_info task", one_module, "s")
+    row("2", "1 id, ansible.builtin.uri task", one_uri, "s")
+    row("2", "module / uri", ratio(one_module, one_uri), "x", ("<=", 1.05))
+    row("2", "module's AnsiballZ payload run directly", (imports.get("module") or {}).get("payload_wall_s"), "s")
+    row("2", "uri's AnsiballZ payload run directly", (imports.get("uri") or {}).get("payload_wall_s"), "s")
+    row("2", "module payload: imports (python -X importtime)", (imports.get("module") or {}).get("imports_ms"), "ms")
+    row("2", "uri payload: imports (python -X importtime)", (imports.get("uri") or {}).get("imports_ms"), "ms")
+    row("2", "module task net of the no-op playbook", None if one_module is None or get("floor_play") is None else one_module - get("floor_play"), "s")
+    row("2", "the same read in-process (import client + GET), as an action plugin would", in_process.get("total_s"), "s")
+
+    for size in args.sizes:
+        row("3", "%d ids: module" % size, get("module_%d" % size), "s")
+        row("3", "%d ids: module process alone (the rest is Ansible)" % size, get("module_%d" % size, "module_wall"), "s")
+        row("3", "%d ids: module process peak memory" % size, get("module_%d" % size, "module_maxrss_mb"), "MB",
+            ("<=", 100.0) if size >= 1000 else None)
+        row("3", "%d ids: uri loop" % size, get("uri_loop_%d" % size), "s")
+        row("3", "%d ids: floor" % size, floor[size], "s")
+        row("3", "%d ids: ideal, ids / %d x latency" % (size, MODULE_CONCURRENCY), math.ceil(size / float(MODULE_CONCURRENCY)) * latency, "s")
+
+    row("4", "wait over %d ids: last poll answered after the transition" % args.wait_ids, get("wait", "lag"), "s", ("<=", args.wait_sleep))
+    row("4", "wait over %d ids: task's playbook ended after the transition" % args.wait_ids, get("wait", "return_lag"), "s")
+    row("4", "wait: longest poll round, first GET sent to last answered (%d ids one by one: %.2f s)" % (args.wait_ids, args.wait_ids * latency),
+        get("wait", "round_window_max"), "s", ("<=", 2 * latency * math.ceil(args.wait_ids / float(MODULE_CONCURRENCY))) if latency else None)
+    gate_sleep = min(args.gate_poll, 5.0)
+    row("4", "gate over %d ids, all STARTED" % args.gate_ids, get("gate_ready"), "s")
+    late_target = total(get("gate_ready"), args.late_after, gate_sleep)
+    row("4", "gate over %d ids, one STARTED %g s in" % (args.gate_ids, args.late_after), get("gate_late"), "s",
+        ("<=", late_target) if late_target is not None else None)
+    row("5", "gate over %d ids / bare batch of the same ids" % args.gate_ids, ratio(get("gate_ready"), get("module_%d" % args.gate_ids)), "x",
+        ("<=", 1.5))
     return rows
 
 
-def latency_notes(stats, count, latency_ms):
-    """Case 5 seen from the simulator: how much latency each side waited through, and within how long a window."""
-    if not latency_ms:
-        return []
-    notes = []
-    latency = latency_ms / 1000.0
-    sides = (("module `endpoint_ids`", "slow_ids_module", "ids_module",
-              "%d at a time need at least %.2f s" % (MAX_PARALLEL_REQUESTS, -(-count // MAX_PARALLEL_REQUESTS) * latency)),
-             ("`uri` loop", "slow_loop_uri", "loop_uri", "one after another need at least %.2f s" % (count * latency)))
-    for tool, slow, fast, floor in sides:
-        if stats.get(slow) and stats.get(fast) and "http_busy_median" in stats[slow]:
-            notes.append("Case 5, %s: the simulator answered its %d requests in %.2f s in total, all within a %.2f s window (%s); "
-                         "wall median %+.2f s against case 2 (the same playbook without latency)."
-                         % (tool, count, stats[slow]["http_busy_median"], stats[slow]["http_window_median"], floor,
-                            stats[slow]["median"] - stats[fast]["median"]))
-    return notes
+def chart_series(stats, args):
+    def get(name):
+        return (stats.get(name) or {}).get("wall")
+    floor_play = get("floor_play")
+    return [("together_endpoint_info (one task)", "#1f77b4", [(size, get("module_%d" % size)) for size in args.sizes]),
+            ("ansible.builtin.uri loop", "#d62728", [(size, get("uri_loop_%d" % size)) for size in args.sizes]),
+            ("floor (no-op + requests)", "#2ca02c", [(size, None if floor_play is None or get("floor_script_%d" % size) is None
+                                                      else floor_play + get("floor_script_%d" % size)) for size in args.sizes])]
 
 
-def seconds(value, places=2):
-    return "-" if value is None else "%.*f" % (places, value)
-
-
-def table(rows, short=False):
-    """Header and cells; short titles and tool names for the terminal."""
-    header = ["#", "Case", "Tool", "N", "Median s", "Min s", "Max s", "CPU s", "Net of floor s", "Marginal s/endpoint", "uri / module (net; CPU)"]
-    lines = []
-    for row in rows:
-        stats = row["stats"] or {}
-        speedup = "-"
-        if row.get("speedup") is not None:
-            speedup = "%.2fx (%s; %s)" % (row["speedup"], *["-" if row.get(key) is None else "%.2fx" % row[key] for key in ("speedup_net", "speedup_cpu")])
-        tool = row["tool"]
-        if not short:
-            tool = "`%s`" % tool if tool != "together_endpoint_info" else "module"
-        lines.append([row["case"], row["short"] if short else row["title"], tool, str(row["endpoints"]),
-                      seconds(stats.get("median")) if stats else "FAILED", seconds(stats.get("min")), seconds(stats.get("max")),
-                      seconds(stats.get("cpu_median")), seconds(row["net"]), seconds(row["marginal"], 3), speedup])
-    return header, lines
-
-
-def markdown_table(header, lines):
-    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" if index < 3 else "---:" for index in range(len(header))) + "|"]
-    out += ["| " + " | ".join(line) + " |" for line in lines]
-    return "\n".join(out)
-
-
-def text_table(header, lines):
-    widths = [max(len(row[index]) for row in [header] + lines) for index in range(len(header))]
-    render = ["  ".join(cell.ljust(widths[index]) if index < 3 else cell.rjust(widths[index]) for index, cell in enumerate(row))
-              for row in [header] + lines]
-    return "\n".join(render[:1] + ["-" * len(render[0])] + render[1:])
-
-
-def noise_note(meta, rows):
-    """A warning when the machine was busy: a floor that moved, or a load above the CPU count."""
-    floor = [row["stats"] for row in rows if row["run"] == "floor" and row["stats"]]
-    loads = [load[0] for load in (meta["load_start"], meta["load_end"]) if load]
-    spread = floor[0]["max"] / floor[0]["min"] if floor and floor[0]["min"] > 0 else None
-    if (spread is not None and spread > 1.25) or (loads and max(loads) > (os.cpu_count() or 1)):
-        return ["Noisy run: the floor ranged %s-%s s and the 1-minute load average reached %s on %s CPUs. Prefer the CPU column "
-                "and the min, and read ratios, not absolute seconds." % (seconds(floor[0]["min"]) if floor else "-",
-                                                                         seconds(floor[0]["max"]) if floor else "-", max(loads) if loads else "-",
-                                                                         os.cpu_count())]
-    return []
-
-
-def report(meta, rows, notes, failures):
-    header, lines = table(rows)
-    text_header, text_lines = table(rows, short=True)
-    text = [
-        "# Benchmark: together.ai.together_endpoint_info vs ansible.builtin.uri",
+def report(meta, rows, failures):
+    header, cells = table_cells(rows)
+    lines = [
+        "# Benchmark: together.ai.together_endpoint_info",
         "",
         "- Date: %s" % meta["date"],
         "- Machine: %s" % meta["machine"],
-        "- ansible-core %s; N = %d endpoints; %d timed run(s) of each playbook after %d warm-up, interleaved"
-        % (meta["ansible_core"], meta["endpoints"], meta["repeat"], meta["warmup"]),
-        "- Load average (1, 5, 15 min) at start %s, at end %s" % (meta["load_start"], meta["load_end"]),
-        "- Simulator on 127.0.0.1; every run checked: exactly one authorized GET per endpoint read, all 200",
+        "- ansible-core %s; %d repetition(s) of every run (medians), interleaved; %d ms latency per API request"
+        % (meta["ansible_core"], meta["repeat"], meta["latency_ms"]),
+        "- Load average (1, 5, 15 min) at start %s, at end %s; highest 1-minute value before a run %s"
+        % (meta["load_start"], meta["load_end"], meta["load_max"]),
         "",
-        markdown_table(header, lines),
+        markdown_table(header, cells),
         "",
-        "Seconds of wall time per ansible-playbook run (time.perf_counter()). CPU s = median user + system CPU seconds of ansible-playbook",
-        "and the processes it waited for, which a busy machine inflates far less than wall time.",
-        "Net of floor = median minus the floor's median (case 4). Marginal = (median with N endpoints - median of case 1, same tool) / (N - 1).",
-        "uri / module = how many times longer `uri` took than the module (>1: the module is faster); in brackets, the same net of the floor,",
-        "and the ratio of their CPU seconds.",
-        "Cases 2 and 3 share their `uri` side: the same runs of many_uri_loop.yml.",
+        "Wall seconds of each process (time.perf_counter()); the module's batch runs go through a wrapper interpreter that records "
+        "the module process's ru_maxrss. Targets are issue 13's; a benchmark never fails on them.",
     ]
-    noise = noise_note(meta, rows)
-    if notes or noise:
-        text += [""] + ["- " + note for note in notes + noise]
     if failures:
-        text += ["", "FAILED:"] + ["- %s: %s" % item for item in sorted(failures.items())]
-    return "\n".join(text) + "\n", text_table(text_header, text_lines)
+        lines += ["", "FAILED:"] + ["- %s: %s" % item for item in sorted(failures.items())]
+    return "\n".join(lines) + "\n", text_table(header, cells)
 
 
 def main(argv=None):
@@ -445,65 +752,66 @@ def main(argv=None):
     stale = stale_files(source)
     if stale:
         say("WARNING: the built collection %s differs from the checkout in %s: run `make benchmark` to rebuild it." % (source, ", ".join(stale[:5])))
-    names = ["floor", "one_module", "one_uri", "ids_module", "loop_uri", "loop_module"]
-    if args.latency_ms:
-        names += ["slow_ids_module", "slow_loop_uri"]
-    per_round = 15 + args.endpoints * (2.0 + 2 * args.latency_ms / 1000.0)
-    lifetime = int(600 + 3 * per_round * (args.warmup + args.repeat))  # it stops by itself even if this script is killed
-    api_key = "bench-" + secrets.token_hex(12)
-    load_start = load_average()
-    started = datetime.datetime.now(datetime.timezone.utc)
-    output_dir = pathlib.Path(args.output_dir)
+    output_dir = pathlib.Path(args.output_dir).resolve()
     logdir = output_dir / "benchmark-logs"
     logdir.mkdir(parents=True, exist_ok=True)
+    count = max(set(args.sizes) | {args.batch, args.gate_ids})
+    load_start = load_average()
+    started = datetime.datetime.now(datetime.timezone.utc)
+    api_key = "bench-" + secrets.token_hex(12)
     with tempfile.TemporaryDirectory(prefix="together-benchmark-") as workdir:
         work = pathlib.Path(workdir)
         scenario_path = work / "scenario.json"
-        scenario_path.write_text(json.dumps(scenario(args.endpoints, args.latency_ms), indent=1), encoding="utf-8")
-        vars_files = {}
-        for group in ("fast", "slow"):
-            vars_files[group] = work / ("vars-%s.json" % group)
-            vars_files[group].write_text(json.dumps({"bench_ids": endpoint_ids(group, args.endpoints)}), encoding="utf-8")
-        expected = {}
-        for name in names:
-            group, reads = RUNS[name][1], RUNS[name][2]
-            ids = endpoint_ids(group, args.endpoints)
-            expected[name] = [] if reads == "none" else ids[:1] if reads == "one" else ids
-        collections = snapshot_collection(source, workdir)
-        simulator = Simulator(work, scenario_path, api_key, lifetime)
-        bench = Bench(simulator, vars_files, expected, logdir)
+        scenario_path.write_text(json.dumps(scenario(count, args.wait_ids, args.latency_ms)), encoding="utf-8")
+        collections = snapshot_collection(source, work)
+        simulator = Simulator(work, scenario_path, api_key, lifetime=3600)
+        bench = Bench(args, simulator, work, logdir, collections)
         try:
             simulator.start()
             bench.env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections), ANSIBLE_LOCALHOST_WARNING="False",
                              ANSIBLE_INVENTORY_UNPARSED_WARNING="False", ANSIBLE_FORCE_COLOR="0", ANSIBLE_NOCOLOR="1",
                              TOGETHER_BASE_URL=simulator.base_url, TOGETHER_API_KEY=api_key)
-            bench.env.pop("TOGETHER_PROJECT_ID", None)
-            say("Simulator at %s with %d endpoints%s; collection snapshot of %s"
-                % (simulator.base_url, args.endpoints, " (+%d behind %d ms latency)" % (args.endpoints, args.latency_ms) if args.latency_ms else "",
-                   source))
-            say("Timing %d playbooks: %d warm-up + %d timed run(s) each, interleaved (logs in %s)" % (len(names), args.warmup, args.repeat, logdir))
-            bench.measure(names, args.warmup, args.repeat)
+            for variable in ("TOGETHER_PROJECT_ID", "GITHUB_STEP_SUMMARY", "BENCH_MEMLOG"):
+                bench.env.pop(variable, None)
+            runs, warmup_runs = plan(bench, args)
+            say("Simulator at %s: %d endpoints behind %d ms latency; collection snapshot of %s" % (simulator.base_url, count + args.wait_ids,
+                                                                                              args.latency_ms, source))
+            say("%d runs x %d repetition(s), interleaved, after %d warm-up round(s) (logs in %s)" % (len(runs), args.repeat, args.warmup, logdir))
+            measure(runs, warmup_runs, args.warmup, args.repeat)
+            say("Import times (python -X importtime, %d runs each) and the in-process read ..." % args.import_repeat)
+            imports = payload_costs(bench, args.import_repeat)
+            in_process = in_process_reads(bench, collections, max(args.import_repeat, 3))
         finally:
             simulator.close()
-    stats = {name: summarize(bench.times[name], bench.cpu[name], bench.http[name]) for name in names}
+    stats = summarize(bench.figures)
     ended = datetime.datetime.now(datetime.timezone.utc)
+    loads = [load[0] for load in bench.loads if load]
     meta = {"date": "%s-%s UTC" % (started.strftime("%Y-%m-%d %H:%M"), ended.strftime("%H:%M")), "machine": machine(),
-            "ansible_core": ansible_core_version(bench.command), "endpoints": args.endpoints, "repeat": args.repeat,
-            "warmup": args.warmup, "latency_ms": args.latency_ms, "load_start": load_start, "load_end": load_average()}
-    rows = derive(stats, args.endpoints, args.latency_ms)
-    notes = latency_notes(stats, args.endpoints, args.latency_ms)
-    markdown, text = report(meta, rows, notes, bench.failures)
+            "cpus": os.cpu_count(), "ansible_core": ansible_core_version(bench.playbook), "repeat": args.repeat, "warmup": args.warmup,
+            "latency_ms": args.latency_ms, "batch": args.batch, "sizes": args.sizes, "uri_max": args.uri_max, "gate_ids": args.gate_ids,
+            "late_after": args.late_after, "gate_poll": args.gate_poll, "wait_ids": args.wait_ids, "wait_after": args.wait_after,
+            "wait_sleep": args.wait_sleep, "smoke": args.smoke, "module_concurrency": MODULE_CONCURRENCY, "floor_threads": FLOOR_THREADS,
+            "load_start": load_start, "load_end": load_average(), "load_max": max(loads) if loads else None,
+            "load_samples": bench.loads}
+    rows = build_rows(stats, args, imports, in_process)
+    markdown, text = report(meta, rows, bench.failures)
     (output_dir / "benchmark.md").write_text(markdown, encoding="utf-8")
-    (output_dir / "benchmark.json").write_text(json.dumps({"meta": meta, "stats": stats, "rows": rows, "notes": notes, "failures": bench.failures},
-                                                          indent=2) + "\n", encoding="utf-8")
+    (output_dir / "benchmark.json").write_text(json.dumps({"meta": meta, "rows": rows, "stats": stats, "runs": bench.figures,
+                                                           "imports": imports, "in_process_read": in_process, "failures": bench.failures},
+                                                          indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    chart = output_dir / "benchmark.svg"
+    try:
+        chart.write_text(svg_line_chart("together_endpoint_info vs uri loop vs floor, %d ms latency per request" % args.latency_ms,
+                                        chart_series(stats, args)), encoding="utf-8")
+    except ValueError as exc:
+        say("No chart: %s" % exc)
     say()
     say(text)
-    for note in notes + noise_note(meta, rows):
-        say("- " + note)
     say()
-    say("Written: %s and %s" % (output_dir / "benchmark.md", output_dir / "benchmark.json"))
+    say("Load average at start %s, at end %s (%s CPUs)" % (load_start, meta["load_end"], os.cpu_count()))
+    say("Written: %s, %s and %s" % (output_dir / "benchmark.md", output_dir / "benchmark.json", chart))
     if bench.failures:
-        say("FAILED (a playbook failed or read other than it should): %s" % ", ".join(sorted(bench.failures)))
+        say("FAILED (a run failed or read other than it should): %s" % ", ".join(sorted(bench.failures)))
         return 1
     return 0
 

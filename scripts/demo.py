@@ -20,11 +20,9 @@ import pathlib
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from xml.etree import ElementTree
 
-from _tools import ansible_playbook, say  # scripts/_tools.py: python puts this folder first on sys.path
+from _tools import Simulator, ansible_playbook, say  # scripts/_tools.py: python puts this folder first on sys.path
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "simulator" / "scenarios" / "demo.yml"
@@ -122,54 +120,6 @@ def gate_real_endpoints(vars_file):
     return code
 
 
-class Simulator:
-    """The bundled simulator on a free loopback port; stopped in close() whatever happens."""
-
-    def __init__(self, workdir):
-        self.port_file = pathlib.Path(workdir) / "simulator.port"
-        self.log_path = pathlib.Path(workdir) / "simulator.log"
-        self.process = None
-        self.base_url = None
-        self.started_at = None
-
-    def start(self):
-        self.log = open(str(self.log_path), "w")
-        self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "simulator" / "run.py"), "--port", "0", "--port-file", str(self.port_file),
-             "--scenario", str(SCENARIO), "--api-key", SIMULATOR_KEY, "--lifetime", str(SIMULATOR_LIFETIME),
-             "--quiet"],
-            stdout=self.log, stderr=subprocess.STDOUT, cwd=str(ROOT))
-        deadline = time.monotonic() + 30
-        while not self.port_file.exists() or not self.port_file.read_text().strip():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.log.flush()
-                sys.exit("The simulator did not start:\n%s" % self.log_path.read_text())
-            time.sleep(0.1)
-        self.started_at = time.monotonic()
-        port = int(self.port_file.read_text().strip())
-        self.base_url = "http://127.0.0.1:%d/v1" % port
-        return self
-
-    def close(self):
-        if self.process is None or self.process.poll() is not None:
-            return
-        try:
-            request = urllib.request.Request(self.base_url.rsplit("/v1", 1)[0] + "/_simulator/shutdown", data=b"",
-                                             method="POST", headers={"Authorization": "Bearer " + SIMULATOR_KEY})
-            urllib.request.urlopen(request, timeout=5).close()
-            self.process.wait(timeout=10)
-        except Exception:  # pylint: disable=broad-except
-            # Any trouble asking politely: stop it the hard way.
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        finally:
-            self.log.close()
-
-
 def junit_results(path):
     """{endpoint_id: {check: (status, message)}} from the gate's JUnit XML report."""
     results = {}
@@ -223,10 +173,13 @@ def gate_simulated_endpoints():
     say(INTRO.format(healthy=HEALTHY, starting=STARTING, oversized=OVERSIZED, v2=V2_CANARY))
     with tempfile.TemporaryDirectory(prefix="together-gate-demo-") as workdir:
         report_dir = pathlib.Path(workdir) / "reports"
-        simulator = Simulator(workdir)
+        simulator = Simulator(workdir, SCENARIO, SIMULATOR_KEY, SIMULATOR_LIFETIME)
         try:
             step("1. Starting the Together API simulator (simulator/scenarios/demo.yml)")
-            simulator.start()
+            try:
+                simulator.start()
+            except RuntimeError as exc:
+                sys.exit("The simulator did not start: %s" % exc)
             say("listening on %s; it accepts the key %r" % (simulator.base_url, SIMULATOR_KEY))
 
             step("2. Running the gate playbook (TOGETHER_BASE_URL and TOGETHER_API_KEY point at the simulator)")

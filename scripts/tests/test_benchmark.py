@@ -1,0 +1,122 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, together.ai collection maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Tests of the benchmark's own pure parts: medians and ratios, the table, the import-time parser, poll rounds, the chart.
+
+Run by `make release-tests` (part of make test): python -m pytest scripts/tests.
+"""
+
+import argparse
+import pathlib
+import sys
+from xml.etree import ElementTree
+
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+
+import benchmark  # noqa: E402  (needs the path set up above)
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_median_and_ratio_leave_out_the_unknown():
+    assert benchmark.median([3.0, None, 1.0, 2.0]) == 2.0
+    assert benchmark.median([None]) is None
+    assert benchmark.ratio(46.0, 2.0) == 23.0
+    assert benchmark.ratio(None, 2.0) is None
+    assert benchmark.ratio(1.0, 0.0) is None
+
+
+@pytest.mark.parametrize("value, target, expected", [
+    (1.1, ("<=", 1.1), True), (1.11, ("<=", 1.1), False), (20.0, (">=", 20.0), True), (19.9, (">=", 20.0), False),
+    (None, ("<=", 1.0), None), (3.0, None, None),
+])
+def test_meets(value, target, expected):
+    assert benchmark.meets(value, target) is expected
+
+
+def test_table_cells_format_units_targets_and_verdicts():
+    rows = [{"case": "1", "measure": "uri loop / module", "value": 15.234, "unit": "x", "target": (">=", 20.0)},
+            {"case": "3", "measure": "1000 ids: peak memory", "value": 41.26, "unit": "MB", "target": ("<=", 100.0)},
+            {"case": "2", "measure": "imports", "value": 270.4, "unit": "ms", "target": None},
+            {"case": "4", "measure": "gate", "value": None, "unit": "s", "target": ("<=", 9.5)}]
+    header, cells = benchmark.table_cells(rows)
+    assert header == ["#", "Measure", "Median", "Target", "Met"]
+    assert cells == [["1", "uri loop / module", "15.23x", ">= 20.00x", "NO"],
+                     ["3", "1000 ids: peak memory", "41.3 MB", "<= 100.0 MB", "yes"],
+                     ["2", "imports", "270 ms", "-", "-"],
+                     ["4", "gate", "-", "<= 9.50 s", "-"]]
+
+
+def test_text_and_markdown_tables_line_up():
+    header, cells = ["#", "Measure", "Median"], [["1", "a long measure", "1.00 s"], ["2", "b", "12.50 s"]]
+    lines = benchmark.text_table(header, cells).splitlines()
+    assert len(lines) == 4 and set(lines[1]) == {"-"}
+    # Numbers right-aligned: both medians end in the same column.
+    assert lines[2].endswith(" 1.00 s") and lines[3].endswith("12.50 s") and len(lines[2]) == len(lines[3])
+    markdown = benchmark.markdown_table(header, [["1", "a | b", "1.00 s"]]).splitlines()
+    assert markdown[1] == "|---|---|---:|"
+    assert markdown[2] == "| 1 | a \\| b | 1.00 s |"
+
+
+def test_parse_importtime_keeps_depth_and_first_import():
+    stderr = "\n".join([
+        "import time: self [us] | cumulative | imported package",
+        "import time:       120 |        120 |   _io",
+        "import time:      2000 |       5000 |     requests.compat",
+        "import time:      1000 |       9000 |   requests",
+        "import time:       500 |        500 | json",
+        "import time:        30 |         30 | json",
+        "some other line",
+    ])
+    found = benchmark.parse_importtime(stderr)
+    assert found["requests"] == (1000, 9000, 1)
+    assert found["requests.compat"] == (2000, 5000, 2)
+    assert found["json"] == (500, 500, 0)  # the first one, not the later cached re-import
+    assert benchmark.import_total_ms(found) == 0.5
+
+
+def test_poll_rounds_split_on_gaps():
+    requests = [{"start": 10.0, "end": 10.1}, {"start": 10.01, "end": 10.12}, {"start": 11.5, "end": 11.6}, {"start": 10.005, "end": 10.2}]
+    assert benchmark.poll_rounds(requests, gap=0.5) == [(10.0, 10.2, 3), (11.5, 11.6, 1)]
+    assert benchmark.poll_rounds([], gap=0.5) == []
+
+
+def test_svg_chart_draws_each_series_on_log_axes():
+    series = [("module", "#1f77b4", [(10, 1.2), (100, 2.5), (1000, 14.0)]),
+              ("uri loop", "#d62728", [(10, 5.0), (100, 46.0), (1000, None)]),
+              ("floor", "#2ca02c", [(10, 0.9), (100, 1.6), (1000, 7.0)])]
+    root = ElementTree.fromstring(benchmark.svg_line_chart("a <title> & more", series))
+    lines = root.findall(SVG + "polyline")
+    assert [line.get("data-name") for line in lines] == ["module", "uri loop", "floor"]
+    points = [[tuple(float(value) for value in pair.split(",")) for pair in line.get("points").split()] for line in lines]
+    assert [len(line) for line in points] == [3, 2, 3]  # the uri loop's missing point is left out
+    # Log x axis: 10 -> 100 and 100 -> 1000 are the same distance apart.
+    assert points[0][1][0] - points[0][0][0] == pytest.approx(points[0][2][0] - points[0][1][0], abs=0.2)
+    # Larger times are higher up (smaller y), and the module sits below the uri loop at every shared x.
+    assert points[1][1][1] < points[0][1][1] < points[2][0][1]
+    texts = [text.text for text in root.iter(SVG + "text")]
+    assert "a <title> & more" in texts and "module" in texts and "1000" in texts
+
+
+def test_svg_chart_without_points_is_an_error():
+    with pytest.raises(ValueError):
+        benchmark.svg_line_chart("empty", [("module", "#000", [(10, None)])])
+
+
+def test_build_rows_ratios_and_floor():
+    args = argparse.Namespace(latency_ms=100, batch=100, sizes=[10, 100], uri_max=100, gate_ids=100, late_after=5.0, gate_poll=10.0,
+                              wait_ids=10, wait_sleep=1.0)
+    stats = {"module_100": {"wall": 3.0, "module_maxrss_mb": 40.0}, "uri_loop_100": {"wall": 45.0}, "floor_play": {"wall": 0.8},
+             "floor_script_100": {"wall": 1.2}, "gate_ready": {"wall": 4.5}, "gate_late": {"wall": 12.0}}
+    rows = {(row["case"], row["measure"]): row for row in benchmark.build_rows(stats, args, {}, {})}
+    assert rows[("1", "uri loop / module")]["value"] == 15.0
+    assert rows[("1", "module / floor")]["value"] == 1.5
+    assert rows[("3", "100 ids: floor")]["value"] == 2.0
+    assert rows[("3", "10 ids: floor")]["value"] is None  # no script run for 10 ids: unknown, not 0.8
+    assert rows[("3", "100 ids: ideal, ids / 8 x latency")]["value"] == pytest.approx(1.3)
+    assert rows[("5", "gate over 100 ids / bare batch of the same ids")]["value"] == 1.5
+    # The late gate: the ready gate + the late start + one poll (min(poll, 5)).
+    assert rows[("4", "gate over 100 ids, one STARTED 5 s in")]["target"] == ("<=", 14.5)

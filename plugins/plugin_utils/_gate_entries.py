@@ -58,17 +58,18 @@ class GateEntry:
 def impossible_values(where, expectations):
     """Problems of one entry's (or one deployment's) converted [(Check, expected)] no endpoint can pass; [] when none.
 
-    Negative values first (exact values before bounds), then empty strings, then bounds that cross, as the
-    policy has always listed them.
+    Values below a check's minimum come first (exact values before bounds), then empty strings, then bounds
+    that cross: the order the policy has always named them in.
     """
     problems = []
-    numbers = sorted((pair for pair in expectations if pair[0].minimum is not None), key=lambda pair: pair[0].relation is not EQUALS)
-    for check, value in numbers:
+    numbers = [(check, value) for check, value in expectations if check.minimum is not None]
+    for check, value in sorted(numbers, key=lambda pair: pair[0].relation is not EQUALS):
         if is_number(value) and value < check.minimum:
             problems.append("%s: %s must be %s or more, got %s" % (where, check.name, check.minimum, value))
     for check, value in expectations:
         if check.not_empty and isinstance(value, str) and not value.strip():
-            problems.append("%s: %s must not be empty; leave it out (or null) to leave it unchecked" % (where, check.name))
+            problems.append("%s: %s must not be empty; leave it out (or null) to leave it unchecked"
+                            % (where, check.name))
     wanted = dict((check.name, value) for check, value in expectations)
     for low, high in BOUNDS:
         lower, upper = wanted.get(low), wanted.get(high)

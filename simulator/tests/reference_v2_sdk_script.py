@@ -59,6 +59,19 @@ def main(base_url, project_id):
     out["routed"] = [summary.state, summary.ready_replicas, summary.estimated_effective_traffic_share, routed.traffic_split[0].deployment_id]
     out["stale_etag_status"] = error_status(lambda: client.endpoints.update(endpoint.id, etag=current.etag, name="renamed"))
 
+    # Inference through the SDK's own chat client, on the inference host stand-in (base URL + /inference).
+    inference = together.Together(api_key="sim-key", base_url=base_url + "/inference", max_retries=0)
+    raw = inference.chat.completions.with_raw_response.create(model=routed.name, max_tokens=1,
+                                                               messages=[{"role": "user", "content": "hi"}])
+    completion = raw.parse()
+    out["chat"] = [raw.headers.get("x-cluster"), completion.model, completion.choices[0].finish_reason,
+                   completion.usage.completion_tokens]
+    out["catalog"] = [[item.name for item in client.models.list_supported(search="Llama-3.1-8B")],
+                      len(client.models.configs.list(reference_model="meta-llama/Llama-3.1-8B-Instruct").data)]
+    checked = client.endpoints.deployments.create(endpoint.id, name="checked", model="meta-llama/Llama-3.3-70B-Instruct-Turbo",
+                                                  autoscaling={"min_replicas": 1}, validate_only=True)
+    out["validate_only"] = [checked.name, [d.name for d in client.endpoints.deployments.list(endpoint_id=endpoint.id)]]
+
     client.endpoints.deployments.update(deployment.id, endpoint_id=endpoint.id, update_mask="autoscaling",
                                         autoscaling={"min_replicas": 0, "max_replicas": 0})
     out["stop_states"] = wait_for(client, endpoint.id, deployment.id, "DEPLOYMENT_STATE_STOPPED")

@@ -43,12 +43,16 @@ def test_sdk_lifecycle(api, together_v2_venv, tmp_path):
     assert in_order(out["start_states"], ["DEPLOYMENT_STATE_PROVISIONING", "DEPLOYMENT_STATE_SCALING", "DEPLOYMENT_STATE_READY"])
     assert out["routed"][0] == "DEPLOYMENT_STATE_READY" and out["routed"][1:3] == [1, 1.0]
     assert out["stale_etag_status"] == 409
+    assert out["chat"] == ["blue", "demo-project/sdk-chat", "length", 1]
+    assert out["catalog"] == [["meta-llama/Llama-3.1-8B-Instruct"], 8]
+    assert out["validate_only"] == ["demo-project/sdk-chat/checked", ["demo-project/sdk-chat/blue"]]
     assert in_order(out["stop_states"], ["DEPLOYMENT_STATE_STOPPING", "DEPLOYMENT_STATE_STOPPED"])
     assert out["delete_routed_status"] == 409
     assert out["deleted_deployment"] == {} and out["deleted_endpoint"] == {}
     assert out["gone_status"] == 404
     paths = [entry["path"] for entry in api.requests_log()]
-    assert "/v3/whoami" in paths and all(path.startswith(("/v2/", "/v3/")) for path in paths)
+    assert "/v3/whoami" in paths and all(path.startswith(("/v2/", "/v3/", "/inference/v1/")) for path in paths)
+    assert "/inference/v1/chat/completions" in paths
 
 
 def test_cli_resolves_the_project_with_whoami_then_shows_and_stops(api, together_v2_venv, tmp_path):
@@ -74,3 +78,21 @@ def test_cli_resolves_the_project_with_whoami_then_shows_and_stops(api, together
     deployment = api.get("/v2/projects/proj_demo/endpoints/ep_chat/deployments/dep_blue").json()
     assert deployment["autoscaling"] == {"minReplicas": 0, "maxReplicas": 0}
     assert deployment["status"]["state"] in ("DEPLOYMENT_STATE_STOPPING", "DEPLOYMENT_STATE_STOPPED")
+
+
+def test_cli_deploy_resolves_a_public_model_through_the_catalog_and_routes_it(api, together_v2_venv, tmp_path):
+    """`tg endpoints deploy <public model>`: supported-models search, the one deployment profile, endpoint, deployment, weight."""
+    model = "meta-llama/Llama-3.1-8B-Instruct"
+    api.load({"timings": FAST, "v2_model_configs": {model: ["1xnvidia-l40s-48gb"]}})
+    together = str(together_v2_venv / "bin" / "together")
+    deployed = subprocess.run([together, "--json", "endpoints", "deploy", model, "--endpoint", "cli-chat", "--project", "proj_demo",
+                               "--min-replicas", "1", "--max-replicas", "2", "--traffic-weight", "1"],
+                              capture_output=True, text=True, env=client_env(api, tmp_path), timeout=120, check=False)
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    log = [(entry["method"], entry["path"].replace("/v2/projects/proj_demo", ""), entry["status"]) for entry in api.requests_log()]
+    assert ("GET", "/v2/supported-models", 200) in log and ("POST", "/endpoints", 200) in log
+    endpoint = api.get("/v2/projects/proj_demo/endpoints").json()["data"][0]
+    assert endpoint["name"] == "demo-project/cli-chat" and [entry["weight"] for entry in endpoint["trafficSplit"]] == [1]
+    [deployment] = endpoint["deployments"]
+    assert deployment["hardware"] == "1xnvidia-l40s-48gb" and deployment["autoscaling"] == {"minReplicas": 1, "maxReplicas": 2}
+    assert deployment["name"].startswith("demo-project/cli-chat/meta-llama-Llama-3.1-8B-Instruct-")

@@ -30,6 +30,9 @@ DEFAULT_MESSAGES = {
 }
 STALLED_MESSAGE = "Startup stalled: replicas did not become ready"
 NAME_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+# The 3.1.1 CLI names deployments f"{model}-{uuid[:8]}" with "/" replaced ("meta-llama-Llama-3.1-8B-Instruct-31b46032"),
+# so the API takes capitals and dots there; endpoint names stay in the stricter, documented-looking form.
+DEPLOYMENT_NAME_PATTERN = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$")
 ENDPOINT_MASK_PATHS = ("name", "trafficSplit", "visibility")
 DEPLOYMENT_MASK_PATHS = ("autoscaling", "inactiveTimeout", "maxConcurrentRequestsPerReplica", "name")
 
@@ -199,7 +202,11 @@ class V2Store:
                 raise bad_request("%s %r must be a bare name or qualified as %s/<name> (project %s)"
                                   % (param, name, "/".join(prefix), self.project["id"]), param=param)
             pieces = pieces[-1:]
-        if not isinstance(pieces[0], str) or not NAME_PATTERN.match(pieces[0]):
+        if endpoint is not None:
+            if not isinstance(pieces[0], str) or not DEPLOYMENT_NAME_PATTERN.match(pieces[0]):
+                raise bad_request("%s must be 1-128 letters, digits, '.', '_' or '-' (optionally qualified as %s/<name>); got %r"
+                                  % (param, "/".join(prefix), name), param=param)
+        elif not isinstance(pieces[0], str) or not NAME_PATTERN.match(pieces[0]):
             raise bad_request("%s must be 1-63 lowercase letters, digits or '-' (optionally qualified as %s/<name>); got %r"
                               % (param, "/".join(prefix), name), param=param)
         return pieces[0]

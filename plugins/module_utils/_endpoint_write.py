@@ -26,6 +26,8 @@ __metaclass__ = type
 import copy
 import math
 
+from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
+from ansible_collections.together.ai.plugins.module_utils._options import endpoint_id_problem
 from ansible_collections.together.ai.plugins.module_utils._readiness import TRAFFIC_MODE_LIVE, short_state
 from ansible_collections.together.ai.plugins.module_utils._v2_normalize import model_resource
 
@@ -48,24 +50,16 @@ V1_CREATE_REFUSED = ("Together no longer creates v1 endpoints (the API answers H
                      "(or set it to v2) and give name, model and config or hardware")
 
 
-class OptionError(Exception):
-    """A bad value or combination of options, found before any request."""
-
-
 class PlanError(Exception):
     """The endpoint as read cannot reach the request without something the options do not allow; no write was sent."""
 
 
 def _problem_of_id(value):
-    if not value.strip():
-        return "must not be empty"
-    if value != value.strip():
-        return "must not start or end with white space, got %r" % value
-    if value in (".", ".."):
-        return "must not be %r, which is path navigation, not an id" % value
-    if "/" in value:
+    problem = endpoint_id_problem(value)
+    if problem is None and "/" in value:
+        # The reader sends an id as one path segment; a write module rejects what can only be a name or a path.
         return "must be an id (ep_... or endpoint-...), not a path or a name, got %r" % value
-    return None
+    return problem
 
 
 def _check_bounds(where, min_replicas, max_replicas):

@@ -40,7 +40,7 @@ options:
   state:
     description:
       - V(present) applies the declared shape (creating the endpoint and its deployments when missing). It does not
-        start a stopped deployment (0/0 replicas): its O(min_replicas) and O(max_replicas) apply once it runs, and the
+        start a stopped deployment (0/0 replicas), whose O(min_replicas) and O(max_replicas) apply once it runs; the
         module warns.
       - V(started) is V(present), and also starts stopped deployments (with 1 replica when no bounds are given) and,
         unless O(wait=false), returns only once the endpoint serves (its deployment is C(READY) and routed).

@@ -1,0 +1,155 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, together.ai collection maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""together_endpoint's action plugin: write passes of the module, and the controller waits between them."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from unittest.mock import MagicMock
+
+from ansible.playbook.task import Task
+
+from ansible_collections.together.ai.plugins.action import together_endpoint as action_plugin
+from ansible_collections.together.ai.plugins.action import together_endpoint_info as info_plugin
+from ansible_collections.together.ai.tests.unit._helpers import FakeTime
+
+EP = "ep_CbJNwQC2ZqCU2iFT3mrCh"
+DEP = "dep_CbzGdmn14t3HYrXXitmKa"
+WRITE = "together.ai.together_endpoint"
+READ = "together.ai.together_endpoint_info"
+
+
+def write_pass(actions, pending=(), before=None, after=None, state="STARTED", **extra):
+    result = dict(changed=bool(actions), actions=list(actions), pending=list(pending), retried=[], exists=True,
+                  endpoint={"id": EP, "api_version": "v1-like", "state": state},
+                  diff=dict(before=before or {}, after=after or {}))
+    result.update(extra)
+    return result
+
+
+def pending(state, then):
+    return dict(endpoint_id=EP, deployment_id=DEP, name="main", state=state, then=then)
+
+
+class Harness:
+    """The ActionModule with module calls answered from a script: write passes, and reads finding `read_states` in turn."""
+
+    def __init__(self, monkeypatch, args, passes, read_states=("STARTED",), check_mode=False, read_failure=None):
+        self.fake_time = FakeTime()
+        self.lines = []
+        self.calls = []
+        self.passes = list(passes)
+        self.read_states = list(read_states)
+        self.read_failure = read_failure
+        for module in (action_plugin, info_plugin):
+            monkeypatch.setattr(module, "time", self.fake_time)
+        monkeypatch.setattr(info_plugin.display, "display", lambda msg, *a, **k: self.lines.append(msg))
+        task = Task()
+        task.args = dict(args)
+        task.check_mode = check_mode
+        task.async_val = 0
+        connection = MagicMock()
+        connection._shell.tmpdir = None
+        play_context = MagicMock()
+        play_context.check_mode = check_mode
+        self.action = action_plugin.ActionModule(task, connection, play_context, loader=None, templar=None,
+                                                 shared_loader_obj=None)
+        self.action._execute_module = self.execute_module
+        self.action._remove_tmp_path = lambda path: None
+
+    def execute_module(self, module_name=None, module_args=None, task_vars=None, wrap_async=False):
+        self.calls.append((module_name, dict(module_args)))
+        self.fake_time.now += 0.5
+        if module_name == WRITE:
+            return self.passes.pop(0)
+        if self.read_failure:
+            return dict(failed=True, msg=self.read_failure)
+        state = self.read_states.pop(0) if len(self.read_states) > 1 else self.read_states[0]
+        endpoint = {"id": module_args["endpoint_id"], "state": state}
+        return dict(changed=False, exists=True, endpoint=endpoint, endpoints=[endpoint], missing=[])
+
+    def run(self):
+        return self.action.run(task_vars={"inventory_hostname": "ci-runner"})
+
+    @property
+    def reads(self):
+        return [args for name, args in self.calls if name == READ]
+
+
+def test_a_new_deployment_is_awaited_then_routed_by_a_second_pass(monkeypatch):
+    first = write_pass(["create endpoint 'chat'", "create deployment 'main'"], [pending("READY", "route")],
+                       before={}, after={"deployments": {"main": {"traffic_weight": 0}}})
+    second = write_pass(["route 'main'"], after={"deployments": {"main": {"traffic_weight": 1}}})
+    harness = Harness(monkeypatch, {"name": "chat", "model": "m", "wait": True, "api_key": "k", "wait_timeout": 100},
+                      [first, second], read_states=["STARTED"])
+    result = harness.run()
+    assert [name for name, _args in harness.calls] == [WRITE, READ, WRITE]
+    # The wait's reads are plain reads of the deployment (the wait options stay on the controller).
+    assert harness.reads == [dict(api_key="k", endpoint_id=EP, deployment=DEP)]
+    assert result["changed"] is True
+    assert result["actions"] == ["create endpoint 'chat'", "create deployment 'main'", "route 'main'"]
+    assert result["diff"] == dict(before={}, after={"deployments": {"main": {"traffic_weight": 1}}})
+    assert result["elapsed"] >= 0.5
+    assert "warnings" not in result
+
+
+def test_without_wait_routing_is_left_for_a_rerun_and_says_so(monkeypatch):
+    harness = Harness(monkeypatch, {"name": "chat", "model": "m"}, [write_pass(["create"], [pending("READY", "route")])])
+    result = harness.run()
+    assert [name for name, _args in harness.calls] == [WRITE]
+    assert result["warnings"] == ["not waited for (wait is false): deployment main to be READY, then route; run the task "
+                                  "again once that is done, or set wait: true"]
+
+
+def test_absent_always_waits_for_the_stop_before_deleting(monkeypatch):
+    passes = [write_pass(["unroute", "stop"], [pending("STOPPED", "delete")], state="STOPPING"),
+              write_pass(["delete deployment", "delete endpoint"], exists=False, endpoint=None)]
+    harness = Harness(monkeypatch, {"name": "chat", "state": "absent", "wait_sleep": 1},
+                      passes, read_states=["STOPPING", "STOPPED"])
+    result = harness.run()
+    assert [name for name, _args in harness.calls] == [WRITE, READ, READ, WRITE]
+    assert harness.reads == [dict(endpoint_id=EP, deployment=DEP)] * 2
+    assert len(harness.lines) == 1
+    assert harness.lines[0].startswith("[ci-runner] together_endpoint_info: Waiting for state STOPPED, 0 s of 1800 s: "
+                                       "'%s' (state STOPPING)" % EP)
+    assert result["actions"] == ["unroute", "stop", "delete deployment", "delete endpoint"]
+    assert result["exists"] is False
+
+
+def test_started_waits_until_the_endpoint_serves(monkeypatch):
+    harness = Harness(monkeypatch, {"name": "chat", "state": "started"}, [write_pass(["start"])],
+                      read_states=["STARTING", "STARTED"])
+    result = harness.run()
+    assert harness.reads == [dict(endpoint_id=EP)] * 2
+    assert "Waiting for state STARTED" in harness.lines[0]
+    assert result["endpoint"] == {"id": EP, "state": "STARTED"}
+    assert result["changed"] is True
+
+
+def test_check_mode_runs_the_module_once_and_never_waits(monkeypatch):
+    harness = Harness(monkeypatch, {"name": "chat", "state": "absent"},
+                      [write_pass(["unroute", "stop"], [pending("STOPPED", "delete")])], check_mode=True)
+    result = harness.run()
+    assert [name for name, _args in harness.calls] == [WRITE]
+    assert result["actions"] == ["unroute", "stop"]
+
+
+def test_a_failed_wait_fails_the_task_saying_what_already_changed(monkeypatch):
+    harness = Harness(monkeypatch, {"name": "chat", "model": "m", "wait": True},
+                      [write_pass(["create"], [pending("READY", "route")])],
+                      read_failure="endpoint 'ep_x': HTTP 500 from http://api/v2/...: boom")
+    result = harness.run()
+    assert result["failed"] is True
+    assert result["changed"] is True
+    assert result["actions"] == ["create"]
+    assert "boom" in result["msg"] and "while waiting for state STARTED" in result["msg"]
+
+
+def test_a_failed_first_pass_is_returned_as_is(monkeypatch):
+    failure = dict(failed=True, msg="min_replicas (3) must not be greater than max_replicas (2)")
+    harness = Harness(monkeypatch, {"name": "chat"}, [failure])
+    assert harness.run()["msg"] == failure["msg"]
+    assert len(harness.calls) == 1

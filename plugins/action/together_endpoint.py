@@ -33,6 +33,7 @@ MAX_PASSES = 6
 
 class ActionModule(InfoActionModule):
     TRANSFERS_FILES = False
+    PROGRESS_LABEL = "together_endpoint"
     _supports_check_mode = True
     _supports_async = True
 

@@ -36,6 +36,8 @@ display = Display()
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
+    # The module name progress lines start with; together_endpoint's action plugin reuses _wait with its own.
+    PROGRESS_LABEL = "together_endpoint_info"
     _supports_check_mode = True
     _supports_async = True
 
@@ -78,7 +80,7 @@ class ActionModule(ActionBase):
         fetch.last = {}
 
         def report(line):
-            display.display("[%s] together_endpoint_info: %s" % (host, line))
+            display.display("[%s] %s: %s" % (host, self.PROGRESS_LABEL, line))
 
         outcome = {}
         started = time.monotonic()

@@ -113,7 +113,7 @@ def test_absent_always_waits_for_the_stop_before_deleting(monkeypatch):
     assert [name for name, _args in harness.calls] == [WRITE, READ, READ, WRITE]
     assert harness.reads == [dict(endpoint_id=EP, deployment=DEP)] * 2
     assert len(harness.lines) == 1
-    assert harness.lines[0].startswith("[ci-runner] together_endpoint_info: Waiting for state STOPPED, 0 s of 1800 s: "
+    assert harness.lines[0].startswith("[ci-runner] together_endpoint: Waiting for state STOPPED, 0 s of 1800 s: "
                                        "'%s' (state STOPPING)" % EP)
     assert result["actions"] == ["unroute", "stop", "delete deployment", "delete endpoint"]
     assert result["exists"] is False

@@ -13,6 +13,8 @@ __metaclass__ = type
 
 import json
 
+from unittest.mock import MagicMock
+
 from ansible_collections.together.ai.plugins.modules import together_endpoint_info
 
 # The key the module tests send; it must never show in a result, a warning or what a module passed to exit/fail.
@@ -63,3 +65,26 @@ def assert_key_hidden(outcome, key=MODULE_API_KEY):
     assert key not in outcome.result["_stdout"]
     assert key not in json.dumps(outcome.raw, default=str)
     assert key not in " ".join(outcome.warnings)
+
+
+def action_plugin(plugin_module, args, execute_module, check_mode=False, async_val=0):
+    """plugin_module.ActionModule for a task with these args, whose module calls go to execute_module(...).
+
+    No connection, loader or templar: the tests drive run() and answer the module calls themselves.
+    """
+    # Controller code: imported here, so module tests (which may not import it) can use the rest of this file.
+    from ansible.playbook.task import Task  # pylint: disable=import-outside-toplevel
+
+    task = Task()
+    task.args = dict(args)
+    task.check_mode = check_mode
+    task.async_val = async_val
+    connection = MagicMock()
+    connection._shell.tmpdir = None
+    play_context = MagicMock()
+    play_context.check_mode = check_mode
+    action = plugin_module.ActionModule(task, connection, play_context, loader=None, templar=None,
+                                        shared_loader_obj=None)
+    action._execute_module = execute_module
+    action._remove_tmp_path = lambda path: None
+    return action

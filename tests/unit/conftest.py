@@ -20,6 +20,7 @@ import io
 import json
 import os
 import re
+import socket
 import threading
 
 from urllib.parse import parse_qsl, urlsplit
@@ -251,3 +252,73 @@ def loopback_api(monkeypatch):
         yield api
     finally:
         api.stop()
+
+
+class RawServer:
+    """Accepts connections on 127.0.0.1 (port 0) and runs handler(connection, stop) for each, in threads.
+
+    The handler writes whatever bytes it likes (trickles, bombs, silence); requests holds each request's head.
+    """
+
+    def __init__(self, handler):
+        self.handler = handler
+        self.stop = threading.Event()
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(8)
+        self.listener.settimeout(0.1)
+        self.port = self.listener.getsockname()[1]
+        self.requests = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def url(self, path="/v1/endpoints/endpoint-1"):
+        return "http://127.0.0.1:%d%s" % (self.port, path)
+
+    def _serve(self):
+        while not self.stop.is_set():
+            try:
+                connection, _address = self.listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(connection,), daemon=True).start()
+
+    def _handle(self, connection):
+        try:
+            connection.settimeout(5)
+            request = b""
+            while b"\r\n\r\n" not in request:
+                data = connection.recv(4096)
+                if not data:
+                    return
+                request += data
+            self.requests.append(request.decode("latin-1"))
+            self.handler(connection, self.stop)
+        except OSError:
+            pass  # the client hung up: that is what the bounds are for
+        finally:
+            connection.close()
+
+    def close(self):
+        self.stop.set()
+        self.listener.close()
+        self._thread.join(5)
+
+
+@pytest.fixture
+def raw_server(monkeypatch):
+    """raw_server(handler) -> a started RawServer; every one is closed after the test, whatever happens."""
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    servers = []
+
+    def start(handler):
+        server = RawServer(handler)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()

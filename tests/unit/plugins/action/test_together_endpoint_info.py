@@ -8,14 +8,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from unittest.mock import MagicMock
-
 import pytest
 
-from ansible.playbook.task import Task
-
 from ansible_collections.together.ai.plugins.action import together_endpoint_info as action_plugin
-from ansible_collections.together.ai.tests.unit._helpers import FakeTime
+from ansible_collections.together.ai.tests.unit._helpers import FakeTime, action_plugin as make_action
 
 A = "endpoint-aaaaaaaa-0000-4000-8000-000000000001"
 B = "endpoint-aaaaaaaa-0000-4000-8000-000000000002"
@@ -33,18 +29,8 @@ class Harness:
         self.fail_on_round = fail_on_round
         monkeypatch.setattr(action_plugin, "time", self.fake_time)
         monkeypatch.setattr(action_plugin.display, "display", lambda msg, *a, **k: self.lines.append((self.fake_time.now, msg)))
-        task = Task()
-        task.args = dict(args)
-        task.check_mode = check_mode
-        task.async_val = async_val
-        connection = MagicMock()
-        connection._shell.tmpdir = None
-        play_context = MagicMock()
-        play_context.check_mode = check_mode
-        self.action = action_plugin.ActionModule(task, connection, play_context, loader=None, templar=None,
-                                                 shared_loader_obj=None)
-        self.action._execute_module = self.execute_module
-        self.action._remove_tmp_path = lambda path: None
+        self.action = make_action(action_plugin, args, self.execute_module, check_mode=check_mode,
+                                  async_val=async_val)
 
     def execute_module(self, module_name=None, module_args=None, task_vars=None, wrap_async=False):
         self.calls.append(dict(module_name=module_name, module_args=dict(module_args), wrap_async=wrap_async))

@@ -11,8 +11,6 @@ __metaclass__ = type
 import gzip
 import io
 import json
-import socket
-import threading
 import time
 import zlib
 
@@ -27,72 +25,6 @@ from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 API_KEY = "sk-unit-bounds-5e1c9a7b3d"
 CAP_TEXT = "larger than 8 MiB (MAX_RESPONSE_BYTES, counted after decompression)"
-
-
-class RawServer:
-    """Accepts connections on 127.0.0.1 (port 0) and runs handler(connection, stop) for each, in threads."""
-
-    def __init__(self, handler):
-        self.handler = handler
-        self.stop = threading.Event()
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(8)
-        self.listener.settimeout(0.1)
-        self.port = self.listener.getsockname()[1]
-        self.requests = []
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def url(self, path="/v1/endpoints/endpoint-1"):
-        return "http://127.0.0.1:%d%s" % (self.port, path)
-
-    def _serve(self):
-        while not self.stop.is_set():
-            try:
-                connection, _address = self.listener.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=self._handle, args=(connection,), daemon=True).start()
-
-    def _handle(self, connection):
-        try:
-            connection.settimeout(5)
-            request = b""
-            while b"\r\n\r\n" not in request:
-                data = connection.recv(4096)
-                if not data:
-                    return
-                request += data
-            self.requests.append(request.decode("latin-1"))
-            self.handler(connection, self.stop)
-        except OSError:
-            pass  # the client hung up: that is what the bounds are for
-        finally:
-            connection.close()
-
-    def close(self):
-        self.stop.set()
-        self.listener.close()
-        self._thread.join(5)
-
-
-@pytest.fixture
-def serve(monkeypatch):
-    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    servers = []
-
-    def start(handler):
-        server = RawServer(handler)
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.close()
 
 
 def client(**kwargs):
@@ -126,41 +58,41 @@ def timed(call):
 
 # --- time -----------------------------------------------------------------------------------------------------------
 
-def test_headers_trickled_a_byte_every_half_second_end_at_the_timeout(serve):
-    server = serve(lambda connection, stop: trickle(connection, stop, headers(2) + b"{}"))
+def test_headers_trickled_a_byte_every_half_second_end_at_the_timeout(raw_server):
+    server = raw_server(lambda connection, stop: trickle(connection, stop, headers(2) + b"{}"))
     error, elapsed = timed(lambda: client(timeout=2).get(server.url()))
     assert elapsed < 3.0
     assert error.message == ("request to %s timed out after 2s (timeout bounds connect, headers and body together)"
                              % server.url())
 
 
-def test_body_trickled_a_byte_every_half_second_ends_at_the_timeout(serve):
+def test_body_trickled_a_byte_every_half_second_ends_at_the_timeout(raw_server):
     body = json.dumps({"id": "endpoint-1", "padding": "x" * 200}).encode()
 
     def handler(connection, stop):
         connection.sendall(headers(len(body)))
         trickle(connection, stop, body)
 
-    server = serve(handler)
+    server = raw_server(handler)
     error, elapsed = timed(lambda: client(timeout=2).get(server.url()))
     assert elapsed < 3.0
     assert "timed out after 2s (timeout bounds connect, headers and body together)" in error.message
 
 
-def test_chunked_body_trickled_forever_ends_at_the_timeout(serve):
+def test_chunked_body_trickled_forever_ends_at_the_timeout(raw_server):
     def handler(connection, stop):
         connection.sendall(headers(extra=b"Transfer-Encoding: chunked\r\n"))
         while not stop.wait(0.3):
             connection.sendall(b"1\r\n \r\n")
 
-    server = serve(handler)
+    server = raw_server(handler)
     error, elapsed = timed(lambda: client(timeout=1.5).get(server.url()))
     assert elapsed < 2.5
     assert "timed out after 1.5s" in error.message
 
 
-def test_silent_server_is_retried_and_each_try_is_bounded(serve):
-    server = serve(lambda connection, stop: stop.wait(10))
+def test_silent_server_is_retried_and_each_try_is_bounded(raw_server):
+    server = raw_server(lambda connection, stop: stop.wait(10))
     sleeps = FakeTime()
     error, elapsed = timed(lambda: client(timeout=0.5, max_retries=2, sleep=sleeps, rand=lambda: 0.0).get(server.url()))
     assert elapsed < 3.0
@@ -168,8 +100,8 @@ def test_silent_server_is_retried_and_each_try_is_bounded(serve):
     assert error.message.endswith("(gave up after 2 retries)")
 
 
-def test_deadline_gives_the_request_only_the_time_left_and_is_not_retried(serve):
-    server = serve(lambda connection, stop: trickle(connection, stop, headers(2) + b"{}"))
+def test_deadline_gives_the_request_only_the_time_left_and_is_not_retried(raw_server):
+    server = raw_server(lambda connection, stop: trickle(connection, stop, headers(2) + b"{}"))
     sleeps = FakeTime()
     api = client(timeout=30, max_retries=3, sleep=sleeps)
     api.deadline = time.monotonic() + 1.0
@@ -179,8 +111,8 @@ def test_deadline_gives_the_request_only_the_time_left_and_is_not_retried(serve)
     assert error.message.startswith("request to %s stopped at the deadline (" % server.url())
 
 
-def test_request_started_with_no_time_left_is_not_sent(serve):
-    server = serve(lambda connection, stop: connection.sendall(headers(2) + b"{}"))
+def test_request_started_with_no_time_left_is_not_sent(raw_server):
+    server = raw_server(lambda connection, stop: connection.sendall(headers(2) + b"{}"))
     api = client()
     api.deadline = time.monotonic() - 0.1
     error, _elapsed = timed(lambda: api.get(server.url()))
@@ -188,12 +120,12 @@ def test_request_started_with_no_time_left_is_not_sent(serve):
     assert server.requests == []
 
 
-def test_backoff_that_would_pass_the_deadline_fails_instead_of_sleeping(serve):
+def test_backoff_that_would_pass_the_deadline_fails_instead_of_sleeping(raw_server):
     def handler(connection, stop):
         body = b'{"error": {"message": "overloaded"}}'
         connection.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
 
-    server = serve(handler)
+    server = raw_server(handler)
     sleeps = FakeTime()
     api = client(max_retries=3, sleep=sleeps, rand=lambda: 0.0)
     api.deadline = time.monotonic() + 0.3
@@ -203,8 +135,8 @@ def test_backoff_that_would_pass_the_deadline_fails_instead_of_sleeping(serve):
     assert "(no time left for another try before the deadline: " in error.message
 
 
-def test_a_fast_answer_within_the_deadline_succeeds(serve):
-    server = serve(lambda connection, stop: connection.sendall(headers(13) + b'{"ok": true} '))
+def test_a_fast_answer_within_the_deadline_succeeds(raw_server):
+    server = raw_server(lambda connection, stop: connection.sendall(headers(13) + b'{"ok": true} '))
     api = client(timeout=5)
     api.deadline = time.monotonic() + 5
     assert api.get(server.url()) == (200, {"ok": True})
@@ -212,19 +144,19 @@ def test_a_fast_answer_within_the_deadline_succeeds(serve):
 
 # --- memory ---------------------------------------------------------------------------------------------------------
 
-def test_content_length_over_the_cap_fails_before_reading(serve):
+def test_content_length_over_the_cap_fails_before_reading(raw_server):
     def handler(connection, stop):
         connection.sendall(headers(200 * 1024 * 1024))
         stop.wait(5)
 
-    server = serve(handler)
+    server = raw_server(handler)
     error, elapsed = timed(lambda: client(timeout=5).get(server.url()))
     assert elapsed < 1.0
     assert error.message == ("HTTP 200 from %s: the response body is %s, its Content-Length is %d; is base_url the "
                              "Together API?" % (server.url(), CAP_TEXT, 200 * 1024 * 1024))
 
 
-def test_endless_chunked_body_stops_at_the_cap(serve):
+def test_endless_chunked_body_stops_at_the_cap(raw_server):
     chunk = b"x" * 65536
 
     def handler(connection, stop):
@@ -232,18 +164,18 @@ def test_endless_chunked_body_stops_at_the_cap(serve):
         while not stop.is_set():
             connection.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
 
-    server = serve(handler)
+    server = raw_server(handler)
     error, _elapsed = timed(lambda: client(timeout=10).get(server.url()))
     assert error.message.startswith("HTTP 200 from %s: the response body is %s" % (server.url(), CAP_TEXT))
 
 
-def test_body_without_length_stops_at_the_cap(serve):
+def test_body_without_length_stops_at_the_cap(raw_server):
     def handler(connection, stop):
         connection.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
         for _index in range(200):
             connection.sendall(b"[" * 65536)
 
-    server = serve(handler)
+    server = raw_server(handler)
     error, _elapsed = timed(lambda: client(timeout=10).get(server.url()))
     assert CAP_TEXT in error.message
 
@@ -258,7 +190,7 @@ def gzip_bomb(size):
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate"])
-def test_compression_bomb_stops_at_the_cap_after_decompression(serve, encoding):
+def test_compression_bomb_stops_at_the_cap_after_decompression(raw_server, encoding):
     if encoding == "gzip":
         body = gzip_bomb(64 * 1024 * 1024)
     else:
@@ -268,14 +200,14 @@ def test_compression_bomb_stops_at_the_cap_after_decompression(serve, encoding):
     def handler(connection, stop):
         connection.sendall(headers(len(body), b"Content-Encoding: %s\r\n" % encoding.encode()) + body)
 
-    server = serve(handler)
+    server = raw_server(handler)
     error, _elapsed = timed(lambda: client(timeout=10).get(server.url()))
     assert error.message == ("HTTP 200 from %s: the response body is %s, stopped reading after decompressing 8 MiB; is "
                              "base_url the Together API?" % (server.url(), CAP_TEXT))
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate"])
-def test_compressed_json_is_decoded(serve, encoding):
+def test_compressed_json_is_decoded(raw_server, encoding):
     document = {"id": "endpoint-1", "state": "STARTED"}
     raw = json.dumps(document).encode()
     if encoding == "gzip":
@@ -290,21 +222,21 @@ def test_compressed_json_is_decoded(serve, encoding):
     def handler(connection, stop):
         connection.sendall(headers(len(body), b"Content-Encoding: %s\r\n" % name) + body)
 
-    server = serve(handler)
+    server = raw_server(handler)
     assert client().get(server.url()) == (200, document)
     assert "accept-encoding: gzip, deflate\r\n" in server.requests[0].lower()
 
 
-def test_unknown_content_encoding_fails_clearly(serve):
-    server = serve(lambda connection, stop: connection.sendall(headers(2, b"Content-Encoding: br\r\n") + b"{}"))
+def test_unknown_content_encoding_fails_clearly(raw_server):
+    server = raw_server(lambda connection, stop: connection.sendall(headers(2, b"Content-Encoding: br\r\n") + b"{}"))
     error, _elapsed = timed(lambda: client().get(server.url()))
     assert error.message == ("HTTP 200 from %s: the body is encoded as 'br', which this collection does not decode "
                              "(it asks for gzip or deflate only)" % server.url())
 
 
-def test_corrupt_gzip_body_fails_clearly(serve):
+def test_corrupt_gzip_body_fails_clearly(raw_server):
     body = b"\x1f\x8b\x08\x00garbage-garbage"
-    server = serve(lambda connection, stop: connection.sendall(headers(len(body), b"Content-Encoding: gzip\r\n") + body))
+    server = raw_server(lambda connection, stop: connection.sendall(headers(len(body), b"Content-Encoding: gzip\r\n") + body))
     error, _elapsed = timed(lambda: client().get(server.url()))
     assert error.message.startswith("HTTP 200 from %s: the gzip-compressed body is corrupt: " % server.url())
 
@@ -313,16 +245,16 @@ def test_corrupt_gzip_body_fails_clearly(serve):
     (b"[" * 100000 + b"]" * 100000, "JSON nested too deeply"),
     (b"[" + b"{}," * 300000 + b"{}]", "more than 200000 JSON values"),
 ])
-def test_json_that_would_blow_up_when_decoded_is_refused(serve, body, problem):
-    server = serve(lambda connection, stop: connection.sendall(headers(len(body)) + body))
+def test_json_that_would_blow_up_when_decoded_is_refused(raw_server, body, problem):
+    server = raw_server(lambda connection, stop: connection.sendall(headers(len(body)) + body))
     error, _elapsed = timed(lambda: client().get(server.url()))
     assert error.message.startswith("HTTP 200 from %s: the response is not usable JSON (%s, Content-Type application/json"
                                     % (server.url(), problem))
 
 
-def test_large_bodies_are_read_one_at_a_time_and_waiting_for_the_slot_counts_against_the_timeout(serve):
+def test_large_bodies_are_read_one_at_a_time_and_waiting_for_the_slot_counts_against_the_timeout(raw_server):
     body = b'{"padding": "' + b"x" * (2 * 1024 * 1024) + b'"}'
-    server = serve(lambda connection, stop: connection.sendall(headers(len(body)) + body))
+    server = raw_server(lambda connection, stop: connection.sendall(headers(len(body)) + body))
     api = client(timeout=1)
     api._large_body.acquire()  # another thread is reading a large body and does not finish in time
     try:

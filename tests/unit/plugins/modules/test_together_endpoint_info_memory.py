@@ -11,10 +11,8 @@ __metaclass__ = type
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 import zlib
 
 import pytest
@@ -32,42 +30,6 @@ def gzip_bomb(inflated):
     block = b" " * (1024 * 1024)
     parts = [compressor.compress(block) for _index in range(inflated // len(block))]
     return b"".join(parts) + compressor.flush()
-
-
-class Server:
-    """One-shot raw HTTP server on 127.0.0.1 that answers every connection with send(connection)."""
-
-    def __init__(self, send):
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(4)
-        self.listener.settimeout(0.2)
-        self.port = self.listener.getsockname()[1]
-        self.stop = threading.Event()
-        self.send = send
-        self.thread = threading.Thread(target=self.serve, daemon=True)
-        self.thread.start()
-
-    def serve(self):
-        while not self.stop.is_set():
-            try:
-                connection, _address = self.listener.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            try:
-                connection.recv(65536)
-                self.send(connection, self.stop)
-            except OSError:
-                pass  # the module hung up once it had enough
-            finally:
-                connection.close()
-
-    def close(self):
-        self.stop.set()
-        self.listener.close()
-        self.thread.join(5)
 
 
 def send_200_mb_without_length(connection, stop):
@@ -100,15 +62,11 @@ def send_gzip_bomb(connection, stop):
     (send_endless_chunked, "the response body is larger than 8 MiB"),
     (send_gzip_bomb, "stopped reading after decompressing 8 MiB"),
 ], ids=["200-MB-body", "endless-chunked", "gzip-bomb-500-MB"])
-def test_module_peak_memory_stays_under_100_mb_whatever_the_server_sends(tmp_path, send, expected):
+def test_module_peak_memory_stays_under_100_mb_whatever_the_server_sends(tmp_path, raw_server, send, expected):
     if send is send_gzip_bomb and not BOMB:
         BOMB.append(gzip_bomb(500 * 1024 * 1024))
-    server = Server(send)
-    try:
-        peak = measure(tmp_path, "http://127.0.0.1:%d/v1" % server.port)
-    finally:
-        server.close()
-    result, peak_kib = peak
+    server = raw_server(send)
+    result, peak_kib = measure(tmp_path, "http://127.0.0.1:%d/v1" % server.port)
     assert result["failed"] is True
     assert expected in result["msg"]
     print("peak RSS %.1f MiB: %s" % (peak_kib / 1024.0, result["msg"]))

@@ -276,9 +276,14 @@ class Prober:
             status, body = self.client.request("POST", self.url, json=self.request.body(model))
             failure = None
         except TogetherError as exc:
-            if exc.status is None or exc.status == 404:
-                # No HTTP answer (the host is not reachable, or timed out), or a 404 the client raises because it
-                # is not the API's own (a wrong inference_base_url): nothing is known of the endpoint, so it fails.
+            if exc.status == 404:
+                # The client raises only a 404 that is not the API's own: the URL is wrong, not the endpoint.
+                raise TogetherError("%s: HTTP 404 from %s: the inference host does not know this URL; check "
+                                    "inference_base_url (v2 endpoints answer at %s, v1 endpoints on base_url)"
+                                    % (where or "probe", self.url, V2_INFERENCE_BASE_URL),
+                                    **exc.context()) from exc
+            if exc.status is None:
+                # No HTTP answer (the host is not reachable, or timed out): nothing is known of the endpoint.
                 raise (exc.within(where) if where else exc) from exc
             status, body, failure = exc.status, None, exc
         latency_ms = round((self._clock() - started) * 1000.0, 1)

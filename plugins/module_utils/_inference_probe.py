@@ -16,7 +16,6 @@ __metaclass__ = type
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.together.ai.plugins.module_utils._options import endpoint_id_problem as _endpoint_id_problem
 from ansible_collections.together.ai.plugins.module_utils._errors import OptionError, TogetherError
 from ansible_collections.together.ai.plugins.module_utils._inference import (
     CHAT_COMPLETIONS_PATH,
@@ -27,6 +26,7 @@ from ansible_collections.together.ai.plugins.module_utils._inference import (
     inference_name,
     not_probed,
 )
+from ansible_collections.together.ai.plugins.module_utils._options import endpoint_ids_from_params
 from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_PARALLEL_REQUESTS
 
 CHECK_MODE_NOTE = ("check mode: nothing was sent, as each probe is a billed request; set check_mode: false on the "
@@ -50,30 +50,11 @@ class EndpointProbe:
     @classmethod
     def from_params(cls, params, request):
         """Check the target options; raise OptionError naming the option at fault."""
-        endpoint_id, endpoint_ids, model = params.get("endpoint_id"), params.get("endpoint_ids"), params.get("model")
-        deployment = params.get("deployment")
+        model, deployment = params.get("model"), params.get("deployment")
         if deployment is not None and not deployment.strip():
             raise OptionError("deployment must not be empty")
-        if endpoint_id is not None:
-            problem = _endpoint_id_problem(endpoint_id)
-            if problem:
-                raise OptionError("endpoint_id %s" % problem)
-            ids, single = [endpoint_id], True
-        elif endpoint_ids is not None:
-            if not endpoint_ids:
-                raise OptionError("endpoint_ids must list at least one endpoint id")
-            ids = []
-            for index, value in enumerate(endpoint_ids):
-                problem = _endpoint_id_problem(value or "")
-                if problem:
-                    raise OptionError("endpoint_ids[%d] %s" % (index, problem))
-                if value not in ids:
-                    ids.append(value)
-            single = False
-            if deployment is not None:
-                raise OptionError("deployment pins one deployment of one endpoint: use it with endpoint_id, "
-                                  "not endpoint_ids")
-        else:
+        ids, single = endpoint_ids_from_params(params)
+        if ids is None:
             if model is None or not model.strip() or model != model.strip():
                 raise OptionError("model must be an inference name such as my-project/chat, without surrounding "
                                   "white space, got %r" % (model,))
@@ -81,6 +62,8 @@ class EndpointProbe:
                 raise OptionError("deployment needs endpoint_id (to find the deployment); with model, name the "
                                   "deployment in the model string (<project_slug>/<endpoint>/<deployment>)")
             ids, single = [], True
+        elif not single and deployment is not None:
+            raise OptionError("deployment pins one deployment of one endpoint: use it with endpoint_id, not endpoint_ids")
         inference_base_url = params.get("inference_base_url")
         if inference_base_url is not None:
             inference_base_url = check_inference_base_url(inference_base_url, params.get("allow_plain_http"))

@@ -233,13 +233,14 @@ def test_an_answer_is_never_retried(run_module, v2_api, fixture_json, module_env
 
 def test_stopped_endpoint_fails_the_task_with_fail_on_error(run_module, transport, fixture_json):
     transport.route("/v1/endpoints/%s" % V1_ID, (200, fixture_json("endpoint_started.json")))
-    transport.route(CHAT, (400, fixture_json("inference/error_model_not_available.json")))
+    transport.route(CHAT, (400, fixture_json("inference/error_dedicated_endpoint_not_running.json")))
     outcome = run(run_module, endpoint_id=V1_ID, fail_on_error=True)
     assert outcome.result["failed"] is True
     assert outcome.result["msg"] == (
-        "the endpoint did not answer: endpoint '%s': HTTP 400: Unable to access model "
-        "devuser/meta-llama/Llama-3-8b-chat-hf-a32b82a1. The endpoint is stopped; start it to send requests." % V1_ID)
-    assert outcome.result["answered"] is False and outcome.result["error"]["code"] == "model_not_available"
+        "the endpoint did not answer: endpoint '%s': HTTP 400: The dedicated endpoint for "
+        "devuser/meta-llama/Llama-3-8b-chat-hf-a32b82a1 is not running. Please visit https://api.together.ai/models "
+        "to start the endpoint." % V1_ID)
+    assert outcome.result["answered"] is False and outcome.result["error"]["code"] == "dedicated_endpoint_not_running"
     assert_key_hidden(outcome)
 
 
@@ -274,7 +275,9 @@ def test_a_404_that_is_not_the_api_s_fails_as_a_wrong_inference_base_url(run_mod
     v2_api.route(CHAT, v2_api.reply(404, text="<html><body>Not Found</body></html>"))
     outcome = run(run_module, endpoint_id=V2_ID)
     assert outcome.result["failed"] is True
-    assert "HTTP 404 from %s is not the API's answer" % V2_INFERENCE_URL in outcome.result["msg"]
+    assert outcome.result["msg"] == ("endpoint '%s': HTTP 404 from %s: the inference host does not know this URL; check "
+                                     "inference_base_url (v2 endpoints answer at https://api-inference.together.ai/v1, "
+                                     "v1 endpoints on base_url)" % (V2_ID, V2_INFERENCE_URL))
 
 
 def test_the_api_s_own_404_is_an_answer(run_module, transport, fixture_json):

@@ -114,8 +114,8 @@ class Check:
     The policy rejects before any request an expected value no endpoint can have: a number below 0
     (counts, weights, durations) or an empty string, unless the row says otherwise (minimum, not_empty).
 
-    A check of something the endpoint read does not hold (the answer of a probe request, for example)
-    reads it from a field the role adds to the endpoint, such as field("probe", "latency_ms").
+    A check of something the endpoint read does not hold (the answer of a together_endpoint_probe request,
+    for example) reads it from a field the role adds to the endpoint, such as field("probe", "latency_ms_median").
     """
 
     def __init__(self, name, read, relation, value_type, explain=None, v1_note=None, minimum=0, not_empty=True):

@@ -12,6 +12,7 @@ __metaclass__ = type
 
 import ipaddress
 import os
+import re
 
 from urllib.parse import urlsplit
 
@@ -24,7 +25,6 @@ from ansible_collections.together.ai.plugins.module_utils._client import (
     TogetherError,
     normalize_base_url,
 )
-from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import v2_root
 from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_PARALLEL_REQUESTS
 
 # The seed spec's server; https://api.together.ai/v1 is the same API under Together's newer host name.
@@ -39,6 +39,8 @@ CONNECTION_ARGUMENT_SPEC = dict(
     max_retries=dict(type="int", default=3),
     allow_plain_http=dict(type="bool", default=False),
 )
+# v2 lives at the host root; https://api.together.ai is where every v2 source points.
+DEFAULT_V2_ROOT = "https://api.together.ai"
 # What requests reads when no ca_path is set, in the order it reads them.
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
@@ -52,6 +54,13 @@ def is_loopback(host):
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def v2_root(base_url, base_url_given):
+    """The host root for /v2 and /v3 paths: base_url without one trailing /v1, never .../v1/v2/..."""
+    if not base_url_given:
+        return DEFAULT_V2_ROOT
+    return re.sub(r"/v1$", "", base_url.rstrip("/"))
 
 
 def connection_argument_spec(**extra):

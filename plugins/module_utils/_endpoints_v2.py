@@ -4,13 +4,13 @@
 
 # This module_utils is internal to together.ai: its API may change without notice. Do not import it.
 
-"""Reading v2 (project-scoped) endpoints: project resolution, GET/list, deployments, normalization."""
+"""Reading v2 (project-scoped) endpoints: project resolution (whoami), GET and list (paged), deployments and
+readable model names; each endpoint normalized to the v1 vocabulary by _v2_normalize."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
 import threading
 
 from ansible_collections.together.ai.plugins.module_utils._client import (
@@ -29,8 +29,6 @@ from ansible_collections.together.ai.plugins.module_utils._v2_normalize import (
     normalize_endpoint,
 )
 
-# v2 lives at the host root; https://api.together.ai is where every v2 source points.
-DEFAULT_V2_ROOT = "https://api.together.ai"
 V2_ID_PREFIX = "ep_"
 PAGE_SIZE = 100
 # A list that sends this many empty pages in a row, each with a cursor, would page for ever.
@@ -39,13 +37,6 @@ MAX_EMPTY_PAGES = 3
 MAX_PAGES = 500
 # whoami types that carry a project; organization-scoped keys and plain user tokens do not.
 PROJECT_WHOAMI_TYPES = ("project_api_key", "user_org_project_jwt")
-
-
-def v2_root(base_url, base_url_given):
-    """The host root for /v2 and /v3 paths: base_url without one trailing /v1, never .../v1/v2/..."""
-    if not base_url_given:
-        return DEFAULT_V2_ROOT
-    return re.sub(r"/v1$", "", base_url.rstrip("/"))
 
 
 class Project:

@@ -29,7 +29,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.together.ai.plugins.module_utils import _connection
 from ansible_collections.together.ai.plugins.module_utils._endpoints_v1 import EndpointsV1
-from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import EndpointsV2, Project, v2_root
+from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import EndpointsV2, Project
 from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
 from ansible_collections.together.ai.plugins.module_utils._reader import EndpointReader
 
@@ -97,7 +97,7 @@ class TogetherModule(AnsibleModule):
     @property
     def v2_root(self):
         """The host root v2 and v3 paths hang from (base_url without /v1)."""
-        return v2_root(self.settings.base_url, self.settings.base_url_given)
+        return _connection.v2_root(self.settings.base_url, self.settings.base_url_given)
 
     @property
     def project(self):

@@ -14,13 +14,8 @@ import time
 import pytest
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherClient, TogetherError
-from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import (
-    DEFAULT_V2_ROOT,
-    PAGE_SIZE,
-    EndpointsV2,
-    Project,
-    v2_root,
-)
+from ansible_collections.together.ai.plugins.module_utils._connection import DEFAULT_V2_ROOT, v2_root
+from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import PAGE_SIZE, EndpointsV2, Project
 
 API_KEY = "sk-unit-endpoints-v2-5e1a7c93"
 ROOT = "https://api.together.ai"

@@ -61,8 +61,8 @@ def main(base_url, project_id):
 
     # Inference through the SDK's own chat client, on the inference host stand-in (base URL + /inference).
     inference = together.Together(api_key="sim-key", base_url=base_url + "/inference", max_retries=0)
-    raw = inference.chat.completions.with_raw_response.create(model=routed.name, max_tokens=1,
-                                                               messages=[{"role": "user", "content": "hi"}])
+    messages = [{"role": "user", "content": "hi"}]
+    raw = inference.chat.completions.with_raw_response.create(model=routed.name, max_tokens=1, messages=messages)
     completion = raw.parse()
     out["chat"] = [raw.headers.get("x-cluster"), completion.model, completion.choices[0].finish_reason,
                    completion.usage.completion_tokens]

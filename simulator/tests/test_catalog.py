@@ -110,7 +110,7 @@ def test_v1_hardware_model_filter_follows_the_scenario(api, schemas):
     assert [item["id"] for item in everything] == ["1x_nvidia_h100_80gb_sxm", "2x_nvidia_h100_80gb_sxm", "1x_nvidia_l40s"]
     assert all("availability" not in item for item in everything)
     fitting = schemas.v1_response(api.get("/v1/hardware", params={"model": SMALL}), "GET /hardware")["data"]
-    assert {item["id"]: item["availability"]["status"] for item in fitting} == {"1x_nvidia_h100_80gb_sxm": "insufficient",
-                                                                                 "1x_nvidia_l40s": "available"}
+    statuses = {item["id"]: item["availability"]["status"] for item in fitting}
+    assert statuses == {"1x_nvidia_h100_80gb_sxm": "insufficient", "1x_nvidia_l40s": "available"}
     other = schemas.v1_response(api.get("/v1/hardware", params={"model": MODEL}), "GET /hardware")["data"]
     assert len(other) == 3  # a model the scenario does not list fits every hardware

@@ -126,7 +126,7 @@ def test_a_split_shares_requests_by_weight_times_ready_replicas(api, schemas):
     api.patch(P + "/endpoints/ep_chat?updateMask=trafficSplit",
               json={"etag": endpoint["etag"], "trafficSplit": [{"deploymentId": "dep_blue", "weight": 1},
                                                                {"deploymentId": "dep_green", "weight": 2}]})
-    served = [ask(api, "demo-project/chat").headers["x-cluster"] for _ in range(8)]
+    served = [ask(api, "demo-project/chat").headers["x-cluster"] for _attempt in range(8)]
     assert served.count("blue") == 4 and served.count("green") == 4  # 1x2 against 2x1: half each
 
 

@@ -103,10 +103,9 @@ def test_blue_green_lifecycle_with_etags(api, schemas):
     """The module's order: create green, wait READY, shift the split with the endpoint etag, stop blue, unroute, delete."""
     api.load(blue_green())
     endpoint = api.get(P + "/endpoints/ep_chat").json()
+    split = [{"deploymentId": "dep_blue", "weight": 1}, {"deploymentId": "dep_green", "weight": 3}]
     shifted = ok(api.patch(P + "/endpoints/ep_chat", params={"updateMask": "trafficSplit"},
-                           json={"etag": endpoint["etag"], "trafficSplit": [{"deploymentId": "dep_blue", "weight": 1},
-                                                                             {"deploymentId": "dep_green", "weight": 3}]}),
-                 schemas, "Endpoint")
+                           json={"etag": endpoint["etag"], "trafficSplit": split}), schemas, "Endpoint")
     shares = {d["id"]: d["estimatedEffectiveTrafficShare"] for d in shifted["deployments"]}
     assert shares == {"dep_blue": 2 / 5, "dep_green": 3 / 5}  # weight x readyReplicas: 1x2 and 3x1
     # the etag read before the change is stale now: 409, and nothing changed
@@ -115,8 +114,8 @@ def test_blue_green_lifecycle_with_etags(api, schemas):
     assert stale["code"] == "etag_mismatch" and "re-read" in stale["message"]
     assert len(api.get(P + "/endpoints/ep_chat").json()["trafficSplit"]) == 2
     blue = P + "/endpoints/ep_chat/deployments/dep_blue"
-    ok(api.patch(blue + "?updateMask=autoscaling", json={"etag": api.get(blue).json()["etag"],
-                                                          "autoscaling": {"minReplicas": 0, "maxReplicas": 0}}), schemas, "EndpointDeployment")
+    stop = {"etag": api.get(blue).json()["etag"], "autoscaling": {"minReplicas": 0, "maxReplicas": 0}}
+    ok(api.patch(blue + "?updateMask=autoscaling", json=stop), schemas, "EndpointDeployment")
     wait_for_state(api, "ep_chat", "dep_blue", "DEPLOYMENT_STATE_STOPPED")
     current = api.get(P + "/endpoints/ep_chat").json()
     ok(api.patch(P + "/endpoints/ep_chat?updateMask=trafficSplit",
@@ -126,8 +125,8 @@ def test_blue_green_lifecycle_with_etags(api, schemas):
 
 
 def test_delete_endpoint_is_refused_while_a_deployment_exists_even_stopped_and_unrouted(api, schemas):
-    api.load({"v2_endpoints": [{"id": "ep_a", "name": "a", "deployments": [{"name": "old", "id": "dep_old", "model": MODEL,
-                                                                              "state": "STOPPED"}]}]})
+    old = {"name": "old", "id": "dep_old", "model": MODEL, "state": "STOPPED"}
+    api.load({"v2_endpoints": [{"id": "ep_a", "name": "a", "deployments": [old]}]})
     refused = error(api.delete(P + "/endpoints/ep_a"), schemas, 409)
     assert refused["message"].startswith("Endpoint deletion blocked by child deployments") and refused["code"] == "failed_precondition"
     ok(api.delete(P + "/endpoints/ep_a/deployments/dep_old"), schemas, "Empty")

@@ -144,9 +144,10 @@ def v2_config(hardware, reference_model):
     }
 
 
-def v2_hardware_for_config(config, names=V2_INSTANCE_TYPES):
+def v2_hardware_for_config(config, names=None):
     """The instance type (one of `names`) a config fixes; accepts `cr_...` or `projects/{p}/configs/cr_...`."""
     config_id = config.rsplit("/", 1)[-1]
+    names = V2_INSTANCE_TYPES if names is None else names
     for name in names:
         if v2_config_id(name) == config_id:
             return name

@@ -155,8 +155,9 @@ class V2Store:
             self.instance_types[item["name"]] = V2_INSTANCE_TYPES[item["name"]] if len(item) == 1 else (
                 item["gpu_type"], item["gpu_count"], item["gpu_memory_gib"], item["price_cents_per_hour"])
         self.model_configs = dict(scenario["v2_model_configs"])
-        for where, names in [("v2_capacity", list(self.capacity))] + [("v2_model_configs." + key, value)
-                                                                       for key, value in self.model_configs.items()]:
+        named = [("v2_capacity", list(self.capacity))]
+        named.extend(("v2_model_configs." + key, value) for key, value in self.model_configs.items())
+        for where, names in named:
             unknown = sorted(set(names) - set(self.instance_types))
             if unknown:
                 raise ValueError("%s: unknown instance type(s) %s; known: %s" % (where, ", ".join(unknown), ", ".join(self.instance_types)))

@@ -3,9 +3,11 @@
 Success and error bodies are validated against the spec's POST /chat/completions responses.
 """
 
+import pathlib
 import time
 
 import pytest
+import yaml
 
 from test_v2_routes import FAST, P, blue_green
 
@@ -209,3 +211,21 @@ def test_faults_apply_to_inference_like_other_routes(api, schemas):
 def test_bad_inference_keys_are_refused_by_name(api, scenario, key):
     response = api.control("POST", "scenario", json=scenario)
     assert response.status_code == 400 and key in response.json()["error"]["message"], response.text
+
+
+def test_the_bundled_inference_scenario_has_one_endpoint_per_outcome(api, schemas):
+    scenario = yaml.safe_load((pathlib.Path(__file__).resolve().parents[1] / "scenarios" / "v2-inference.yml").read_text())
+    api.load(scenario)
+    healthy = ask(api, "demo-project/healthy")
+    assert answered(api, schemas, healthy)["choices"][0]["message"]["content"] == "Hello"  # max_tokens 1
+    assert healthy.headers["x-cluster"] == "main"
+    assert ask(api, "demo-project/bluegreen").headers["x-cluster"] == "blue"
+    pinned = ask(api, "demo-project/bluegreen/green", max_tokens=10)
+    assert pinned.headers["x-cluster"] == "green" and pinned.json()["choices"][0]["message"]["content"] == "Hello from green"
+    refused(schemas, ask(api, "demo-project/unrouted"), 400, "endpoint_not_configured")
+    refused(schemas, ask(api, "demo-project/stopped"), 400, "endpoint_not_ready")
+    started = time.monotonic()
+    answered(api, schemas, ask(api, "demo-project/slow"))
+    assert time.monotonic() - started >= 1.5
+    answered(api, schemas, ask(api, "devuser/Llama-3-8b-chat-hf-started", API_HOST))
+    refused(schemas, ask(api, "devuser/Llama-3-8b-chat-hf-stopped", API_HOST), 400, "dedicated_endpoint_not_running")

@@ -151,3 +151,20 @@ def test_client_retries_through_a_503_and_a_lowercase_retry_after_429(api, toget
     assert code == 0, stderr
     assert json.loads(stdout)["id"] == ENDPOINT["id"]
     assert [entry["status"] for entry in api.requests_log()] == [503, 429, 200]
+
+
+def test_chat_completion_to_a_started_endpoint_and_the_error_of_a_stopped_one(api, together, together_v1_venv):
+    """`together chat.completions --no-stream --raw`: the 1.x SDK parses the answer strictly; a stopped endpoint is its error."""
+    name = "devuser/deepseek-ai/DeepSeek-R1-0a1b2c3d"
+    api.load({"inference_answer": "Hello there", "endpoints": [dict(ENDPOINT, name=name)]})
+    code, out, err = together("chat.completions", "--message", "user", "hi", "--model", name, "--max-tokens", "1", "--no-stream", "--raw")
+    assert code == 0, out + err
+    answer = json.loads(out)
+    assert answer["model"] == name and answer["choices"][0]["message"]["content"] == "Hello"
+    api.patch("/v1/endpoints/" + ENDPOINT["id"], json={"state": "STOPPED"})
+    # The error path in its own process: the SDK raises, and the command reports the API's message.
+    env = dict(os.environ, TOGETHER_NO_BANNER="1", TOGETHER_API_KEY="sim-key")
+    result = subprocess.run([str(together_v1_venv / "bin" / "together"), "--base-url", api.v1, "--max-retries", "0", "chat.completions",
+                             "--message", "user", "hi", "--model", name, "--no-stream", "--raw"],
+                            capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert result.returncode != 0 and "The dedicated endpoint for %s is not running" % name in result.stdout + result.stderr

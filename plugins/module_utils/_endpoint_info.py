@@ -14,11 +14,21 @@ import time
 
 from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
 from ansible_collections.together.ai.plugins.module_utils._options import endpoint_ids_from_params
-from ansible_collections.together.ai.plugins.module_utils._readiness import progress
+from ansible_collections.together.ai.plugins.module_utils._readiness import STATES, progress
 from ansible_collections.together.ai.plugins.module_utils._reader import LIST_FILTERS, V2_LIST_FILTERS
 from ansible_collections.together.ai.plugins.module_utils._waiter import PROGRESS_INTERVAL, WaitError, wait_until
 
 V2_ONLY_OPTIONS = ("deployment", "include_deployments")
+
+# The wait options of together_endpoint_info, defined once for the module and for its action plugin's controller-side
+# wait (plugin_utils/_wait.py), which must apply the same defaults to the task's arguments.
+WAIT_ARGUMENT_SPEC = dict(
+    wait_for_state=dict(type="str", choices=list(STATES)),
+    wait_timeout=dict(type="float", default=600.0),
+    wait_sleep=dict(type="float", default=5.0),
+    wait_for_routing=dict(type="bool", default=True),
+    wait_progress_interval=dict(type="float", default=PROGRESS_INTERVAL),
+)
 
 
 class EndpointInfo:

@@ -449,9 +449,8 @@ elapsed:
 """
 
 from ansible_collections.together.ai.plugins.module_utils._errors import TogetherError
-from ansible_collections.together.ai.plugins.module_utils._endpoint_info import EndpointInfo
+from ansible_collections.together.ai.plugins.module_utils._endpoint_info import WAIT_ARGUMENT_SPEC, EndpointInfo
 from ansible_collections.together.ai.plugins.module_utils._module import TogetherModule
-from ansible_collections.together.ai.plugins.module_utils._readiness import STATES
 
 ARGUMENT_SPEC = dict(
     endpoint_id=dict(type="str"),
@@ -459,16 +458,12 @@ ARGUMENT_SPEC = dict(
     type=dict(type="str", choices=["dedicated", "serverless"]),
     usage_type=dict(type="str", choices=["on-demand", "reserved"]),
     mine=dict(type="bool"),
-    wait_for_state=dict(type="str", choices=list(STATES)),
-    wait_timeout=dict(type="float", default=600.0),
-    wait_sleep=dict(type="float", default=5.0),
-    wait_for_routing=dict(type="bool", default=True),
-    wait_progress_interval=dict(type="float", default=30.0),
     api_version=dict(type="str", default="auto", choices=["auto", "v1", "v2"]),
     include_deployments=dict(type="bool", default=False),
     deployment=dict(type="str"),
     name=dict(type="str"),
     max_results=dict(type="int", default=1000),
+    **WAIT_ARGUMENT_SPEC
 )
 
 

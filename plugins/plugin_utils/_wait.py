@@ -15,15 +15,13 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
 from ansible_collections.together.ai.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
-from ansible_collections.together.ai.plugins.module_utils._endpoint_info import EndpointInfo
+from ansible_collections.together.ai.plugins.module_utils._endpoint_info import WAIT_ARGUMENT_SPEC, EndpointInfo
 from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
 from ansible_collections.together.ai.plugins.module_utils._readiness import STATES
-from ansible_collections.together.ai.plugins.module_utils._waiter import PROGRESS_INTERVAL
 
 # Options only the wait uses: the reads of a controller-driven wait go to the module without them.
-WAIT_OPTIONS = ("wait_for_state", "wait_timeout", "wait_sleep", "wait_for_routing", "wait_progress_interval")
-WAIT_DEFAULTS = {"wait_timeout": 600.0, "wait_sleep": 5.0, "wait_for_routing": True,
-                 "wait_progress_interval": PROGRESS_INTERVAL}
+WAIT_OPTIONS = tuple(WAIT_ARGUMENT_SPEC)
+WAIT_DEFAULTS = dict((name, option["default"]) for name, option in WAIT_ARGUMENT_SPEC.items() if "default" in option)
 
 
 class ReadFailed(TogetherError):

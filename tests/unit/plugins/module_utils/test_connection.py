@@ -20,6 +20,7 @@ from ansible_collections.together.ai.plugins.module_utils._connection import (
     connection_argument_spec,
     settings_and_client,
 )
+from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_PARALLEL_REQUESTS
 
 API_KEY = "sk-unit-connection-5e1f0a9b"
 
@@ -134,6 +135,12 @@ def test_settings_and_client_builds_a_client_from_the_options():
     assert client.session.auth(requests.Request("GET", DEFAULT_BASE_URL).prepare()).headers["Authorization"] == (
         "Bearer %s" % API_KEY)
     assert client.session.get_adapter("https://api.together.xyz")._pool_maxsize == 3
+
+
+def test_the_connection_pool_holds_as_many_connections_as_reads_run_at_once():
+    _settings, client = settings_and_client(FakeModule())
+    adapter = client.session.get_adapter("https://api.together.xyz")
+    assert adapter._pool_maxsize == adapter._pool_connections == MAX_PARALLEL_REQUESTS == 8
 
 
 def test_settings_and_client_fails_the_module_with_the_option_problem():

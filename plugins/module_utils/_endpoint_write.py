@@ -527,7 +527,7 @@ class _V2Planner:
         minimum, maximum = self.target_bounds(wanted, deployment, state)
         current = (deployment.get("min_replicas", 0), deployment.get("max_replicas", 0))
         if (minimum, maximum) != current:
-            verb = "stop" if maximum == 0 else ("start" if current[1] == 0 else "scale")
+            verb = "stop" if (minimum, maximum) == (0, 0) else ("start" if current == (0, 0) else "scale")
             self.patches.append(Write("PATCH", "deployment", "%s %s: %s -> %s" % (
                 verb, self.where(name), _bounds_text(*current), _bounds_text(minimum, maximum)),
                 body={"autoscaling": {"minReplicas": minimum, "maxReplicas": maximum}}, mask="autoscaling",

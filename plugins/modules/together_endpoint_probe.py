@@ -127,7 +127,7 @@ notes:
   - "Probes are never sent in check mode unless the task sets C(check_mode: false) (see the attributes)."
   - "The API key is read on the host the module runs on; with the usual C(delegate_to: localhost), the controller's
     E(TOGETHER_API_KEY)."
-  - The role M(together.ai.endpoint_gate) can probe endpoints with its C(answers), C(answer_latency_ms_at_most) and
+  - The role P(together.ai.endpoint_gate#role) can probe endpoints with its C(answers), C(answer_latency_ms_at_most) and
     C(answered_by_deployment) checks.
 seealso:
   - module: together.ai.together_endpoint_info

@@ -82,6 +82,9 @@ class EndpointWriter:
         endpoint = self.find_v2(request)
         full = self.full_deployments(endpoint)
         plan = plan_v2(request, endpoint, full, self.catalog.resolve)
+        slug = self.v2.project.project_slug
+        if plan.after.get("name") and "/" not in plan.after["name"] and slug:
+            plan.after["name"] = "%s/%s" % (slug, plan.after["name"])  # as the API will name it
         result = dict(changed=plan.changed, actions=plan.messages, diff=dict(before=plan.before, after=plan.after),
                       warnings=list(plan.warnings), pending=[], retried=[])
         if self.check_mode or not plan.writes:

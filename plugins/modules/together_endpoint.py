@@ -26,9 +26,9 @@ description:
     and sends the write once more; any other 409 (a name taken, a deployment still routed) fails with the API's message.
   - A new deployment gets traffic weight only once it is C(READY); a deployment is deleted only once it is C(STOPPED)
     and out of the traffic split. The waits between these steps run on the controller (the module's action plugin),
-    which prints a progress line at least every O(wait_progress_interval) seconds, as together.ai.together_endpoint_info
-    and the together.ai.endpoint_gate role do, and judges readiness by the same rule.
-  - Returns the endpoint exactly as together.ai.together_endpoint_info returns it.
+    which prints a progress line at least every O(wait_progress_interval) seconds, as M(together.ai.together_endpoint_info)
+    and the C(together.ai.endpoint_gate) role do, and judges readiness by the same rule.
+  - Returns the endpoint exactly as M(together.ai.together_endpoint_info) returns it.
 author:
   - together.ai collection maintainers (@together-ai-ansible)
 extends_documentation_fragment:
@@ -98,7 +98,7 @@ options:
     type: str
   hardware:
     description:
-      - The instance type of the one deployment, such as V(1xnvidia-h100-80gb) (see together.ai.together_hardware_info).
+      - The instance type of the one deployment, such as V(1xnvidia-h100-80gb) (see M(together.ai.together_hardware_info)).
         It is resolved to the config of O(model) for that hardware, as the official CLI does
         (C(GET /v2/projects/{p}/configs?referenceModel=...), matched on C(<accelerator_count>x<accelerator_type>) with
         the C(nvidia-) prefix ignored).
@@ -283,7 +283,7 @@ EXAMPLES = r"""
 RETURN = r"""
 endpoint:
   description:
-    - The endpoint after the task (in check mode, as it is now), exactly as together.ai.together_endpoint_info returns
+    - The endpoint after the task (in check mode, as it is now), exactly as M(together.ai.together_endpoint_info) returns
       it (for v2, the v1-vocabulary fields, C(deployments), C(traffic_split), C(serving) and C(raw)).
     - V(null) when it does not exist (after O(state=absent), or in check mode before it is created).
   returned: success

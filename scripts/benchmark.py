@@ -42,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from xml.sax.saxutils import escape
 
@@ -56,8 +57,7 @@ FLOOR_THREADS = 16
 # The role's own default (roles/endpoint_gate/defaults/main.yml); the gate polls every min(poll, 5) s.
 GATE_POLL = 10
 
-# late_after: the gate must still see the endpoint STARTING at its first read, a second or two after it starts.
-SMOKE = dict(repeat=1, warmup=0, latency_ms=20, batch=10, sizes="3,10", uri_max=10, gate_ids=10, late_after=4.0,
+SMOKE = dict(repeat=1, warmup=0, latency_ms=20, batch=10, sizes="3,10", uri_max=10, gate_ids=10, late_after=2.0,
              gate_poll=1.0, wait_ids=3, wait_after=1.0, wait_sleep=0.5, import_repeat=2)
 
 
@@ -207,9 +207,10 @@ def _label(value):
     return ("%g" % value) if value < 1000 or value >= 1e6 else "%d" % value
 
 
-def svg_line_chart(title, series, x_label="endpoint ids", y_label="seconds (wall time)", width=640, height=400):
+def svg_line_chart(title, series, x_label="endpoint ids", y_label="seconds (wall time)", width=720, height=400):
     """An SVG line chart, both axes logarithmic, of series: [(name, colour, [(x, y), ...])]; points with y None are left out."""
-    margin_left, margin_right, margin_top, margin_bottom = 70, 170, 40, 50
+    # The legend sits right of the plot: room for names of about 30 characters.
+    margin_left, margin_right, margin_top, margin_bottom = 70, 240, 40, 50
     points = [(x, y) for _name, _colour, data in series for x, y in data if y is not None and y > 0 and x > 0]
     if not points:
         raise ValueError("svg_line_chart: no point to draw")
@@ -419,7 +420,7 @@ class Bench:
             entry["start"] = entry["end"] - entry["duration_ms"] / 1000.0
         return entries
 
-    def run(self, name, command, timed, expect_ids=None, memory=False, before=None, check=None, env=None):
+    def run(self, name, command, timed, expect_ids=None, memory=False, before=None, after=None, check=None, env=None):
         """Run one process; when timed, keep its figures. expect_ids: exactly one authorized 200 GET of each."""
         if name in self.failures:
             return None
@@ -436,10 +437,14 @@ class Bench:
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         started_epoch = time.time()
         started = time.perf_counter()
-        completed = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=run_env, cwd=str(ROOT),
-                                   universal_newlines=True, check=False)
-        wall = time.perf_counter() - started
-        ended_epoch = time.time()
+        try:
+            completed = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=run_env, cwd=str(ROOT),
+                                       universal_newlines=True, check=False)
+            wall = time.perf_counter() - started
+            ended_epoch = time.time()
+        finally:
+            if after:
+                after(context)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         (self.logdir / ("%s.log" % name)).write_text(completed.stdout, encoding="utf-8")
         figure = {"wall": wall, "cpu": (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime),
@@ -486,10 +491,61 @@ class Bench:
         return [self.playbook, str(BENCHMARKS / playbook), "-e", "@%s" % vars_path] + list(extra)
 
 
+class Transition:
+    """Endpoints held STARTING, then made STARTED `after` s from start(), once each was read at least once.
+
+    A scripted delay alone misfires on a busy machine: the first read can come after it, and then nothing waits.
+    `at` is when the last of them became STARTED (epoch seconds), None when that never happened during the run.
+    """
+
+    def __init__(self, simulator, ids, after):
+        self.simulator = simulator
+        self.ids = ids
+        self.after = after
+        self.launched = None
+        self.at = None
+        self._stop = threading.Event()
+        self._thread = None
+
+    def start(self):
+        for endpoint_id in self.ids:
+            self.simulator.control("POST", "endpoints/%s/state" % endpoint_id, {"state": "STARTING"})
+        self.launched, self.at = time.time(), None
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self):
+        due = self.launched + self.after
+        while not self._stop.wait(0.05):
+            if time.time() < due:
+                continue
+            read = set(entry["path"].rsplit("/", 1)[-1] for entry in self.simulator.control("GET", "requests")["requests"])
+            if all(endpoint_id in read for endpoint_id in self.ids):
+                self._started()
+                self.at = time.time()
+                return
+
+    def _started(self):
+        for endpoint_id in self.ids:
+            self.simulator.control("POST", "endpoints/%s/state" % endpoint_id, {"state": "STARTED"})
+
+    def stop(self):
+        """After the run: stop watching, and leave every endpoint STARTED for the runs that follow."""
+        self._stop.set()
+        self._thread.join(30)
+        if self.at is None:
+            self._started()
+
+    @property
+    def offset(self):
+        return None if self.at is None else self.at - self.launched
+
+
 def plan(bench, args):
     """The runs of one repetition: [(name, callable(timed))], plus the runs the warm-up repeats."""
     runs = []
-    latency = args.latency_ms / 1000.0
     module_sizes = sorted(set(args.sizes) | {args.batch, args.gate_ids})
     floor_sizes = sorted(set(args.sizes) | {args.batch})
     uri_sizes = sorted(size for size in set(args.sizes) | {args.batch} if size <= args.uri_max)
@@ -511,30 +567,30 @@ def plan(bench, args):
         add("uri_loop_%d" % size, command=bench.playbook_command("many_uri_loop.yml", bench.vars_file("", size)),
             expect_ids=endpoint_ids("", size))
 
-    # Case 4: a wait over wait_ids endpoints, all STARTING until wait_after s from now.
+    # Case 4: a wait over wait_ids endpoints, STARTING until wait_after s from its start (and until each was read once).
     wait_ids = endpoint_ids("wait", args.wait_ids)
 
-    def start_wait():
-        before = time.time()
-        for endpoint_id in wait_ids:
-            bench.simulator.control("POST", "endpoints/%s/state" % endpoint_id,
-                                    {"state": "STARTING", "then": [{"after": args.wait_after, "state": "STARTED"}]})
-        return {"transition": (before + time.time()) / 2.0 + args.wait_after}
+    wait_transition = Transition(bench.simulator, wait_ids, args.wait_after)
 
     def check_wait(figure, seen, context):
         waited = [entry for entry in seen if entry["path"].rsplit("/", 1)[-1] in wait_ids]
         rounds = poll_rounds(waited, gap=min(args.wait_sleep, 1.0) / 2.0)
-        figure["lag"] = max(entry["end"] for entry in waited) - context["transition"]
-        figure["return_lag"] = figure["ended"] - context["transition"]
+        if context.at is None:
+            return "the wait ended before its endpoints were made STARTED"
+        figure["transition_offset"] = context.offset
+        figure["lag"] = max(entry["end"] for entry in waited) - context.at
+        figure["return_lag"] = figure["ended"] - context.at
         figure["rounds"] = len(rounds)
         figure["round_window_max"] = max(last - first for first, last, _count in rounds)
         figure["round_sizes"] = [count for _first, _last, count in rounds]
+        if len(rounds) > 1:
+            figure["round_period"] = median([later[0] - earlier[0] for earlier, later in zip(rounds, rounds[1:])])
         if any(count != len(wait_ids) for count in figure["round_sizes"]):
             return "a poll round did not read every waited endpoint once: %s" % figure["round_sizes"]
         return None
 
     add("wait", command=bench.playbook_command("wait_module.yml", bench.vars_file("wait", args.wait_ids, bench_wait_sleep=args.wait_sleep)),
-        before=start_wait, check=check_wait)
+        before=wait_transition.start, after=lambda context: context.stop(), check=check_wait)
 
     # Cases 4 and 5: the gate (the role, through the collection's playbook) over gate_ids endpoints.
     gate_ids = endpoint_ids("", args.gate_ids)
@@ -544,21 +600,19 @@ def plan(bench, args):
                                      "endpoint_gate_wait_poll": args.gate_poll}), encoding="utf-8")
     late_id = gate_ids[len(gate_ids) // 2]
 
-    def start_late():
-        bench.simulator.control("POST", "endpoints/%s/state" % late_id,
-                                {"state": "STARTING", "then": [{"after": args.late_after, "state": "STARTED"}]})
-        return {}
+    late_transition = Transition(bench.simulator, [late_id], args.late_after)
 
-    def check_late(figure, seen, _context):
-        # Whatever happened, leave the endpoint STARTED for the runs that follow.
-        bench.simulator.control("POST", "endpoints/%s/state" % late_id, {"state": "STARTED"})
+    def check_late(figure, seen, context):
         late_reads = [entry for entry in seen if entry["path"].endswith("/" + late_id)]
         figure["late_reads"] = len(late_reads)
+        if context.at is None:
+            return "the gate ended before its late endpoint was made STARTED"
+        figure["late_offset"] = context.offset
         return None if len(late_reads) >= 2 else "the gate read the late endpoint %d time(s): it did not wait" % len(late_reads)
 
     gate_command = [bench.playbook, "together.ai.gate_endpoints", "-e", "@%s" % gate_vars]
     add("gate_ready", command=gate_command, expect_ids=gate_ids)
-    add("gate_late", command=gate_command, before=start_late, check=check_late)
+    add("gate_late", command=gate_command, before=late_transition.start, after=lambda context: context.stop(), check=check_late)
     warmup = [run for run in runs if run[0] in ("floor_play", "one_module", "one_uri", "floor_script_%d" % floor_sizes[0])]
     return runs, warmup
 
@@ -702,13 +756,16 @@ def build_rows(stats, args, imports, in_process):
 
     row("4", "wait over %d ids: last poll answered after the transition" % args.wait_ids, get("wait", "lag"), "s", ("<=", args.wait_sleep))
     row("4", "wait over %d ids: task's playbook ended after the transition" % args.wait_ids, get("wait", "return_lag"), "s")
+    row("4", "wait: time from one poll to the next (wait_sleep %g s + one module run)" % args.wait_sleep, get("wait", "round_period"), "s")
     row("4", "wait: longest poll round, first GET sent to last answered (%d ids one by one: %.2f s)" % (args.wait_ids, args.wait_ids * latency),
         get("wait", "round_window_max"), "s", ("<=", 2 * latency * math.ceil(args.wait_ids / float(MODULE_CONCURRENCY))) if latency else None)
     gate_sleep = min(args.gate_poll, 5.0)
     row("4", "gate over %d ids, all STARTED" % args.gate_ids, get("gate_ready"), "s")
-    late_target = total(get("gate_ready"), args.late_after, gate_sleep)
-    row("4", "gate over %d ids, one STARTED %g s in" % (args.gate_ids, args.late_after), get("gate_late"), "s",
-        ("<=", late_target) if late_target is not None else None)
+    # The late endpoint becomes STARTED late_after s in, or later when the gate had not read it yet (a busy machine).
+    late_offset = get("gate_late", "late_offset")
+    late_target = total(get("gate_ready"), late_offset, gate_sleep)
+    row("4", "gate over %d ids, one STARTED %s s in" % (args.gate_ids, "%.1f" % late_offset if late_offset is not None else "%g" % args.late_after),
+        get("gate_late"), "s", ("<=", late_target) if late_target is not None else None)
     row("5", "gate over %d ids / bare batch of the same ids" % args.gate_ids, ratio(get("gate_ready"), get("module_%d" % args.gate_ids)), "x",
         ("<=", 1.5))
     return rows
@@ -718,7 +775,7 @@ def chart_series(stats, args):
     def get(name):
         return (stats.get(name) or {}).get("wall")
     floor_play = get("floor_play")
-    return [("together_endpoint_info (one task)", "#1f77b4", [(size, get("module_%d" % size)) for size in args.sizes]),
+    return [("together_endpoint_info", "#1f77b4", [(size, get("module_%d" % size)) for size in args.sizes]),
             ("ansible.builtin.uri loop", "#d62728", [(size, get("uri_loop_%d" % size)) for size in args.sizes]),
             ("floor (no-op + requests)", "#2ca02c", [(size, None if floor_play is None or get("floor_script_%d" % size) is None
                                                       else floor_play + get("floor_script_%d" % size)) for size in args.sizes])]
@@ -801,7 +858,7 @@ def main(argv=None):
                                                           indent=1, sort_keys=True) + "\n", encoding="utf-8")
     chart = output_dir / "benchmark.svg"
     try:
-        chart.write_text(svg_line_chart("together_endpoint_info vs uri loop vs floor, %d ms latency per request" % args.latency_ms,
+        chart.write_text(svg_line_chart("Wall time against endpoint ids, %d ms latency per request" % args.latency_ms,
                                         chart_series(stats, args)), encoding="utf-8")
     except ValueError as exc:
         say("No chart: %s" % exc)

@@ -10,6 +10,7 @@ Run by `make release-tests` (part of make test): python -m pytest scripts/tests.
 import argparse
 import pathlib
 import sys
+import time
 from xml.etree import ElementTree
 
 import pytest
@@ -110,7 +111,7 @@ def test_build_rows_ratios_and_floor():
     args = argparse.Namespace(latency_ms=100, batch=100, sizes=[10, 100], uri_max=100, gate_ids=100, late_after=5.0, gate_poll=10.0,
                               wait_ids=10, wait_sleep=1.0)
     stats = {"module_100": {"wall": 3.0, "module_maxrss_mb": 40.0}, "uri_loop_100": {"wall": 45.0}, "floor_play": {"wall": 0.8},
-             "floor_script_100": {"wall": 1.2}, "gate_ready": {"wall": 4.5}, "gate_late": {"wall": 12.0}}
+             "floor_script_100": {"wall": 1.2}, "gate_ready": {"wall": 4.5}, "gate_late": {"wall": 12.0, "late_offset": 5.2}}
     rows = {(row["case"], row["measure"]): row for row in benchmark.build_rows(stats, args, {}, {})}
     assert rows[("1", "uri loop / module")]["value"] == 15.0
     assert rows[("1", "module / floor")]["value"] == 1.5
@@ -118,5 +119,44 @@ def test_build_rows_ratios_and_floor():
     assert rows[("3", "10 ids: floor")]["value"] is None  # no script run for 10 ids: unknown, not 0.8
     assert rows[("3", "100 ids: ideal, ids / 8 x latency")]["value"] == pytest.approx(1.3)
     assert rows[("5", "gate over 100 ids / bare batch of the same ids")]["value"] == 1.5
-    # The late gate: the ready gate + the late start + one poll (min(poll, 5)).
-    assert rows[("4", "gate over 100 ids, one STARTED 5 s in")]["target"] == ("<=", 14.5)
+    # The late gate: the ready gate + when the late endpoint really started + one poll (min(poll, 5)).
+    assert rows[("4", "gate over 100 ids, one STARTED 5.2 s in")]["target"] == ("<=", pytest.approx(14.7))
+
+
+class FakeSimulator:
+    """The control API the Transition uses: state changes are recorded, the request log is what `read` holds."""
+
+    def __init__(self):
+        self.states = []
+        self.read = []
+
+    def control(self, method, path, body=None):
+        if method == "POST":
+            self.states.append((path.split("/")[1], body["state"]))
+            return {}
+        return {"requests": [{"path": "/v1/endpoints/%s" % endpoint_id} for endpoint_id in self.read]}
+
+
+def test_transition_waits_for_a_read_of_every_endpoint():
+    simulator = FakeSimulator()
+    transition = benchmark.Transition(simulator, ["a", "b"], after=0.05).start()
+    assert simulator.states == [("a", "STARTING"), ("b", "STARTING")]
+    simulator.read = ["a"]
+    time.sleep(0.3)
+    assert transition.at is None  # b was never read: it must stay STARTING, whatever the delay
+    simulator.read = ["a", "b"]
+    deadline = time.time() + 5
+    while transition.at is None and time.time() < deadline:
+        time.sleep(0.02)
+    transition.stop()
+    assert transition.offset >= 0.3
+    assert simulator.states[2:] == [("a", "STARTED"), ("b", "STARTED")]
+
+
+def test_transition_stop_leaves_the_endpoints_started_even_unread():
+    simulator = FakeSimulator()
+    transition = benchmark.Transition(simulator, ["a"], after=0.0).start()
+    time.sleep(0.1)
+    transition.stop()
+    assert transition.at is None and transition.offset is None
+    assert simulator.states == [("a", "STARTING"), ("a", "STARTED")]

@@ -271,6 +271,15 @@ def test_unreachable_inference_host_fails_naming_the_endpoint(run_module, v2_api
     assert_key_hidden(outcome)
 
 
+def test_a_probe_that_times_out_fails_and_is_not_sent_twice(run_module, v2_api):
+    v2_api.route(CHAT, requests.exceptions.ReadTimeout("read timed out"))
+    outcome = run(run_module, endpoint_id=V2_ID, timeout=2, max_retries=3)
+    assert outcome.result["failed"] is True
+    assert outcome.result["msg"].startswith("endpoint '%s': request to %s timed out after 2" % (V2_ID, V2_INFERENCE_URL))
+    # The request may have reached the endpoint (a billed request): a POST is not repeated.
+    assert len(chat_requests(v2_api)) == 1
+
+
 def test_a_404_that_is_not_the_api_s_fails_as_a_wrong_inference_base_url(run_module, v2_api):
     v2_api.route(CHAT, v2_api.reply(404, text="<html><body>Not Found</body></html>"))
     outcome = run(run_module, endpoint_id=V2_ID)

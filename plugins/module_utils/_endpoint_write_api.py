@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, error_details, quote_segment
+from ansible_collections.together.ai.plugins.module_utils._v2_normalize import add_model_names, normalize_endpoint
 from ansible_collections.together.ai.plugins.module_utils._endpoint_write import (
     V1_CREATE_REFUSED,
     bare,
@@ -81,7 +82,7 @@ class EndpointWriter:
         self.v2.project.resolve()
         endpoint = self.find_v2(request)
         full = self.full_deployments(endpoint)
-        plan = plan_v2(request, endpoint, full, self.catalog.resolve)
+        plan = plan_v2(request, self.planning_view(endpoint, full), full, self.catalog.resolve)
         slug = self.v2.project.project_slug
         if plan.after.get("name") and "/" not in plan.after["name"] and slug:
             plan.after["name"] = "%s/%s" % (slug, plan.after["name"])  # as the API will name it
@@ -99,6 +100,13 @@ class EndpointWriter:
         # After, as read back: what a rerun will compare with (a deployment waiting for READY shows no weight yet).
         result["diff"]["after"] = endpoint_view(endpoint, self.full_deployments(endpoint))
         return result
+
+    def planning_view(self, endpoint, full):
+        """The endpoint with every deployment: it embeds only the 10 newest, the full list has them all."""
+        if endpoint is None or not set(full) - set(item["id"] for item in endpoint["deployments"]):
+            return endpoint
+        view, _warnings = normalize_endpoint(endpoint["raw"], self.v2.project.project_id, full)
+        return add_model_names(view, dict((item["model"], self.v2.model_name(item["model"])) for item in view["deployments"]))
 
     def pending(self, pending, endpoint, created):
         """The plan's waits with the ids of deployments created in this pass."""

@@ -248,3 +248,24 @@ def test_the_endpoint_returned_is_together_endpoint_info_s(run_module, api):
     written = run(run_module, min_replicas=1, max_replicas=2, **BLUE).result["endpoint"]
     read = run_endpoint_info(run_module, endpoint_id=EP_ID, project_id=PROJECT_ID).result["endpoint"]
     assert written == read
+
+
+def test_deployments_beyond_the_ten_the_endpoint_embeds_are_stopped_too(run_module, transport, fixture_json):
+    fleet = "%s/ep_TwelveDeployments00001" % ENDPOINTS
+    writes = []
+
+    def write(prepared):
+        writes.append((prepared.path_url, json.loads(prepared.body)))
+        return (200, {})
+
+    pages = [(200, fixture_json("v2/deployments_twelve_page1.json")), (200, fixture_json("v2/deployments_twelve_page2.json"))]
+    transport.route(fleet, (200, fixture_json("v2/endpoint_twelve_deployments.json")))
+    transport.route(fleet + "/deployments", *(pages * 2))
+    for number in ("12", "01"):
+        transport.route("%s/deployments/dep_Twelve%s00000000000000" % (fleet, number), write)
+    outcome = run(run_module, endpoint_id="ep_TwelveDeployments00001", state="stopped")
+    # d12 is among the 10 newest the endpoint embeds; d01, READY at 2/3 and routed, only in the full list.
+    assert sorted(path.split("/")[-1] for path, _body in writes) == [
+        "dep_Twelve0100000000000000?updateMask=autoscaling", "dep_Twelve1200000000000000?updateMask=autoscaling"]
+    assert all(body["autoscaling"] == {"minReplicas": 0, "maxReplicas": 0} for _path, body in writes)
+    assert outcome.result["changed"] is True

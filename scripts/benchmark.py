@@ -831,8 +831,8 @@ def main(argv=None):
             for variable in ("TOGETHER_PROJECT_ID", "GITHUB_STEP_SUMMARY", "BENCH_MEMLOG"):
                 bench.env.pop(variable, None)
             runs, warmup_runs = plan(bench, args)
-            say("Simulator at %s: %d endpoints behind %d ms latency; collection snapshot of %s" % (simulator.base_url, count + args.wait_ids,
-                                                                                              args.latency_ms, source))
+            say("Simulator at %s: %d endpoints behind %d ms latency; collection snapshot of %s"
+                % (simulator.base_url, count + args.wait_ids, args.latency_ms, source))
             say("%d runs x %d repetition(s), interleaved, after %d warm-up round(s) (logs in %s)" % (len(runs), args.repeat, args.warmup, logdir))
             measure(runs, warmup_runs, args.warmup, args.repeat)
             say("Import times (python -X importtime, %d runs each) and the in-process read ..." % args.import_repeat)

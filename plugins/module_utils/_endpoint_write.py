@@ -382,10 +382,19 @@ class Plan:
         # What the action plugin waits for before calling the module again: [{deployment_id, name, state, then}].
         self.pending = []
         self.warnings = []
+        # What the passes after those waits will send, in words (check mode lists it after the writes of this pass).
+        self.later = []
 
     @property
     def changed(self):
         return bool(self.writes)
+
+    def followups(self):
+        """The pending waits and the writes that follow them, in the words of RV(actions)."""
+        words = {"route": "route traffic to it", "delete": "delete it", "recreate": "delete it and create it as declared"}
+        lines = ["then, once deployment '%s' is %s: %s" % (item["name"], item["state"], words.get(item["then"], "done"))
+                 for item in self.pending]
+        return lines + self.later
 
     @property
     def messages(self):
@@ -740,6 +749,8 @@ class _V2Planner:
         self.finish()
         if not remaining:
             self.plan.add(Write("DELETE", "endpoint", "delete %s" % self.where(), etag_of="endpoint"))
+        else:
+            self.plan.later.append("then, once its deployments are deleted: delete %s" % self.where())
         self.plan.after = {}
         return self.plan
 

@@ -90,7 +90,9 @@ class EndpointWriter:
                       warnings=list(plan.warnings), pending=[], retried=[])
         if self.check_mode or not plan.writes:
             result.update(endpoint=endpoint, exists=endpoint is not None)
-            if not self.check_mode:
+            if self.check_mode:
+                result["actions"] = result["actions"] + plan.followups()
+            else:
                 result["pending"] = self.pending(plan.pending, endpoint, {})
             return result
         endpoint_id, created = self.execute_v2(plan, endpoint, full)

@@ -410,6 +410,8 @@ def test_absent_unroutes_and_stops_first_and_keeps_the_endpoint_until_stopped(on
         ("PATCH", "deployment", {"autoscaling": {"minReplicas": 0, "maxReplicas": 0}})]
     assert plan.pending == [dict(deployment_id="dep_CbzGdmn14t3HYrXXitmKa", name="blue", state="STOPPED", then="delete")]
     assert plan.after == {}
+    assert plan.followups() == ["then, once deployment 'blue' is STOPPED: delete it",
+                                "then, once its deployments are deleted: delete endpoint 'ep_CbJNwQC2ZqCU2iFT3mrCh'"]
 
 
 def test_absent_deletes_stopped_deployments_then_the_endpoint(one):

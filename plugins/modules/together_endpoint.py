@@ -304,6 +304,8 @@ exists:
 actions:
   description:
     - What each write sent did (in check mode, would do), one line per request, in the order sent.
+    - In check mode, lines starting with C(then, once) say what the task would do after its waits (route a new
+      deployment once it is C(READY), delete one once it is C(STOPPED)).
   returned: success
   type: list
   elements: str

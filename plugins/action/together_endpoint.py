@@ -76,8 +76,8 @@ class ActionModule(InfoActionModule):
                 break
             for item in needed:
                 awaited = "STARTED" if item["state"] == "READY" else "STOPPED"
-                failure = self._wait(self._wait_args(args, item["endpoint_id"], awaited, progress.left(), item),
-                                     task_vars)
+                failure = self._wait(self._wait_args(args, item["endpoint_id"], awaited, progress.left(), item,
+                                                     project_id=outcome.get("project_id")), task_vars)
                 progress.waited(failure)
                 if failure.get("failed"):
                     return progress.failed(failure)
@@ -91,7 +91,8 @@ class ActionModule(InfoActionModule):
         if wait and endpoint.get("id") and state in ("started", "stopped"):
             for deployment in self._to_stop(endpoint) if state == "stopped" else [None]:
                 read = self._wait(self._wait_args(args, endpoint["id"], "STARTED" if state == "started" else "STOPPED",
-                                                  progress.left(), deployment, routing=True), task_vars)
+                                                  progress.left(), deployment, routing=True,
+                                                  project_id=outcome.get("project_id")), task_vars)
                 progress.waited(read)
                 if read.get("failed"):
                     return progress.failed(read)
@@ -106,9 +107,11 @@ class ActionModule(InfoActionModule):
                 if item.get("normalized_state") != "STOPPED"]
 
     @staticmethod
-    def _wait_args(args, endpoint_id, awaited, left, item=None, routing=False):
+    def _wait_args(args, endpoint_id, awaited, left, item=None, routing=False, project_id=None):
         """The together_endpoint_info arguments of one wait (one endpoint, maybe one of its deployments)."""
         wait_args = dict((key, args[key]) for key in READ_OPTIONS + WAIT_OPTIONS if args.get(key) is not None)
+        if project_id and not wait_args.get("project_id"):
+            wait_args["project_id"] = project_id  # resolved once by the module: the wait's reads need no whoami
         wait_args.update(endpoint_id=endpoint_id, wait_for_state=awaited, wait_timeout=max(0.0, left),
                          wait_for_routing=routing)
         if item and item.get("deployment_id"):

@@ -120,10 +120,11 @@ def test_absent_always_waits_for_the_stop_before_deleting(monkeypatch):
 
 
 def test_started_waits_until_the_endpoint_serves(monkeypatch):
-    harness = Harness(monkeypatch, {"name": "chat", "state": "started"}, [write_pass(["start"])],
+    harness = Harness(monkeypatch, {"name": "chat", "state": "started"}, [write_pass(["start"], project_id="proj_x")],
                       read_states=["STARTING", "STARTED"])
     result = harness.run()
-    assert harness.reads == [dict(endpoint_id=EP)] * 2
+    # The project the module resolved goes with the reads, so they need no whoami.
+    assert harness.reads == [dict(endpoint_id=EP, project_id="proj_x")] * 2
     assert "Waiting for state STARTED" in harness.lines[0]
     assert result["endpoint"] == {"id": EP, "state": "STARTED"}
     assert result["changed"] is True

@@ -177,19 +177,20 @@ def import_total_ms(found):
     return sum(cumulative for _self, cumulative, depth in found.values() if depth == 0) / 1000.0
 
 
-def poll_rounds(requests, gap):
-    """Group logged requests ({start, end}) into poll rounds: a new round starts after `gap` s without a new request.
+def poll_rounds(requests, ids):
+    """Split the logged GETs of a wait ({path, start, end}) into its poll rounds, in time order.
 
-    Returns [(first start, last end, count)] in time order.
+    Rounds run one after another (one read each), and each reads every waited id once: so the GETs sorted by
+    start fall into consecutive groups of len(ids). Returns [(first start, last end, the ids read)]; a group that
+    is not exactly `ids` shows a round that skipped or repeated an endpoint.
     """
+    ordered = sorted(requests, key=lambda entry: entry["start"])
     rounds = []
-    for entry in sorted(requests, key=lambda item: item["start"]):
-        if rounds and entry["start"] - rounds[-1][3] <= gap:
-            first, last, count, latest_start = rounds[-1]
-            rounds[-1] = (first, max(last, entry["end"]), count + 1, entry["start"])
-        else:
-            rounds.append((entry["start"], entry["end"], 1, entry["start"]))
-    return [(first, last, count) for first, last, count, _latest in rounds]
+    for index in range(0, len(ordered), len(ids)):
+        group = ordered[index:index + len(ids)]
+        rounds.append((min(entry["start"] for entry in group), max(entry["end"] for entry in group),
+                       sorted(entry["path"].rsplit("/", 1)[-1] for entry in group)))
+    return rounds
 
 
 def _ticks(low, high):
@@ -574,19 +575,19 @@ def plan(bench, args):
 
     def check_wait(figure, seen, context):
         waited = [entry for entry in seen if entry["path"].rsplit("/", 1)[-1] in wait_ids]
-        rounds = poll_rounds(waited, gap=min(args.wait_sleep, 1.0) / 2.0)
+        rounds = poll_rounds(waited, wait_ids)
         if context.at is None:
             return "the wait ended before its endpoints were made STARTED"
         figure["transition_offset"] = context.offset
         figure["lag"] = max(entry["end"] for entry in waited) - context.at
         figure["return_lag"] = figure["ended"] - context.at
         figure["rounds"] = len(rounds)
-        figure["round_window_max"] = max(last - first for first, last, _count in rounds)
-        figure["round_sizes"] = [count for _first, _last, count in rounds]
+        figure["round_window_max"] = max(last - first for first, last, _read in rounds)
         if len(rounds) > 1:
             figure["round_period"] = median([later[0] - earlier[0] for earlier, later in zip(rounds, rounds[1:])])
-        if any(count != len(wait_ids) for count in figure["round_sizes"]):
-            return "a poll round did not read every waited endpoint once: %s" % figure["round_sizes"]
+        skewed = [read for _first, _last, read in rounds if read != sorted(wait_ids)]
+        if skewed:
+            return "a poll round did not read every waited endpoint once: %s" % skewed[0]
         return None
 
     add("wait", command=bench.playbook_command("wait_module.yml", bench.vars_file("wait", args.wait_ids, bench_wait_sleep=args.wait_sleep)),

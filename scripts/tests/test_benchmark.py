@@ -79,10 +79,17 @@ def test_parse_importtime_keeps_depth_and_first_import():
     assert benchmark.import_total_ms(found) == 0.5
 
 
-def test_poll_rounds_split_on_gaps():
-    requests = [{"start": 10.0, "end": 10.1}, {"start": 10.01, "end": 10.12}, {"start": 11.5, "end": 11.6}, {"start": 10.005, "end": 10.2}]
-    assert benchmark.poll_rounds(requests, gap=0.5) == [(10.0, 10.2, 3), (11.5, 11.6, 1)]
-    assert benchmark.poll_rounds([], gap=0.5) == []
+def test_poll_rounds_group_each_read_of_every_id():
+    def get(endpoint_id, start, end):
+        return {"path": "/v1/endpoints/%s" % endpoint_id, "start": start, "end": end}
+    # Two rounds over a, b, c; the second round's c started late (a busy machine), the log is out of order.
+    requests = [get("b", 10.01, 10.12), get("a", 10.0, 10.1), get("c", 10.6, 10.7), get("a", 12.0, 12.1), get("c", 12.9, 13.0),
+                get("b", 12.02, 12.2)]
+    assert benchmark.poll_rounds(requests, ["a", "b", "c"]) == [(10.0, 10.7, ["a", "b", "c"]), (12.0, 13.0, ["a", "b", "c"])]
+    # A round that read a twice and skipped b shows up as such.
+    skewed = benchmark.poll_rounds([get("a", 1.0, 1.1), get("a", 1.0, 1.2)], ["a", "b"])
+    assert skewed == [(1.0, 1.2, ["a", "a"])]
+    assert benchmark.poll_rounds([], ["a"]) == []
 
 
 def test_svg_chart_draws_each_series_on_log_axes():

@@ -17,6 +17,7 @@ Standard library only; `make demo` runs it with the collection copied under .bui
 
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,8 @@ OVERSIZED = "endpoint-33333333-3333-4333-8333-333333333333"
 V2_CANARY = "ep_444444444444444444444"
 # The checks a v1 entry uses, which the v2 endpoint must pass just the same (plus serving, its default).
 V1_CHECKS = ("exists", "state", "model", "hardware", "min_replicas_at_least", "max_replicas_at_most")
+# The v2 endpoint is also probed: one minimal chat completion per probe, endpoint_gate_probe_count of them.
+ANSWER_CHECKS = ("answers", "answer_latency_ms_at_most")
 # {endpoint: {JUnit test case: failure message}}
 EXPECTED_VIOLATIONS = {
     OVERSIZED: {
@@ -72,6 +75,8 @@ four endpoints and this policy: every endpoint STARTED on its agreed model, at l
       9/10 of the traffic; deployment canary READY, 1 replica, 1/10 of the traffic
       -> should pass the same checks as a v1 endpoint (they read blue, its primary deployment) and
          serving (checked by default for v2), but fail for the canary: 1 replica is below 2.
+         The gate also probes it with 3 minimal chat completions: it must answer, in 1000 ms at most
+         (median), and the report line shows the status, the latency and the deployment that served.
 """
 
 
@@ -159,6 +164,11 @@ def judge(code, output, report_dir):
     v2_checks = results.get(V2_CANARY, {})
     verdicts.append((all(v2_checks.get(check, ("",))[0] == "passed" for check in V1_CHECKS + ("serving",)),
                      "%s (v2) passed the checks a v1 endpoint gets, and serving" % V2_CANARY))
+    probe_line = re.search(r"FAIL %s \(.*?answered HTTP 200 in [0-9.]+ ms \(median of 3\) by blue\)"
+                           % V2_CANARY, " ".join(output.split()))
+    verdicts.append((all(v2_checks.get(check, ("",))[0] == "passed" for check in ANSWER_CHECKS) and bool(probe_line),
+                     "%s answered its probes (HTTP 200, from blue) within 1000 ms, and the report line says so"
+                     % V2_CANARY))
     for endpoint_id, expected in EXPECTED_VIOLATIONS.items():
         failed = dict((check, message) for check, (status, message) in results.get(endpoint_id, {}).items()
                       if status == "failed")
@@ -182,9 +192,12 @@ def gate_simulated_endpoints():
                 sys.exit("The simulator did not start: %s" % exc)
             say("listening on %s; it accepts the key %r" % (simulator.base_url, SIMULATOR_KEY))
 
-            step("2. Running the gate playbook (TOGETHER_BASE_URL and TOGETHER_API_KEY point at the simulator)")
+            step("2. Running the gate playbook (TOGETHER_BASE_URL, TOGETHER_INFERENCE_BASE_URL and TOGETHER_API_KEY "
+                 "point at the simulator)")
             say("Expect the playbook to end in a failure: that is the gate blocking the release.")
-            env = ansible_environment({"TOGETHER_BASE_URL": simulator.base_url, "TOGETHER_API_KEY": SIMULATOR_KEY})
+            # The simulator's stand-in for https://api-inference.together.ai/v1, where v2 endpoints answer.
+            env = ansible_environment({"TOGETHER_BASE_URL": simulator.base_url, "TOGETHER_API_KEY": SIMULATOR_KEY,
+                                       "TOGETHER_INFERENCE_BASE_URL": simulator.root_url + "/inference/v1"})
             code, output = run_playbook(["@%s" % DEMO_VARS.relative_to(ROOT), "endpoint_gate_report_dir=%s" % report_dir],
                                         env)
         finally:
@@ -202,7 +215,8 @@ def gate_simulated_endpoints():
     if all(ok for ok, _sentence in verdicts):
         say("Demo passed: the gate let the two healthy v1 endpoints through (waiting for the one still starting)")
         say("and blocked the release for exactly the replica-policy violations of the third, and of the v2")
-        say("endpoint's canary deployment; the v2 endpoint passed the same checks as the v1 ones.")
+        say("endpoint's canary deployment; the v2 endpoint passed the same checks as the v1 ones, and")
+        say("answered its probes (see its report line: status, median latency, serving deployment).")
         say("To gate your own endpoints: export TOGETHER_API_KEY=... and run `make demo DEMO_VARS=your-gate.yml`")
         say("(start from playbooks/vars/gate.example.yml; docs/gate.md explains every option).")
         return 0

@@ -6,7 +6,7 @@
 
 The documentation of each filter is in the YAML file named after it, beside this file. The gate's logic is in
 plugins/plugin_utils/_gate_*.py: the check table (_gate_checks), entry validation (_gate_entries), the policy
-(_gate_policy), wait planning (_gate_wait_plan), evaluation (_gate_evaluation), report wording (_gate_wording)
+(_gate_policy), wait planning (_gate_wait_plan), probes (_gate_probes), evaluation (_gate_evaluation), report wording (_gate_wording)
 and report files (_gate_report_files).
 """
 
@@ -16,6 +16,7 @@ __metaclass__ = type
 
 from ansible_collections.together.ai.plugins.plugin_utils._gate_evaluation import evaluate
 from ansible_collections.together.ai.plugins.plugin_utils._gate_policy import check_policy
+from ansible_collections.together.ai.plugins.plugin_utils._gate_probes import probe_plan, with_probes
 from ansible_collections.together.ai.plugins.plugin_utils._gate_report_files import markdown_cell, report_path, xml_text
 from ansible_collections.together.ai.plugins.plugin_utils._gate_wait_plan import wait_plan
 
@@ -28,6 +29,16 @@ def endpoint_gate_evaluate(endpoints, checks, missing=None, notes=None, error=No
 def endpoint_gate_wait_plan(endpoints, checks):
     """Which endpoints to wait for, grouped by the state expected of them."""
     return wait_plan(endpoints, checks)
+
+
+def endpoint_gate_probe_plan(checks):
+    """The endpoint ids whose entries ask for an answer check (each probe is a billed request)."""
+    return probe_plan(checks)
+
+
+def endpoint_gate_with_probes(endpoints, probed, probe_ids):
+    """The endpoints, each probed one with its together_endpoint_probe result as "probe"."""
+    return with_probes(endpoints, probed, probe_ids)
 
 
 def endpoint_gate_policy(checks, settings=None, variable_names=None):
@@ -58,6 +69,8 @@ class FilterModule:
             "endpoint_gate_evaluate": endpoint_gate_evaluate,
             "endpoint_gate_wait_plan": endpoint_gate_wait_plan,
             "endpoint_gate_policy": endpoint_gate_policy,
+            "endpoint_gate_probe_plan": endpoint_gate_probe_plan,
+            "endpoint_gate_with_probes": endpoint_gate_with_probes,
             "endpoint_gate_xml": endpoint_gate_xml,
             "endpoint_gate_md": endpoint_gate_md,
             "endpoint_gate_report_dir": endpoint_gate_report_dir,

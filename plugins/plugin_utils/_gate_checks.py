@@ -21,7 +21,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.together.ai.plugins.module_utils._readiness import (
     STATES, TRAFFIC_MODE_LIVE, routed_live, short_state,
 )
-from ansible_collections.together.ai.plugins.module_utils._v2_normalize import KNOWN_STATES
+from ansible_collections.together.ai.plugins.module_utils._v2_normalize import KNOWN_STATES, select_deployment
 
 DEFAULT_STATE = "STARTED"
 # Raw v2 deployment states (without their DEPLOYMENT_STATE_ prefix) that are not also v1 words.
@@ -118,8 +118,11 @@ class Check:
     for example) reads it from a field the role adds to the endpoint, such as field("probe", "latency_ms_median").
     """
 
-    def __init__(self, name, read, relation, value_type, explain=None, v1_note=None, minimum=0, not_empty=True):
+    def __init__(self, name, read, relation, value_type, explain=None, v1_note=None, minimum=0, not_empty=True,
+                 skip=None):
         self.name = name
+        # skip(subject) -> why the check is not evaluated for this endpoint (None: it is), e.g. no probe was sent.
+        self.skip = skip
         self.read = read
         self.relation = relation
         self.value_type = value_type
@@ -213,6 +216,92 @@ def _replica_checks(read_min, read_max):
     )
 
 
+# -- checks of the endpoint's answer: the role adds each probed endpoint's together_endpoint_probe result as "probe".
+
+def probe_of(endpoint):
+    probe = endpoint.get("probe") if isinstance(endpoint, dict) else None
+    return probe if isinstance(probe, dict) else None
+
+
+def _not_probed(endpoint):
+    """Why an answer check is not evaluated: no probe result (check mode sends none, each being a billed request)."""
+    probe = probe_of(endpoint)
+    if probe is None:
+        return "no probe was sent"
+    if probe.get("answered") is None:
+        return probe.get("msg") or "no probe was sent"
+    return None
+
+
+def probe_failure(probe):
+    """What a probe that was not answered got instead: HTTP status, the API's error code and message."""
+    error = probe.get("error") if isinstance(probe.get("error"), dict) else {}
+    head = " ".join(str(part) for part in (
+        "HTTP %s" % probe["status"] if probe.get("status") is not None else None, error.get("code")) if part)
+    message = error.get("message") or "no answer"
+    return "%s: %s" % (head, message) if head else message
+
+
+def _answer_latency(endpoint):
+    probe = probe_of(endpoint) or {}
+    return probe.get("latency_ms_median") if probe.get("answered") else None
+
+
+def _why_no_answer(endpoint, actual):
+    return probe_failure(probe_of(endpoint) or {}) if actual is False else None
+
+
+def _why_too_slow(endpoint, actual):
+    probe = probe_of(endpoint) or {}
+    if actual is None:
+        return "no answer to time: %s" % probe_failure(probe)
+    latencies = probe.get("latency_ms") or []
+    return "median of %d probe%s: %s ms" % (len(latencies), "" if len(latencies) == 1 else "s",
+                                            ", ".join(text(value) for value in latencies))
+
+
+class AnsweredByCheck(Check):
+    """Every probe of the endpoint was answered by the named deployment (id, name, or name's last part).
+
+    The deployment comes from the answer's x-cluster header, as together_endpoint_probe matched it against the
+    endpoint's deployments; with a weighted split, probes may land on several.
+    """
+
+    def __init__(self):
+        super(AnsweredByCheck, self).__init__(
+            "answered_by_deployment", None, EQUALS, str, explain=self._why_other, skip=_not_probed,
+            v1_note="a v1 endpoint has no deployments; check answers instead")
+
+    @staticmethod
+    def _served(endpoint):
+        probe = probe_of(endpoint) or {}
+        return [dict(id=item.get("deployment_id"), name=item.get("deployment"))
+                for item in probe.get("probes") or [] if isinstance(item, dict) and item.get("answered")]
+
+    def actual(self, subject, expected):
+        served = self._served(subject)
+        if not served or any(item["name"] is None for item in served):
+            return None
+        if all(select_deployment([item], expected) for item in served):
+            return expected
+        names = []
+        for item in served:
+            if short_name(item) not in names:
+                names.append(short_name(item))
+        return ", ".join(names)
+
+    def _why_other(self, endpoint, actual):
+        probe = probe_of(endpoint) or {}
+        if not probe.get("answered"):
+            return "no answer: %s" % probe_failure(probe)
+        if actual is None:
+            return "the answer did not say which deployment served it (x-cluster: %s)" % (probe.get("cluster") or "absent")
+        return None
+
+
+# The checks that need a together_endpoint_probe request: only entries asking for one are probed.
+PROBE_CHECKS = ("answers", "answer_latency_ms_at_most", "answered_by_deployment")
+
 # The checks of a gate entry, in the order they are evaluated and reported.
 CHECKS = (
     Check("state", field("state"), EQUALS, str),
@@ -220,7 +309,11 @@ CHECKS = (
           v1_note="a v1 endpoint serves when its state is STARTED"),
     ModelCheck(),
     Check("hardware", field("hardware"), EQUALS, str),
-) + _replica_checks(field("autoscaling", "min_replicas"), field("autoscaling", "max_replicas"))
+) + _replica_checks(field("autoscaling", "min_replicas"), field("autoscaling", "max_replicas")) + (
+    Check("answers", field("probe", "answered"), EQUALS, bool, explain=_why_no_answer, skip=_not_probed),
+    Check("answer_latency_ms_at_most", _answer_latency, AT_MOST, float, explain=_why_too_slow, skip=_not_probed),
+    AnsweredByCheck(),
+)
 CHECKS_BY_NAME = dict((check.name, check) for check in CHECKS)
 
 # The checks of one item of an entry's deployments (v2 endpoints), read from the module's deployments[].

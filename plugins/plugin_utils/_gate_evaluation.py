@@ -37,6 +37,10 @@ def _evaluate_check(check, expected, subject, endpoint_is_v2, deployment=None):
     if check.v1_note and not endpoint_is_v2:
         return check_result(check.name, check.expected_text(expected), NOT_APPLICABLE, "failed", deployment,
                             note="%s is a v2 fact; %s" % (check.name, check.v1_note))
+    skipped_because = check.skip(subject) if check.skip is not None else None
+    if skipped_because:
+        return check_result(check.name, check.expected_text(expected), None, "skipped", deployment,
+                            skipped_because=skipped_because)
     actual = check.actual(subject, expected)
     passed = check.passes(actual, expected)
     note = None if passed or check.explain is None else check.explain(subject, actual)

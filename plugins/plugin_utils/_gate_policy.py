@@ -19,14 +19,18 @@ import re
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, normalize_base_url
+
 from ansible_collections.together.ai.plugins.plugin_utils._gate_entries import gate_entries
 
 # Every variable the role reads (its argument spec) or publishes; another endpoint_gate_* name is a typo.
 ROLE_VARIABLES = (
     "endpoint_gate_checks", "endpoint_gate_wait_timeout", "endpoint_gate_wait_poll", "endpoint_gate_report_dir",
     "endpoint_gate_report_name", "endpoint_gate_step_summary", "endpoint_gate_api_key", "endpoint_gate_base_url",
-    "endpoint_gate_project_id",
+    "endpoint_gate_project_id", "endpoint_gate_probe_count", "endpoint_gate_inference_base_url",
 )
+# Probes per probed endpoint: each is a billed request (together_endpoint_probe's count bounds).
+MAX_PROBE_COUNT = 100
 PUBLISHED = ("endpoint_gate_results",)
 # The role's own working variables start with endpoint_gate__ (two underscores).
 _PRIVATE = re.compile(r"^endpoint_gate__")
@@ -67,6 +71,19 @@ def settings_problems(settings):
             "endpoint_gate_wait_poll", settings["endpoint_gate_wait_poll"], False) is None:
         problems.append("endpoint_gate_wait_poll must be more than 0 seconds, got %r"
                         % (settings["endpoint_gate_wait_poll"],))
+    count = settings.get("endpoint_gate_probe_count")
+    if "endpoint_gate_probe_count" in settings and (
+            isinstance(count, bool) or number("endpoint_gate_probe_count", count, False) is None
+            or float(count) != int(float(count)) or int(float(count)) > MAX_PROBE_COUNT):
+        problems.append("endpoint_gate_probe_count must be a whole number of probes from 1 to %d (each is a billed "
+                        "request), got %r" % (MAX_PROBE_COUNT, count))
+    inference_base_url = settings.get("endpoint_gate_inference_base_url")
+    if inference_base_url is not None:
+        try:
+            normalize_base_url(inference_base_url if isinstance(inference_base_url, str) else None,
+                               option_name="endpoint_gate_inference_base_url")
+        except TogetherError as exc:
+            problems.append(exc.message)
     name = settings.get("endpoint_gate_report_name")
     if "endpoint_gate_report_name" in settings and (not isinstance(name, str) or not name.strip() or "/" in name):
         problems.append("endpoint_gate_report_name must be a file name without a folder (the report files are "

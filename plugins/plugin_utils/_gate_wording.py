@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.together.ai.plugins.plugin_utils._gate_checks import is_v2, short_name, text
+from ansible_collections.together.ai.plugins.plugin_utils._gate_checks import is_v2, probe_of, short_name, text
 
 # The check of an endpoint whose API read failed, in the report and the JUnit file.
 READ = "read"
@@ -58,7 +58,24 @@ def describe(endpoint):
                         if isinstance(item, dict) and item.get("id") == endpoint.get("primary_deployment_id")), None)
         parts.append("deployment %s" % short_name(primary) if primary else "no live deployment")
         parts.append("serving" if endpoint.get("serving") else "not serving")
+    probe = probe_of(endpoint)
+    if probe is not None and probe.get("answered") is not None:
+        parts.append(probe_summary(probe))
     return ", ".join(parts)
+
+
+def probe_summary(probe):
+    """A probe in a report line: status and median latency, and the deployment that served when known."""
+    latencies = probe.get("latency_ms") or []
+    timing = " in %s ms%s" % (text(probe.get("latency_ms_median")), " (median of %d)" % len(latencies)
+                              if len(latencies) > 1 else "") if latencies else ""
+    if probe.get("answered"):
+        served = " by %s" % short_name(dict(name=probe["deployment"])) if probe.get("deployment") else ""
+        return "answered HTTP %s%s%s" % (probe.get("status"), timing, served)
+    error = probe.get("error") if isinstance(probe.get("error"), dict) else {}
+    if probe.get("status") is None:
+        return "no answer (no HTTP response; see the answer check)"
+    return "no answer: HTTP %s%s%s" % (probe["status"], " %s" % error["code"] if error.get("code") else "", timing)
 
 
 def _headline(results, violations):

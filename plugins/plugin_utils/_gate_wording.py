@@ -96,8 +96,11 @@ def report_lines(results, endpoints, violations, notes):
     for endpoint_id, result in results.items():
         evaluated = [c for c in result["checks"] if c["status"] != "skipped"]
         if result["passed"]:
-            lines.append("PASS %s (%s): %s passed" % (endpoint_id, describe(endpoints[endpoint_id]),
-                                                      plural(len(evaluated), "check")))
+            skipped = [c for c in result["checks"] if c["status"] == "skipped"]
+            # A check left out must not read as passed (answer checks in check mode send no probe).
+            left_out = "; %s not evaluated (%s)" % (plural(len(skipped), "check"), skipped[0]["message"]) if skipped else ""
+            lines.append("PASS %s (%s): %s passed%s" % (endpoint_id, describe(endpoints[endpoint_id]),
+                                                        plural(len(evaluated), "check"), left_out))
             continue
         if result["found"]:
             lines.append("FAIL %s (%s): %d of %s failed" % (

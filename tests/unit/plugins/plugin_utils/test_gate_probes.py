@@ -167,6 +167,8 @@ def test_in_check_mode_the_answer_checks_are_not_evaluated():
     assert statuses(result, SERVING["id"])["answers"] == "skipped"
     skipped = [check for check in result["results"][SERVING["id"]]["checks"] if check["check"] == "answers"][0]
     assert skipped["message"] == "answers: not evaluated, %s" % CHECK_MODE_NOTE
+    assert result["report"][1].endswith("3 checks passed; 2 checks not evaluated (answers: not evaluated, %s)"
+                                        % CHECK_MODE_NOTE)
 
 
 def test_answers_false_passes_for_an_endpoint_that_must_not_answer():

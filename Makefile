@@ -179,7 +179,7 @@ ee: tarball release-venv
 # make test: the main leg gets every layer, then the other legs (make matrix) unless LEG was given.
 # make test LEG=<another leg>: sanity, units and integration on that leg only.
 ifeq ($(LEG),$(MAIN_LEG))
-MAIN_LAYERS := lint docs-lint release-tests sanity units simulator-tests integration molecule ci-docs ee docs
+MAIN_LAYERS := lint docs-lint release-tests sanity units simulator-tests integration molecule ci-docs benchmark-smoke ee docs
 ifeq ($(origin LEG),file)
 test: $(MAIN_LAYERS) matrix
 else

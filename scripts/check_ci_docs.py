@@ -23,7 +23,7 @@ from xml.etree import ElementTree
 import yaml
 
 from _tools import say  # scripts/_tools.py: python puts this folder first on sys.path
-from demo import HEALTHY, SIMULATOR_KEY, Simulator, ansible_environment
+from demo import HEALTHY, SCENARIO, SIMULATOR_KEY, Simulator, ansible_environment
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "gate.md"
@@ -104,7 +104,8 @@ def main():
                  % [name for name, _c, _a, _k in found])
     problems = []
     with tempfile.TemporaryDirectory(prefix="together-ci-docs-sim-") as simdir:
-        simulator = Simulator(simdir)
+        # Three workflows run one after another against it; it stops by itself long after the last.
+        simulator = Simulator(simdir, SCENARIO, SIMULATOR_KEY, lifetime=1800)
         try:
             simulator.start()
             for name, commands, artifact, _container in found:

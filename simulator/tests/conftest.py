@@ -8,7 +8,6 @@ import os
 import pathlib
 import subprocess
 import sys
-import threading
 
 import jsonschema
 import pytest
@@ -24,6 +23,7 @@ sys.path.insert(0, str(SIMULATOR_DIR))
 from together_simulator.scenario import normalize_scenario  # noqa: E402  (path set up above)
 from together_simulator.server import make_server  # noqa: E402
 from together_simulator.simulation import Simulation  # noqa: E402
+from threaded_server import serve  # noqa: E402  (simulator/tests/, on the path as the tests folder)
 
 API_KEY = "sim-key"
 V1_SPEC_URI = "urn:together:openapi"
@@ -164,14 +164,7 @@ class Api:
 
 @pytest.fixture(scope="session")
 def simulator_server():
-    server = make_server("127.0.0.1", 0, Simulation(normalize_scenario({})), quiet=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield server
-    server.stop_event.set()
-    server.shutdown()
-    thread.join(5)
-    server.server_close()
+    yield from serve(make_server("127.0.0.1", 0, Simulation(normalize_scenario({})), quiet=True))
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import threading
 import time
 import zlib
 
@@ -17,6 +16,7 @@ import requests
 from together_simulator.scenario import ScenarioError, normalize_scenario
 from together_simulator.server import make_server, tls_context
 from together_simulator.simulation import Simulation
+from threaded_server import serve
 
 ENDPOINT_ID = "endpoint-00000000-0000-4000-8000-0000000000aa"
 PATH = "/v1/endpoints/" + ENDPOINT_ID
@@ -294,15 +294,8 @@ def tls_files(tmp_path_factory):
 
 @pytest.fixture
 def tls_server(tls_files):
-    server = make_server("127.0.0.1", 0, Simulation(normalize_scenario(SCENARIO)), quiet=True,
-                         tls=tls_context(tls_files["cert"], tls_files["key"]))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield server
-    server.stop_event.set()
-    server.shutdown()
-    thread.join(5)
-    server.server_close()
+    yield from serve(make_server("127.0.0.1", 0, Simulation(normalize_scenario(SCENARIO)), quiet=True,
+                                 tls=tls_context(tls_files["cert"], tls_files["key"])))
 
 
 def test_https_is_served_with_the_given_certificate(tls_server, tls_files):

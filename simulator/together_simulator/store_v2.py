@@ -82,19 +82,34 @@ def _mask(request_mask, allowed):
     return {path.split(".")[0] for path in paths}
 
 
-class V2Deployment:
-    def __init__(self, deployment_id, name, endpoint, model, hardware, config, autoscaling, created_at, timeline):
-        self.id = deployment_id
+class _V2Object:
+    """What every v2 object carries: id, name, timestamps, an etag that changes with every write, and the
+    scenario's extra or dropped fields (and its place in list order)."""
+
+    def __init__(self, object_id, name, created_at):
+        self.id = object_id
         self.name = name
+        self.created_at = created_at
+        self.updated_at = created_at
+        self.etag = new_etag()
+        self.fields = {}
+        self.drop_fields = []
+        self.sequence = 0
+
+    def touch(self):
+        self.updated_at = iso_timestamp()
+        self.etag = new_etag()
+
+
+class V2Deployment(_V2Object):
+    def __init__(self, deployment_id, name, endpoint, model, hardware, config, autoscaling, created_at, timeline):
+        super().__init__(deployment_id, name, created_at)
         self.endpoint = endpoint
         self.model = model
         self.hardware = hardware
         self.config = config
         self.autoscaling = dict(autoscaling)
-        self.created_at = created_at
-        self.updated_at = created_at
         self.timeline = timeline
-        self.etag = new_etag()
         self.traffic_mode = "TRAFFIC_MODE_LIVE"
         self.omit_zero_fields = False
         self.inactive_timeout = None
@@ -102,33 +117,15 @@ class V2Deployment:
         self.placement = None
         self.inference_latency = None  # None: the scenario's inference_latency
         self.inference_answer = None
-        self.fields = {}
-        self.drop_fields = []
-        self.sequence = 0
-
-    def touch(self):
-        self.updated_at = iso_timestamp()
-        self.etag = new_etag()
 
 
-class V2Endpoint:
+class V2Endpoint(_V2Object):
     def __init__(self, endpoint_id, name, endpoint_type, visibility, created_at):
-        self.id = endpoint_id
-        self.name = name
+        super().__init__(endpoint_id, name, created_at)
         self.endpoint_type = endpoint_type
         self.visibility = visibility
-        self.created_at = created_at
-        self.updated_at = created_at
-        self.etag = new_etag()
         self.traffic_split = []
         self.deployments = {}
-        self.fields = {}
-        self.drop_fields = []
-        self.sequence = 0
-
-    def touch(self):
-        self.updated_at = iso_timestamp()
-        self.etag = new_etag()
 
 
 class V2Store:

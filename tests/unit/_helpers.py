@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, together.ai collection maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Helpers the unit tests share: a fake clock, and running together_endpoint_info with a key that must stay hidden.
+"""Helpers the unit tests share: a fake clock, running together_endpoint_info with a key that must stay hidden,
+and small HTTP servers on 127.0.0.1.
 
 Fixtures live in conftest.py files; these are plain objects and functions the tests import.
 """
@@ -11,7 +12,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
+import http.server
 import json
+import threading
 
 from unittest.mock import MagicMock
 
@@ -88,3 +92,32 @@ def action_plugin(plugin_module, args, execute_module, check_mode=False, async_v
     action._execute_module = execute_module
     action._remove_tmp_path = lambda path: None
     return action
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A test server's request handler: logs nothing, and answers in one call."""
+
+    def reply(self, status, body, content_type="application/json"):
+        """Send a complete response; body is bytes as they are, or anything else as JSON."""
+        content = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    def log_message(self, *args):  # pylint: disable=arguments-differ
+        pass
+
+
+@contextlib.contextmanager
+def serving(server):
+    """Run an http.server server in a thread for the with-block; shut down and closed whatever happens."""
+    thread = threading.Thread(target=server.serve_forever, kwargs=dict(poll_interval=0.05), daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

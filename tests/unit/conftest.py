@@ -32,6 +32,8 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
+from ansible_collections.together.ai.tests.unit._helpers import QuietHandler
+
 FIXTURES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins", "fixtures")
 
 # Environment variables that change what requests does with verify or proxies; tests start without them.
@@ -208,23 +210,14 @@ class LoopbackAPI:
         self._lock = threading.Lock()
         api = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):  # pylint: disable=invalid-name
                 with api._lock:
                     api.received.append(dict(path=self.path, headers=dict(self.headers)))
-                status, body = api.routes.get(self.path.split("?", 1)[0], (404, {"error": {
-                    "message": "not found", "type": "invalid_request_error", "param": None, "code": None}}))
-                content = json.dumps(body).encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(content)))
-                self.end_headers()
-                self.wfile.write(content)
-
-            def log_message(self, *args):  # pylint: disable=arguments-differ
-                pass
+                self.reply(*api.routes.get(self.path.split("?", 1)[0], (404, {"error": {
+                    "message": "not found", "type": "invalid_request_error", "param": None, "code": None}})))
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -11,7 +11,6 @@ __metaclass__ = type
 
 import datetime
 import http.server
-import json
 import os
 import shutil
 import socket
@@ -33,7 +32,7 @@ from ansible_collections.together.ai.plugins.module_utils._client import (
     TogetherError,
 )
 from ansible_collections.together.ai.plugins.module_utils._endpoints_v1 import EndpointsV1
-from ansible_collections.together.ai.tests.unit._helpers import FakeTime
+from ansible_collections.together.ai.tests.unit._helpers import FakeTime, QuietHandler, serving
 
 API_KEY = "sk-unit-policy-8d2f4a6c1e"
 URL = "https://api.together.xyz/v1/endpoints/endpoint-1"
@@ -128,29 +127,16 @@ def test_netrc_entries_never_replace_the_bearer_key(loopback_api, tmp_path, monk
 def test_proxy_environment_is_still_honoured(monkeypatch):
     seen = []
 
-    class Proxy(http.server.BaseHTTPRequestHandler):
+    class Proxy(QuietHandler):
         def do_GET(self):  # pylint: disable=invalid-name
             seen.append((self.path, self.headers.get("Authorization")))
-            body = b'{"via": "proxy"}'
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(200, {"via": "proxy"})
 
-        def log_message(self, *args):  # pylint: disable=arguments-differ
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-    thread = threading.Thread(target=server.serve_forever, kwargs=dict(poll_interval=0.05), daemon=True)
-    thread.start()
-    try:
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)) as server:
         for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:%d" % server.server_address[1])
         status, body = TogetherClient(API_KEY, sleep=FakeTime(1000.0)).get("http://api.example.test/v1/endpoints/ep-1")
-    finally:
-        server.shutdown()
-        server.server_close()
     assert (status, body) == (200, {"via": "proxy"})
     assert seen == [("http://api.example.test/v1/endpoints/ep-1", "Bearer %s" % API_KEY)]
 
@@ -274,29 +260,16 @@ def https_api(pki, monkeypatch):
     for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
 
-    class Handler(http.server.BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self):  # pylint: disable=invalid-name
-            body = json.dumps({"id": "ep-1", "tls": True}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):  # pylint: disable=arguments-differ
-            pass
+            self.reply(200, {"id": "ep-1", "tls": True})
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(str(pki["cert"]), str(pki["key"]))
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs=dict(poll_interval=0.05), daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield "https://127.0.0.1:%d/v1/endpoints/ep-1" % server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_ca_path_file_trusts_a_private_ca_and_wins_over_ca_bundle_variables(https_api, pki, monkeypatch):

@@ -59,6 +59,16 @@ def customize(body, resource):
     return body
 
 
+def take_from_spec(resource, spec, *names):
+    """Give a resource being loaded its scenario settings: the named ones as they are, and copies of its
+    `fields` and `drop_fields` (what customize() applies to its JSON)."""
+    for name in names:
+        setattr(resource, name, spec[name])
+    resource.fields = dict(spec["fields"])
+    resource.drop_fields = list(spec["drop_fields"])
+    return resource
+
+
 def load_scenario_file(path):
     """Parse a scenario file: JSON when it parses as JSON, YAML otherwise (needs PyYAML)."""
     with open(path, encoding="utf-8") as handle:

@@ -11,7 +11,7 @@ import uuid
 
 from .catalog import DEFAULT_AVAILABILITY_ZONES, DEFAULT_SERVERLESS_ENDPOINTS, default_v1_hardware_ids, v1_hardware_item
 from .errors import ApiError, bad_request
-from .scenario import customize
+from .scenario import customize, take_from_spec
 from .timeline import Timeline, iso_timestamp
 
 RUNNING_STATES = ("PENDING", "STARTING", "STARTED")
@@ -99,14 +99,8 @@ class V1Store:
         endpoint = V1Endpoint(spec["id"], name, spec["display_name"] or name.split("/", 1)[-1], spec["model"], spec["hardware"],
                               owner, spec["autoscaling"], spec["created_at"] or iso_timestamp(), Timeline(loaded_at, spec["state"]))
         endpoint.type = spec["type"] or "dedicated"
-        endpoint.usage_type = spec["usage_type"]
-        endpoint.inactive_timeout = spec["inactive_timeout"]
-        endpoint.availability_zone = spec["availability_zone"]
-        endpoint.fail_into = spec["fail_into"]
-        endpoint.inference_latency = spec["inference_latency"]
-        endpoint.inference_answer = spec["inference_answer"]
-        endpoint.fields = dict(spec["fields"])
-        endpoint.drop_fields = list(spec["drop_fields"])
+        take_from_spec(endpoint, spec, "usage_type", "inactive_timeout", "availability_zone", "fail_into",
+                       "inference_latency", "inference_answer")
         if spec["transitions"]:
             for transition in spec["transitions"]:
                 endpoint.timeline.add(loaded_at + transition["after"] * time_scale, transition["state"])

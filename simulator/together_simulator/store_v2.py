@@ -14,7 +14,7 @@ from .catalog import (DEFAULT_V2_HARDWARE, PLATFORM_PROJECT_ID, PUBLIC_MODEL_NAM
                       v2_config, v2_config_id, v2_config_resource, v2_hardware_for_config, v2_instance_type, v2_model, v2_model_resource,
                       v2_supported_model)
 from .errors import ApiError, bad_request, conflict
-from .scenario import customize, normalize_fault_list
+from .scenario import customize, normalize_fault_list, take_from_spec
 from .timeline import Timeline, iso_timestamp
 
 STATE_PREFIX = "DEPLOYMENT_STATE_"
@@ -216,8 +216,7 @@ class V2Store:
                               spec["visibility"], spec["created_at"] or iso_timestamp())
         if any(other.id == endpoint.id or other.name == endpoint.name for other in self.endpoints.values()):
             raise ValueError("v2_endpoints: endpoint %r (id %s) appears twice" % (endpoint.name, endpoint.id))
-        endpoint.fields = dict(spec["fields"])
-        endpoint.drop_fields = list(spec["drop_fields"])
+        take_from_spec(endpoint, spec)
         endpoint.sequence = self._next_sequence()
         self.faults.extend(normalize_fault_list("v2_endpoints[%s].faults" % endpoint.name, spec["faults"],
                                                 "/v2/projects/%s/endpoints/%s" % (self.project["id"], endpoint.id)))
@@ -241,13 +240,8 @@ class V2Store:
         if any(other.id == deployment.id or other.name == deployment.name for other in endpoint.deployments.values()) or any(
                 deployment.id in other.deployments for other in self.endpoints.values()):
             raise ValueError("v2 endpoint %s: deployment %r (id %s) appears twice" % (endpoint.name, deployment.name, deployment.id))
-        deployment.traffic_mode = spec["traffic_mode"]
-        deployment.omit_zero_fields = spec["omit_zero_fields"]
-        deployment.inactive_timeout = spec["inactive_timeout"]
-        deployment.inference_latency = spec["inference_latency"]
-        deployment.inference_answer = spec["inference_answer"]
-        deployment.fields = dict(spec["fields"])
-        deployment.drop_fields = list(spec["drop_fields"])
+        take_from_spec(deployment, spec, "traffic_mode", "omit_zero_fields", "inactive_timeout", "inference_latency",
+                       "inference_answer")
         deployment.sequence = self._next_sequence()
         self.faults.extend(normalize_fault_list(
             "deployment %s faults" % deployment.name, spec["faults"],
@@ -466,50 +460,43 @@ class V2Store:
                     del container[key]
         return body
 
-    def render_summary(self, deployment, now, shares):
+    def _deployment_body(self, deployment, now, share):
+        """The fields a deployment has both embedded in its endpoint and on its own, and what its state implies:
+        (body, state, details, scheduledReplicas, readyReplicas)."""
         state, details = deployment.timeline.current(now)
-        desired, _scheduled, ready = replica_counts(state, details, deployment.autoscaling["minReplicas"])
-        model_id, _revision = model_ids(deployment.model)
+        desired, scheduled, ready = replica_counts(state, details, deployment.autoscaling["minReplicas"])
         body = {
             "id": deployment.id,
             "name": self.qualified(deployment.endpoint.name, deployment.name),
             "createdAt": deployment.created_at,
-            "state": state,
             "autoscaling": dict(deployment.autoscaling),
             "model": deployment.model,
-            "modelId": model_id,
+            "modelId": model_ids(deployment.model)[0],
             "hardware": deployment.hardware,
             "desiredReplicas": desired,
-            "readyReplicas": ready,
-            "estimatedEffectiveTrafficShare": shares.get(deployment.id, 0.0),
+            "estimatedEffectiveTrafficShare": share,
             "trafficMode": deployment.traffic_mode,
         }
+        return body, state, details, scheduled, ready
+
+    def render_summary(self, deployment, now, shares):
+        body, state, _details, _scheduled, ready = self._deployment_body(deployment, now, shares.get(deployment.id, 0.0))
+        body.update(state=state, readyReplicas=ready)
         return self._omit_zeros(body, deployment)
 
     def render_deployment(self, deployment, now):
-        state, details = deployment.timeline.current(now)
-        desired, scheduled, ready = replica_counts(state, details, deployment.autoscaling["minReplicas"])
-        model_id, revision_id = model_ids(deployment.model)
-        body = {
-            "id": deployment.id,
-            "name": self.qualified(deployment.endpoint.name, deployment.name),
+        body, state, details, scheduled, ready = self._deployment_body(
+            deployment, now, self._shares(deployment.endpoint, now).get(deployment.id, 0.0))
+        body.update({
             "projectId": self.project["id"],
             "endpointId": deployment.endpoint.id,
-            "createdAt": deployment.created_at,
             "updatedAt": deployment.updated_at,
             "etag": deployment.etag,
-            "autoscaling": dict(deployment.autoscaling),
             "config": deployment.config,
             "configId": deployment.config.rsplit("/", 1)[-1],
-            "model": deployment.model,
-            "modelId": model_id,
-            "modelRevisionId": revision_id,
-            "hardware": deployment.hardware,
+            "modelRevisionId": model_ids(deployment.model)[1],
             "status": {"state": state, "message": status_message(state, details), "readyReplicas": ready, "scheduledReplicas": scheduled},
-            "trafficMode": deployment.traffic_mode,
-            "desiredReplicas": desired,
-            "estimatedEffectiveTrafficShare": self._shares(deployment.endpoint, now).get(deployment.id, 0.0),
-        }
+        })
         if deployment.inactive_timeout is not None:
             body["inactiveTimeout"] = deployment.inactive_timeout
         if deployment.max_concurrent_requests_per_replica is not None:

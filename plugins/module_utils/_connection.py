@@ -25,7 +25,11 @@ from ansible_collections.together.ai.plugins.module_utils._client import (
     TogetherError,
     normalize_base_url,
 )
-from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_PARALLEL_REQUESTS
+from ansible_collections.together.ai.plugins.module_utils._parallel import (
+    MAX_CONCURRENCY,
+    MAX_PARALLEL_REQUESTS,
+    MIN_CONCURRENCY,
+)
 
 # The seed spec's server; https://api.together.ai/v1 is the same API under Together's newer host name.
 DEFAULT_BASE_URL = "https://api.together.xyz/v1"
@@ -125,11 +129,23 @@ class ConnectionSettings:
                                  "network path can read the API key; use ca_path to trust a private CA instead")
 
 
-def settings_and_client(module, pool_size=MAX_PARALLEL_REQUESTS):
+def pool_size_for(params):
+    """One pooled connection per concurrent read: the module's concurrency option when it has a valid one."""
+    concurrency = params.get("concurrency")
+    if isinstance(concurrency, int) and not isinstance(concurrency, bool) and (
+            MIN_CONCURRENCY <= concurrency <= MAX_CONCURRENCY):
+        return concurrency
+    return MAX_PARALLEL_REQUESTS
+
+
+def settings_and_client(module, pool_size=None):
     """Check the shared options and build the client, or fail the module before any request.
 
-    The pool keeps one connection per concurrent read (fetch_concurrently), so none is opened twice.
+    The pool keeps one connection per concurrent read (fetch_concurrently), so none is opened twice: pool_size,
+    else the module's concurrency option (together_endpoint_info), else MAX_PARALLEL_REQUESTS.
     """
+    if pool_size is None:
+        pool_size = pool_size_for(module.params)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     try:

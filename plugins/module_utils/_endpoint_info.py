@@ -14,6 +14,11 @@ import time
 
 from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
 from ansible_collections.together.ai.plugins.module_utils._options import endpoint_ids_from_params
+from ansible_collections.together.ai.plugins.module_utils._parallel import (
+    MAX_CONCURRENCY,
+    MAX_PARALLEL_REQUESTS,
+    MIN_CONCURRENCY,
+)
 from ansible_collections.together.ai.plugins.module_utils._readiness import STATES, progress
 from ansible_collections.together.ai.plugins.module_utils._reader import LIST_FILTERS, V2_LIST_FILTERS
 from ansible_collections.together.ai.plugins.module_utils._waiter import PROGRESS_INTERVAL, WaitError, wait_until
@@ -29,6 +34,8 @@ WAIT_ARGUMENT_SPEC = dict(
     wait_for_routing=dict(type="bool", default=True),
     wait_progress_interval=dict(type="float", default=PROGRESS_INTERVAL),
 )
+# How many endpoints one read fetches at a time (not a wait option: the action plugin passes it to every read).
+CONCURRENCY_OPTION = dict(type="int", default=MAX_PARALLEL_REQUESTS)
 
 
 class EndpointInfo:
@@ -36,7 +43,7 @@ class EndpointInfo:
 
     def __init__(self, endpoint_ids=None, single=False, filters=None, wait_for_state=None,
                  wait_timeout=600.0, wait_sleep=5.0, wait_for_routing=True, max_results=None,
-                 wait_progress_interval=PROGRESS_INTERVAL):
+                 wait_progress_interval=PROGRESS_INTERVAL, concurrency=MAX_PARALLEL_REQUESTS):
         self.endpoint_ids = endpoint_ids
         self.single = single
         self.filters = filters or {}
@@ -46,6 +53,7 @@ class EndpointInfo:
         self.wait_for_routing = wait_for_routing
         self.max_results = max_results
         self.wait_progress_interval = wait_progress_interval
+        self.concurrency = concurrency
 
     @classmethod
     def from_params(cls, params):
@@ -76,6 +84,13 @@ class EndpointInfo:
         max_results = params.get("max_results")
         if max_results is not None and max_results < 1:
             raise OptionError("max_results must be 1 or more, got %r" % (max_results,))
+        concurrency = params.get("concurrency")
+        if concurrency is None:
+            concurrency = MAX_PARALLEL_REQUESTS
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or not (
+                MIN_CONCURRENCY <= concurrency <= MAX_CONCURRENCY):
+            raise OptionError("concurrency must be a whole number of reads at a time from %d to %d, got %r"
+                              % (MIN_CONCURRENCY, MAX_CONCURRENCY, concurrency))
         wait_for_state = params.get("wait_for_state")
         wait_timeout, wait_sleep = params.get("wait_timeout"), params.get("wait_sleep")
         wait_progress_interval = params.get("wait_progress_interval", PROGRESS_INTERVAL)
@@ -92,7 +107,7 @@ class EndpointInfo:
         return cls(endpoint_ids=ids, single=single, filters=filters, wait_for_state=wait_for_state,
                    wait_timeout=wait_timeout, wait_sleep=wait_sleep,
                    wait_for_routing=params.get("wait_for_routing", True), max_results=max_results,
-                   wait_progress_interval=wait_progress_interval)
+                   wait_progress_interval=wait_progress_interval, concurrency=concurrency)
 
     def run(self, api, clock=time.monotonic, sleep=time.sleep, report=None, report_interval=None):
         """Do the reads (and the wait) through an EndpointReader and return the module result.
@@ -110,7 +125,10 @@ class EndpointInfo:
 
     def _set_deadline(self, api):
         """No request of the wait may end later than one request's time after wait_timeout."""
-        for reader in (getattr(api, "v1", None), getattr(api, "v2", None)):
+        # v2_if_built: setting a deadline must not build (import) the v2 API of a v1-only task; a v2 API built
+        # later shares the module's one client, whose deadline is set here through v1.
+        v2 = api.v2_if_built if hasattr(api, "v2_if_built") else getattr(api, "v2", None)
+        for reader in (getattr(api, "v1", None), v2):
             client = getattr(reader, "client", None)
             if client is not None:
                 # The client's clock, not an injected one: the deadline bounds real requests.

@@ -29,7 +29,6 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.together.ai.plugins.module_utils import _connection
 from ansible_collections.together.ai.plugins.module_utils._endpoints_v1 import EndpointsV1
-from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import EndpointsV2, Project
 from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
 from ansible_collections.together.ai.plugins.module_utils._reader import EndpointReader
 
@@ -103,6 +102,8 @@ class TogetherModule(AnsibleModule):
     def project(self):
         """The v2 project (_endpoints_v2.Project): the option, else resolved from whoami on first use."""
         if self._project is None:
+            # Imported on first use: a task reading only v1 endpoints never loads the v2 code.
+            from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import Project  # pylint: disable=import-outside-toplevel
             self._project = Project(self.client, self.v2_root, self.project_id)
         return self._project
 
@@ -116,13 +117,16 @@ class TogetherModule(AnsibleModule):
         """The v2 endpoints API of the project; its warnings are reported when the module ends."""
         key = (include_deployments, deployment)
         if key not in self._endpoints_v2:
+            from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import EndpointsV2  # pylint: disable=import-outside-toplevel
             self._endpoints_v2[key] = self.report_warnings_of(
                 EndpointsV2(self.client, self.project, include_deployments, deployment))
         return self._endpoints_v2[key]
 
     def endpoint_reader(self, api_version="auto", include_deployments=False, deployment=None):
         """The reader that sends each endpoint id to v1 or v2 (see _info.EndpointReader)."""
-        self._reader = EndpointReader(self.endpoints_v1(), self.endpoints_v2(include_deployments, deployment),
+        # The v2 API is built (and its code imported) only when a v2 id or list needs it.
+        self._reader = EndpointReader(self.endpoints_v1(),
+                                      v2_factory=lambda: self.endpoints_v2(include_deployments, deployment),
                                       api_version=api_version, project_known=self.project_id is not None)
         return self._reader
 

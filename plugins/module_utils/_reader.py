@@ -10,27 +10,47 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import V2_ID_PREFIX
-from ansible_collections.together.ai.plugins.module_utils._parallel import fetch_concurrently
+from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_PARALLEL_REQUESTS, fetch_concurrently
 
 # List filters of each API version: v1 filters by type, usage and owner, v2 by name.
 LIST_FILTERS = ("type", "usage_type", "mine")
 V2_LIST_FILTERS = ("name",)
+# The prefix of v2 endpoint ids (_endpoints_v2.V2_ID_PREFIX), here too so that routing an id does not import v2.
+V2_ID_PREFIX = "ep_"
 
 
 class EndpointReader:
-    """Reads each endpoint through the API version it lives in: v1 (endpoint-...) or v2 (ep_...)."""
+    """Reads each endpoint through the API version it lives in: v1 (endpoint-...) or v2 (ep_...).
 
-    def __init__(self, v1, v2, api_version="auto", project_known=False):
+    v2 is the v2 API, or v2_factory() builds it on first use: a task that reads only v1 endpoints then never
+    imports or builds the v2 code (every module process pays for what it imports). concurrency: how many reads
+    of get_endpoints run at a time.
+    """
+
+    def __init__(self, v1, v2=None, api_version="auto", project_known=False, v2_factory=None,
+                 concurrency=MAX_PARALLEL_REQUESTS):
         self.v1 = v1
-        self.v2 = v2
+        self._v2 = v2
+        self._v2_factory = v2_factory
         self.api_version = api_version
         self.project_known = project_known
+        self.concurrency = concurrency
         self.used_v2 = False
 
     @property
+    def v2(self):
+        if self._v2 is None and self._v2_factory is not None:
+            self._v2 = self._v2_factory()
+        return self._v2
+
+    @property
+    def v2_if_built(self):
+        """The v2 API if something built it, else None (never builds it)."""
+        return self._v2
+
+    @property
     def warnings(self):
-        return self.v1.warnings + self.v2.warnings
+        return self.v1.warnings + (self._v2.warnings if self._v2 is not None else [])
 
     def version_for(self, endpoint_id):
         if self.api_version != "auto":
@@ -49,7 +69,7 @@ class EndpointReader:
             self.used_v2 = True
             # Resolve the project once, before the parallel reads, so a failure is reported once.
             self.v2.project.resolve()
-        return fetch_concurrently(self.get_endpoint, endpoint_ids)
+        return fetch_concurrently(self.get_endpoint, endpoint_ids, self.concurrency)
 
     def list_version(self, filters):
         if self.api_version != "auto":

@@ -20,6 +20,7 @@ import re
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, normalize_base_url
+from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_CONCURRENCY, MIN_CONCURRENCY
 
 from ansible_collections.together.ai.plugins.plugin_utils._gate_entries import gate_entries
 
@@ -28,6 +29,7 @@ ROLE_VARIABLES = (
     "endpoint_gate_checks", "endpoint_gate_wait_timeout", "endpoint_gate_wait_poll", "endpoint_gate_report_dir",
     "endpoint_gate_report_name", "endpoint_gate_step_summary", "endpoint_gate_api_key", "endpoint_gate_base_url",
     "endpoint_gate_project_id", "endpoint_gate_probe_count", "endpoint_gate_inference_base_url",
+    "endpoint_gate_concurrency",
 )
 # Probes per probed endpoint: each is a billed request (together_endpoint_probe's count bounds).
 MAX_PROBE_COUNT = 100
@@ -77,6 +79,13 @@ def settings_problems(settings):
             or float(count) != int(float(count)) or int(float(count)) > MAX_PROBE_COUNT):
         problems.append("endpoint_gate_probe_count must be a whole number of probes from 1 to %d (each is a billed "
                         "request), got %r" % (MAX_PROBE_COUNT, count))
+    concurrency = settings.get("endpoint_gate_concurrency")
+    if "endpoint_gate_concurrency" in settings and (
+            isinstance(concurrency, bool) or number("endpoint_gate_concurrency", concurrency, False) is None
+            or float(concurrency) != int(float(concurrency))
+            or not MIN_CONCURRENCY <= int(float(concurrency)) <= MAX_CONCURRENCY):
+        problems.append("endpoint_gate_concurrency must be a whole number of reads at a time from %d to %d (the "
+                        "module's concurrency), got %r" % (MIN_CONCURRENCY, MAX_CONCURRENCY, concurrency))
     inference_base_url = settings.get("endpoint_gate_inference_base_url")
     if inference_base_url is not None:
         try:

@@ -51,6 +51,12 @@ def wait_request(args):
     params.update((key, value) for key, value in args.items() if value is not None)
     for name in ("wait_timeout", "wait_sleep", "wait_progress_interval"):
         params[name] = _number(name, params[name])
+    concurrency = params.get("concurrency")
+    if (isinstance(concurrency, str) and concurrency.strip().isdigit()) or (
+            isinstance(concurrency, float) and concurrency.is_integer()):
+        # A templated whole number, as the module's int type reads it; anything else stays as it is, for
+        # EndpointInfo to reject naming the option before any read.
+        params["concurrency"] = int(concurrency)
     try:
         params["wait_for_routing"] = boolean(params["wait_for_routing"], strict=True)
     except TypeError:

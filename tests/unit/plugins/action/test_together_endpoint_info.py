@@ -126,6 +126,12 @@ def test_a_failed_read_during_the_wait_returns_the_module_failure(monkeypatch):
     ({"wait_for_state": "STARTED"}, "wait_for_state needs endpoint_id or endpoint_ids: it waits for named endpoints"),
     ({"endpoint_id": A, "wait_for_state": "RUNNING"},
      "value of wait_for_state must be one of: PENDING, STARTING, STARTED, STOPPING, STOPPED, ERROR, got: RUNNING"),
+    ({"endpoint_ids": [A, B], "wait_for_state": "STARTED", "concurrency": 0},
+     "concurrency must be a whole number of reads at a time from 1 to 64, got 0"),
+    ({"endpoint_ids": [A, B], "wait_for_state": "STARTED", "concurrency": "65"},
+     "concurrency must be a whole number of reads at a time from 1 to 64, got 65"),
+    ({"endpoint_ids": [A, B], "wait_for_state": "STARTED", "concurrency": "many"},
+     "concurrency must be a whole number of reads at a time from 1 to 64, got 'many'"),
 ])
 def test_bad_wait_options_fail_before_any_read(monkeypatch, args, message):
     harness = Harness(monkeypatch, args, [{A: "STARTED"}])
@@ -151,3 +157,19 @@ def test_reads_near_the_deadline_get_fewer_retries_so_the_wait_ends_within_one_r
     for start, allowed in zip(harness.starts, retries):
         assert start + 10 * (allowed + 1) <= 22, (start, allowed)
     assert retries[0] == 1 and retries[-1] == 0
+
+
+@pytest.mark.parametrize("concurrency", [4, "4", 4.0])
+def test_every_read_of_a_wait_carries_the_concurrency_as_given(monkeypatch, concurrency):
+    harness = Harness(monkeypatch, {"endpoint_ids": [A, B], "wait_for_state": "STARTED", "wait_sleep": 1,
+                                    "concurrency": concurrency}, [{A: "STARTING", B: "STARTED"}, {A: "STARTED", B: "STARTED"}])
+    result = harness.run()
+    assert not result.get("failed"), result
+    assert len(harness.calls) == 2
+    assert all(call["module_args"] == {"endpoint_ids": [A, B], "concurrency": concurrency} for call in harness.calls)
+
+
+def test_a_read_without_wait_passes_the_concurrency_to_the_module(monkeypatch):
+    harness = Harness(monkeypatch, {"endpoint_ids": [A, B], "concurrency": 2}, [{A: "STARTED", B: "STARTED"}])
+    harness.run()
+    assert [call["module_args"] for call in harness.calls] == [{"endpoint_ids": [A, B], "concurrency": 2}]

@@ -140,7 +140,21 @@ def test_settings_and_client_builds_a_client_from_the_options():
 def test_the_connection_pool_holds_as_many_connections_as_reads_run_at_once():
     _settings, client = settings_and_client(FakeModule())
     adapter = client.session.get_adapter("https://api.together.xyz")
-    assert adapter._pool_maxsize == adapter._pool_connections == MAX_PARALLEL_REQUESTS == 8
+    assert adapter._pool_maxsize == adapter._pool_connections == MAX_PARALLEL_REQUESTS == 16
+
+
+@pytest.mark.parametrize("concurrency", [1, 5, 64])
+def test_the_connection_pool_follows_the_concurrency_option(concurrency):
+    _settings, client = settings_and_client(FakeModule(concurrency=concurrency))
+    adapter = client.session.get_adapter("https://api.together.xyz")
+    assert adapter._pool_maxsize == adapter._pool_connections == concurrency
+
+
+@pytest.mark.parametrize("concurrency", [None, 0, 65, True, "8"])
+def test_a_concurrency_the_module_rejects_leaves_the_default_pool(concurrency):
+    # The module fails on such a value before it builds a client; the pool never takes it meanwhile.
+    _settings, client = settings_and_client(FakeModule(concurrency=concurrency))
+    assert client.session.get_adapter("https://api.together.xyz")._pool_maxsize == MAX_PARALLEL_REQUESTS
 
 
 def test_settings_and_client_fails_the_module_with_the_option_problem():

@@ -299,3 +299,26 @@ def test_run_wait_bounds_every_request_by_one_deadline():
 def test_wait_progress_interval_must_be_more_than_zero(interval):
     assert option_error(endpoint_id="a", wait_for_state="STARTED", wait_progress_interval=interval) == (
         "wait_progress_interval must be more than 0 seconds, got %r" % interval)
+
+
+# --- concurrency ------------------------------------------------------------------------------------------------------
+
+def test_concurrency_defaults_to_16_and_takes_the_bounds():
+    assert EndpointInfo.from_params(params(endpoint_ids=["a", "b"])).concurrency == 16
+    assert EndpointInfo.from_params(params(endpoint_ids=["a", "b"], concurrency=None)).concurrency == 16
+    assert EndpointInfo.from_params(params(endpoint_ids=["a", "b"], concurrency=1)).concurrency == 1
+    assert EndpointInfo.from_params(params(endpoint_ids=["a", "b"], concurrency=64)).concurrency == 64
+
+
+@pytest.mark.parametrize("concurrency", [0, -3, 65, 1000, True, "8", 2.5])
+def test_concurrency_outside_1_to_64_fails_naming_the_option(concurrency):
+    assert option_error(endpoint_ids=["a", "b"], concurrency=concurrency) == (
+        "concurrency must be a whole number of reads at a time from 1 to 64, got %r" % (concurrency,))
+
+
+def test_concurrency_is_checked_before_any_request_when_listing_and_waiting_too():
+    api = StubAPI([{"a": "STARTED"}], listing=[])
+    for extra in (dict(), dict(endpoint_id="a", wait_for_state="STARTED")):
+        with pytest.raises(OptionError):
+            EndpointInfo.from_params(params(concurrency=0, **extra)).run(api)
+    assert api.calls == []

@@ -13,7 +13,8 @@ import json
 import pytest
 import requests
 
-from ansible_collections.together.ai.plugins.module_utils import _connection
+from ansible_collections.together.ai.plugins.module_utils import _connection, _reader
+from ansible_collections.together.ai.plugins.module_utils._module import TogetherModule
 from ansible_collections.together.ai.plugins.modules import together_endpoint_info
 from ansible_collections.together.ai.tests.unit._helpers import MODULE_API_KEY as API_KEY, assert_key_hidden
 from ansible_collections.together.ai.tests.unit._helpers import run_endpoint_info as run
@@ -64,15 +65,16 @@ def endpoint(fixture_json, endpoint_id, state="STARTED"):
     (dict(endpoint_id=EP1, base_url="https://api.together.xyz/v1?x=1"), "base_url must not carry a query or a fragment"),
     (dict(endpoint_id=EP1, api_key="   "), "no API key: set the api_key option or the TOGETHER_API_KEY environment variable"),
     (dict(endpoint_id=EP1, api_key=None), "no API key: set the api_key option or the TOGETHER_API_KEY environment variable"),
+    (dict(endpoint_ids=[EP1, EP2], concurrency=0), "concurrency must be a whole number of reads at a time from 1 to 64, got 0"),
+    (dict(endpoint_ids=[EP1, EP2], concurrency=65), "concurrency must be a whole number of reads at a time from 1 to 64, got 65"),
+    (dict(endpoint_ids=[EP1, EP2], concurrency="many"), "argument 'concurrency' is of type str and we were unable to convert to int"),
 ], ids=["empty-id", "blank-id", "padded-id", "blank-in-ids", "empty-ids", "id-and-ids", "filter-with-id",
         "filter-with-ids", "wait-without-ids", "negative-wait-timeout", "zero-wait-sleep", "bad-state", "bad-type",
         "non-numeric-timeout", "non-numeric-max-retries", "zero-timeout", "negative-max-retries", "ftp-base-url",
-        "base-url-query", "blank-key", "missing-key"])
+        "base-url-query", "blank-key", "missing-key", "zero-concurrency", "concurrency-over-64", "non-numeric-concurrency"])
 def test_bad_options_fail_before_any_request(run_module, transport, args, message):
     outcome = run(run_module, **args)
-    assert outcome.result["failed"] is True
-    assert message in outcome.result["msg"]
-    assert transport.sent == []
+    assert_refused_before_any_request(outcome, transport, message)
     assert "changed" not in outcome.raw or outcome.raw["changed"] is False
     assert_key_hidden(outcome)
 
@@ -217,6 +219,43 @@ def test_one_failing_endpoint_fails_the_task_naming_it(run_module, transport, fi
     assert (result["status"], result["error_type"], result["error_code"]) == (403, "invalid_request_error", "invalid_api_key")
     assert result["url"] == BASE_URL + path(EP2)[3:]
     assert_key_hidden(outcome)
+
+
+@pytest.mark.parametrize("args, expected", [(dict(), 16), (dict(concurrency=3), 3), (dict(concurrency=64), 64)])
+def test_concurrency_sets_the_reads_at_a_time_and_the_connection_pool(run_module, transport, fixture_json, monkeypatch,
+                                                                      args, expected):
+    ids = ["endpoint-%02d" % index for index in range(5)]
+    for endpoint_id in ids:
+        transport.route(path(endpoint_id), (200, endpoint(fixture_json, endpoint_id)))
+    pools, batches = [], []
+    real_client, real_fetch = _connection.TogetherClient, _reader.fetch_concurrently
+
+    def client(*client_args, **kwargs):
+        pools.append(kwargs.get("pool_size"))
+        return real_client(*client_args, **kwargs)
+
+    def fetch_concurrently(get_one, endpoint_ids, concurrency):
+        batches.append(concurrency)
+        return real_fetch(get_one, endpoint_ids, concurrency)
+
+    monkeypatch.setattr(_connection, "TogetherClient", client)
+    monkeypatch.setattr(_reader, "fetch_concurrently", fetch_concurrently)
+    result = run(run_module, endpoint_ids=ids, **args).result
+    assert [item["id"] for item in result["endpoints"]] == ids
+    assert (pools, batches) == ([expected], [expected])
+
+
+def test_a_v1_read_never_builds_the_v2_api(run_module, transport, fixture_json, monkeypatch):
+    def no_v2(self, *args, **kwargs):
+        raise AssertionError("the v2 API was built for a v1 read")
+
+    monkeypatch.setattr(TogetherModule, "endpoints_v2", no_v2)
+    monkeypatch.setattr(TogetherModule, "project", property(no_v2))
+    transport.route(path(EP1), (200, endpoint(fixture_json, EP1)))
+    transport.route(path(EP2), (200, endpoint(fixture_json, EP2)))
+    assert run(run_module, endpoint_id=EP1).result["endpoint"]["id"] == EP1
+    assert run(run_module, endpoint_ids=[EP1, EP2], wait_for_state="STARTED").result["exists"] is True
+    assert "project_id" not in run(run_module, endpoint_ids=[EP1, EP2]).result
 
 
 # --- listing --------------------------------------------------------------------------------------------------------

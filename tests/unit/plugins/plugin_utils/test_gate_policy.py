@@ -8,11 +8,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 import pytest
+import yaml
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.together.ai.plugins.plugin_utils._gate_policy import check_policy, unknown_variables
+from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_PARALLEL_REQUESTS
+from ansible_collections.together.ai.plugins.plugin_utils._gate_policy import ROLE_VARIABLES, check_policy, unknown_variables
 from ansible_collections.together.ai.tests.unit.plugins.plugin_utils.gate_fixtures import EP
 
 WHERE = "endpoint_gate_checks[0] (endpoint %s)" % EP
@@ -105,3 +109,26 @@ def test_problems_of_every_entry_are_listed_together():
                       {"endpoint_id": "ep_2", "max_replicas_at_most": -1}])
     assert [line.split(":")[0] for line in found] == ["endpoint_gate_checks[0] (endpoint %s)" % EP,
                                                       "endpoint_gate_checks[1] (endpoint ep_2)"]
+
+
+@pytest.mark.parametrize("value", [0, "0", 65, "100", 2.5, "many", True, None])
+def test_endpoint_gate_concurrency_must_be_1_to_64(value):
+    assert problems([{"endpoint_id": EP}], {"endpoint_gate_concurrency": value}) == [
+        "endpoint_gate_concurrency must be a whole number of reads at a time from 1 to 64 (the module's concurrency), "
+        "got %r" % (value,)]
+
+
+@pytest.mark.parametrize("value", [1, "16", 16, 64, "64"])
+def test_endpoint_gate_concurrency_within_1_to_64_passes(value):
+    assert check_policy([{"endpoint_id": EP}], {"endpoint_gate_concurrency": value}, ["endpoint_gate_concurrency"]) == 1
+
+
+def test_endpoint_gate_concurrency_is_a_role_variable_with_the_modules_default():
+    role = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "roles", "endpoint_gate")
+    with open(os.path.join(role, "defaults", "main.yml"), encoding="utf-8") as handle:
+        defaults = yaml.safe_load(handle)
+    with open(os.path.join(role, "meta", "argument_specs.yml"), encoding="utf-8") as handle:
+        options = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+    assert "endpoint_gate_concurrency" in ROLE_VARIABLES
+    assert defaults["endpoint_gate_concurrency"] == options["endpoint_gate_concurrency"]["default"] == MAX_PARALLEL_REQUESTS
+    assert options["endpoint_gate_concurrency"]["type"] == "int"

@@ -71,6 +71,14 @@ def assert_key_hidden(outcome, key=MODULE_API_KEY):
     assert key not in " ".join(outcome.warnings)
 
 
+def assert_refused_before_any_request(outcome, transport, message):
+    """A bad option: the task failed with `message` in its msg, sent nothing, and shows no key."""
+    assert outcome.result["failed"] is True
+    assert message in outcome.result["msg"]
+    assert transport.sent == []
+    assert_key_hidden(outcome)
+
+
 def action_plugin(plugin_module, args, execute_module, check_mode=False, async_val=0):
     """plugin_module.ActionModule for a task with these args, whose module calls go to execute_module(...).
 

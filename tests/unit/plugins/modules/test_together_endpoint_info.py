@@ -17,6 +17,7 @@ from ansible_collections.together.ai.plugins.module_utils import _connection, _r
 from ansible_collections.together.ai.plugins.module_utils._module import TogetherModule
 from ansible_collections.together.ai.plugins.modules import together_endpoint_info
 from ansible_collections.together.ai.tests.unit._helpers import MODULE_API_KEY as API_KEY, assert_key_hidden
+from ansible_collections.together.ai.tests.unit._helpers import assert_refused_before_any_request
 from ansible_collections.together.ai.tests.unit._helpers import run_endpoint_info as run
 
 BASE_URL = "https://api.together.xyz/v1"
@@ -76,7 +77,6 @@ def test_bad_options_fail_before_any_request(run_module, transport, args, messag
     outcome = run(run_module, **args)
     assert_refused_before_any_request(outcome, transport, message)
     assert "changed" not in outcome.raw or outcome.raw["changed"] is False
-    assert_key_hidden(outcome)
 
 
 def test_missing_key_names_both_the_option_and_the_environment_variable(run_module, transport):

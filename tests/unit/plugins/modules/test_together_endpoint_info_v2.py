@@ -11,6 +11,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.together.ai.tests.unit._helpers import MODULE_API_KEY as API_KEY, assert_key_hidden
+from ansible_collections.together.ai.tests.unit._helpers import assert_refused_before_any_request
 from ansible_collections.together.ai.tests.unit._helpers import run_endpoint_info as run
 
 V1_BASE_URL = "https://api.together.xyz/v1"
@@ -49,11 +50,8 @@ def route_whoami(transport, fixture_json):
         "max-results-0", "name-with-id", "bad-api-version"])
 def test_bad_v2_options_fail_before_any_request(run_module, transport, args, message):
     outcome = run(run_module, **args)
-    assert outcome.result["failed"] is True
-    assert message in outcome.result["msg"]
-    assert transport.sent == []
+    assert_refused_before_any_request(outcome, transport, message)
     assert "project_id" not in outcome.raw
-    assert_key_hidden(outcome)
 
 
 # --- reading v2 endpoints -------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from ansible_collections.together.ai.plugins.module_utils import _inference_prob
 from ansible_collections.together.ai.plugins.module_utils._inference import DEFAULT_PROMPT, Prober
 from ansible_collections.together.ai.plugins.modules import together_endpoint_probe
 from ansible_collections.together.ai.tests.unit._helpers import MODULE_API_KEY as API_KEY
-from ansible_collections.together.ai.tests.unit._helpers import FakeTime, assert_key_hidden, run_with_key
+from ansible_collections.together.ai.tests.unit._helpers import FakeTime, assert_refused_before_any_request, run_with_key
 
 PROJECT_ID = "proj_CbJNwQC2ZqCU2iFT3mrCh"
 V1_ID = "endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7"
@@ -111,10 +111,7 @@ def record_bodies(monkeypatch, transport):
         "bad-scheme", "plain-http-remote"])
 def test_bad_options_fail_before_any_request(run_module, transport, args, message):
     outcome = run(run_module, **args)
-    assert outcome.result["failed"] is True
-    assert message in outcome.result["msg"]
-    assert transport.sent == []
-    assert_key_hidden(outcome)
+    assert_refused_before_any_request(outcome, transport, message)
 
 
 def test_inference_base_url_from_the_environment_is_checked_too(run_module, transport, monkeypatch):

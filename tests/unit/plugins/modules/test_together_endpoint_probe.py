@@ -18,7 +18,7 @@ from ansible_collections.together.ai.plugins.module_utils import _inference_prob
 from ansible_collections.together.ai.plugins.module_utils._inference import DEFAULT_PROMPT, Prober
 from ansible_collections.together.ai.plugins.modules import together_endpoint_probe
 from ansible_collections.together.ai.tests.unit._helpers import MODULE_API_KEY as API_KEY
-from ansible_collections.together.ai.tests.unit._helpers import FakeTime, assert_refused_before_any_request, run_with_key
+from ansible_collections.together.ai.tests.unit._helpers import FakeTime, assert_key_hidden, assert_refused_before_any_request, run_with_key
 
 PROJECT_ID = "proj_CbJNwQC2ZqCU2iFT3mrCh"
 V1_ID = "endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7"

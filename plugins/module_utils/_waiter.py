@@ -24,6 +24,9 @@ from ansible_collections.together.ai.plugins.module_utils._errors import Togethe
 DEAD_END_GRACE = 20.0
 # Seconds between two progress lines when the caller does not say.
 PROGRESS_INTERVAL = 30.0
+# The shortest pause between two reads, as a share of the interval (and never above 1 s): reads slower than the
+# interval never come back to back.
+MIN_PAUSE_SHARE = 0.2
 
 
 class WaitError(TogetherError):
@@ -47,7 +50,10 @@ def wait_until(fetch, endpoint_ids, progress, goal, timeout, interval, clock=tim
     progress returns a _readiness.Progress (usually through _readiness.progress, the one readiness rule).
 
     All ids are fetched on every round: the goal is that every endpoint is there at the same time,
-    and one that was there may leave again (STARTED -> ERROR). Returns (endpoints, elapsed seconds);
+    and one that was there may leave again (STARTED -> ERROR). Reads start every `interval` seconds (counted
+    from the start of the previous read, so the read's own time is not added to it), so a wait returns
+    within one interval (and one read) of the transition; reads slower than that still pause
+    min(MIN_PAUSE_SHARE x interval, 1 s) between them. No read starts after `timeout`. Returns (endpoints, elapsed seconds);
     raises WaitError at once when one endpoint fails, after `grace` seconds in a dead end, or after
     timeout naming each one not there yet. report(line), when given, gets a line naming what is still
     awaited on the first round that is not done and then at least every report_interval seconds.
@@ -100,10 +106,13 @@ def wait_until(fetch, endpoint_ids, progress, goal, timeout, interval, clock=tim
             report("Waiting for %s, %s of %s: %s"
                    % (goal, _seconds(round(elapsed)), shown_timeout, ", ".join(progress_lines)))
             last_report = now
-        pause = min(interval, timeout - elapsed)
+        # A fixed cadence: the interval counts from the start of this read, so polls come every `interval`
+        # seconds, not every interval plus one read (with a module process per read, 0.5 s or more).
+        shortest = min(interval * MIN_PAUSE_SHARE, 1.0)
+        pause = min(max(interval - (now - before), shortest), timeout - elapsed)
         if report is not None:
             # Never back-to-back reads, even when reads are slower than the interval (then each read prints).
-            pause = min(pause, max(last_report + report_interval - now - margin, min(interval, 1.0)))
+            pause = min(pause, max(last_report + report_interval - now - margin, shortest))
         if stuck_since:
             pause = min(pause, min(stuck_since.values()) + grace - now)
         sleep(max(0.0, pause))

@@ -148,7 +148,10 @@ options:
     default: 30
   wait_sleep:
     description:
-      - Seconds between two polls while waiting for O(wait_for_state).
+      - Seconds between two polls while waiting for O(wait_for_state), counted from the start of one poll to the start
+        of the next, so the wait returns at most this long (plus one read) after the endpoints get there.
+      - A poll that takes longer than this is followed by a short pause (a fifth of O(wait_sleep), at most one second),
+        so reads never come back to back.
     type: float
     default: 5
   wait_for_routing:

@@ -173,3 +173,14 @@ def test_a_read_without_wait_passes_the_concurrency_to_the_module(monkeypatch):
     harness = Harness(monkeypatch, {"endpoint_ids": [A, B], "concurrency": 2}, [{A: "STARTED", B: "STARTED"}])
     harness.run()
     assert [call["module_args"] for call in harness.calls] == [{"endpoint_ids": [A, B], "concurrency": 2}]
+
+
+def test_a_wait_reads_every_wait_sleep_counted_from_the_start_of_each_read(monkeypatch):
+    # Each read is a module run of 0.5 s: the polls still start every wait_sleep, not every wait_sleep + 0.5 s.
+    harness = Harness(monkeypatch, {"endpoint_id": A, "wait_for_state": "STARTED", "wait_sleep": 2},
+                      [{A: "STARTING"}] * 3 + [{A: "STARTED"}])
+    result = harness.run()
+    assert not result.get("failed"), result
+    assert harness.starts == [0.0, 2.0, 4.0, 6.0]
+    assert harness.fake_time.sleeps == [1.5, 1.5, 1.5]
+    assert result["elapsed"] == 6.5

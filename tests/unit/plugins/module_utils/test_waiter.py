@@ -24,9 +24,11 @@ class Script:
         self.rounds = list(rounds)
         self.fetch_seconds = fetch_seconds
         self.calls = []
+        self.starts = []
 
     def __call__(self, endpoint_ids):
         self.calls.append(list(endpoint_ids))
+        self.starts.append(self.fake_time.now)
         states = self.rounds.pop(0) if len(self.rounds) > 1 else self.rounds[0]
         self.fake_time.now += self.fetch_seconds
         return dict((endpoint_id, None if state is None else {"id": endpoint_id, "state": state})
@@ -73,7 +75,9 @@ def test_elapsed_comes_from_the_injected_clock_including_fetch_time():
     fake_time = FakeTime(start=-50.0)
     fetch = Script(fake_time, [{"a": "STARTING"}, {"a": "STARTED"}], fetch_seconds=1.25)
     _endpoints, elapsed = wait(fake_time, fetch, ["a"], interval=3.0)
-    assert elapsed == pytest.approx(1.25 + 3.0 + 1.25)
+    # The second read starts 3 s after the first started (the interval counts from a read's start) and takes 1.25 s.
+    assert fake_time.sleeps == [pytest.approx(1.75)]
+    assert elapsed == pytest.approx(3.0 + 1.25)
 
 
 def test_re_polls_every_id_each_round_and_waits_for_all_at_the_same_time():
@@ -116,8 +120,10 @@ def test_slow_fetches_shorten_the_last_sleep_to_what_is_left():
     fetch = Script(fake_time, [{"a": "STARTING"}], fetch_seconds=2.0)
     with pytest.raises(WaitError) as info:
         wait(fake_time, fetch, ["a"], timeout=10.0, interval=5.0)
-    # polls end at t=2 (sleep 5), t=9 (only 1 s left), t=12 (past the deadline).
-    assert fake_time.sleeps == [5.0, 1.0]
+    # reads start every 5 s (t=0, 5, 10: the interval counts from a read's start) and take 2 s; the last one,
+    # started at the deadline, ends at 12.
+    assert fetch.starts == [0.0 + 1000.0, 1005.0, 1010.0]
+    assert fake_time.sleeps == [3.0, 3.0]
     assert info.value.elapsed == 12.0
     assert info.value.message.startswith("timed out after 12.0s")
 
@@ -289,3 +295,89 @@ def test_reads_slower_than_the_interval_still_pause_between_reads():
     wait_until(fetch, ["a"], progress_to("STARTED"), "state STARTED", 600.0, 5.0, clock=fake_time.clock,
                sleep=fake_time.sleep, report=lambda line: None, report_interval=10.0)
     assert min(fake_time.sleeps) >= 1.0
+
+
+# --- a fixed cadence: the interval counts from the start of the previous read --------------------------------------
+
+def test_reads_start_every_interval_whatever_a_read_takes():
+    fake_time = FakeTime(0.0)
+    fetch = Script(fake_time, [{"a": "STARTING"}] * 5 + [{"a": "STARTED"}], fetch_seconds=0.6)
+    _endpoints, elapsed = wait(fake_time, fetch, ["a"], interval=1.0)
+    assert fetch.starts == [pytest.approx(value) for value in (0.0, 1.0, 2.0, 3.0, 4.0, 5.0)]
+    assert fake_time.sleeps == [pytest.approx(0.4)] * 5
+    assert elapsed == pytest.approx(5.6)
+
+
+class Transition:
+    """fetch() whose endpoint is STARTING until `at` (fake seconds), STARTED from then; each read takes `seconds`."""
+
+    def __init__(self, fake_time, at, seconds):
+        self.fake_time = fake_time
+        self.at = at
+        self.seconds = seconds
+        self.starts = []
+
+    def __call__(self, endpoint_ids):
+        self.starts.append(self.fake_time.now)
+        state = "STARTED" if self.fake_time.now >= self.at else "STARTING"
+        self.fake_time.now += self.seconds
+        return dict((endpoint_id, {"id": endpoint_id, "state": state}) for endpoint_id in endpoint_ids)
+
+
+@pytest.mark.parametrize("at", [0.05, 1.99, 2.01, 7.3, 8.15, 13.9, 29.99])
+@pytest.mark.parametrize("interval, seconds", [(2.0, 0.7), (1.0, 0.6), (5.0, 0.1)])
+def test_a_wait_returns_within_one_interval_of_the_transition(at, interval, seconds):
+    fake_time = FakeTime(0.0)
+    fetch = Transition(fake_time, at, seconds)
+    _endpoints, elapsed = wait(fake_time, fetch, ["a", "b"], interval=interval)
+    # The read that sees it starts at most one interval after the transition; the wait returns when it ends.
+    assert at <= fetch.starts[-1] <= at + interval
+    assert elapsed <= at + interval + seconds
+    assert all(later - earlier == pytest.approx(interval) for earlier, later in zip(fetch.starts, fetch.starts[1:]))
+
+
+def test_reads_slower_than_the_interval_pause_a_fifth_of_it_between_them():
+    fake_time = FakeTime(0.0)
+    fetch = Script(fake_time, [{"a": "STARTING"}] * 3 + [{"a": "STARTED"}], fetch_seconds=3.0)
+    wait(fake_time, fetch, ["a"], interval=2.0)
+    assert fake_time.sleeps == [pytest.approx(0.4)] * 3
+
+
+def test_reads_far_slower_than_a_long_interval_still_pause_one_second():
+    fake_time = FakeTime(0.0)
+    fetch = Script(fake_time, [{"a": "STARTING"}] * 3 + [{"a": "STARTED"}], fetch_seconds=40.0)
+    wait(fake_time, fetch, ["a"], timeout=900.0, interval=30.0)
+    assert fake_time.sleeps == [1.0] * 3
+
+
+def test_with_the_cadence_no_read_starts_after_the_timeout():
+    fake_time = FakeTime(0.0)
+    fetch = Script(fake_time, [{"a": "STARTING"}], fetch_seconds=0.5)
+    with pytest.raises(WaitError) as info:
+        wait(fake_time, fetch, ["a"], timeout=10.0, interval=3.0)
+    assert fetch.starts == [0.0, 3.0, 6.0, 9.0, 10.0]
+    assert info.value.elapsed == 10.5
+
+
+def test_with_the_cadence_a_dead_end_fails_within_one_read_of_the_grace():
+    fake_time = FakeTime(0.0)
+    fetch = Script(fake_time, [{"a": "STOPPED"}], fetch_seconds=0.5)
+    with pytest.raises(WaitError) as info:
+        wait_until(fetch, ["a"], progress_with_dead_end(), "state STARTED", 900.0, 5.0,
+                   clock=fake_time.clock, sleep=fake_time.sleep)
+    # STOPPED first seen when the first read ended (0.5 s); reads at 0, 5, 10, 15, then at 20, when 19.5 s of the
+    # grace have passed since it was first seen, the read ends 20 s after it.
+    assert fetch.starts == [0.0, 5.0, 10.0, 15.0, 20.0]
+    assert info.value.elapsed == 20.5
+    assert "stayed so for 20 s" in info.value.message
+
+
+def test_with_the_cadence_progress_lines_still_come_at_least_every_report_interval():
+    fake_time = FakeTime(0.0)
+    fetch = Script(fake_time, [{"a": "STARTING"}] * 30 + [{"a": "STARTED"}], fetch_seconds=0.8)
+    report_times = []
+    wait_until(fetch, ["a"], progress_to("STARTED"), "state STARTED", 600.0, 4.0, clock=fake_time.clock,
+               sleep=fake_time.sleep, report=lambda line: report_times.append(fake_time.now), report_interval=10.0)
+    gaps = [later - earlier for earlier, later in zip(report_times, report_times[1:])]
+    assert len(gaps) >= 5 and max(gaps) <= 10.0
+    assert min(fake_time.sleeps) >= 0.8

@@ -19,17 +19,6 @@ import time
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
-from ansible_collections.together.ai.plugins.module_utils._waiter import WaitError
-from ansible_collections.together.ai.plugins.plugin_utils._wait import (
-    ReadFailed,
-    bounded_read,
-    found_by_id,
-    read_args,
-    read_timeout,
-    wait_request,
-)
-
 MODULE = "together.ai.together_endpoint_info"
 display = Display()
 
@@ -59,6 +48,20 @@ class ActionModule(ActionBase):
                 self._remove_tmp_path(self._connection._shell.tmpdir)
 
     def _wait(self, args, task_vars):
+        # Imported only for a wait: they load the client (requests) and the module's option checks, which a plain
+        # read (the module does it all) never needs on the controller.
+        # pylint: disable=import-outside-toplevel
+        from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
+        from ansible_collections.together.ai.plugins.module_utils._waiter import WaitError
+        from ansible_collections.together.ai.plugins.plugin_utils._wait import (
+            ReadFailed,
+            bounded_read,
+            found_by_id,
+            read_args,
+            read_timeout,
+            wait_request,
+        )
+
         try:
             request = wait_request(args)
         except OptionError as exc:

@@ -8,6 +8,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from ansible_collections.together.ai.plugins.action import together_endpoint_info as action_plugin
@@ -184,3 +189,20 @@ def test_a_wait_reads_every_wait_sleep_counted_from_the_start_of_each_read(monke
     assert harness.starts == [0.0, 2.0, 4.0, 6.0]
     assert harness.fake_time.sleeps == [1.5, 1.5, 1.5]
     assert result["elapsed"] == 6.5
+
+
+def test_loading_the_action_plugin_imports_neither_the_client_nor_the_wait_code():
+    # Ansible loads the action plugin on the controller for every play that uses the module, waits or not: a plain
+    # read must not pay for requests and the option checks there (about 70 ms).
+    collections_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.dirname(os.path.dirname(os.path.abspath(action_plugin.__file__)))))))
+    code = ("import json, sys\n"
+            "import ansible_collections.together.ai.plugins.action.together_endpoint_info as plugin\n"
+            "print(json.dumps([plugin.ActionModule.__name__, sorted(sys.modules)]))\n")
+    completed = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, timeout=60, check=True,
+                               env=dict(os.environ, PYTHONPATH=collections_root))
+    name, imported = json.loads(completed.stdout.decode("utf-8"))
+    assert name == "ActionModule"
+    assert "requests" not in imported
+    assert not [module for module in imported if module.startswith("ansible_collections.together.ai.plugins.")
+                and module.rsplit(".", 1)[-1] in ("_client", "_wait", "_waiter", "_endpoint_info", "_connection")]

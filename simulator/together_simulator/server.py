@@ -44,6 +44,10 @@ class SimulatorServer(http.server.ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # The listen backlog (socketserver's default is 5): a client opening 16 to 64 connections at once (the
+    # collection's concurrency option) while the accept loop waits for the CPU must find them queued, not have
+    # its SYNs dropped (a stall of a second or more, or a reset).
+    request_queue_size = 64
 
     def __init__(self, address, simulation, quiet=False, tls_context=None):
         if ":" in address[0]:

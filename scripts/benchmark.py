@@ -51,8 +51,9 @@ from _tools import Simulator, ansible_playbook, say  # scripts/_tools.py: python
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"
 COLLECTION = pathlib.Path("ansible_collections") / "together" / "ai"
-# plugins/module_utils/_parallel.py (MAX_PARALLEL_REQUESTS): endpoint_ids reads at most this many at a time.
-MODULE_CONCURRENCY = 8
+# plugins/module_utils/_parallel.py (MAX_PARALLEL_REQUESTS, the default of together_endpoint_info's concurrency):
+# endpoint_ids reads at most this many at a time. main() reads it from the collection measured (module_concurrency).
+MODULE_CONCURRENCY = 16
 FLOOR_THREADS = 16
 # The role's own default (roles/endpoint_gate/defaults/main.yml); the gate polls every min(poll, 5) s.
 GATE_POLL = 10
@@ -301,6 +302,13 @@ def find_collection():
         if (candidate / "plugins" / "modules" / "together_endpoint_info.py").is_file():
             return candidate
     sys.exit("The together.ai collection is not built: run `make benchmark` (it runs `make collection` first).")
+
+
+def module_concurrency(collection):
+    """MAX_PARALLEL_REQUESTS of the collection measured (the module's default concurrency), else MODULE_CONCURRENCY."""
+    source = collection / "plugins" / "module_utils" / "_parallel.py"
+    found = re.search(r"^MAX_PARALLEL_REQUESTS = (\d+)$", source.read_text(encoding="utf-8"), re.M) if source.is_file() else None
+    return int(found.group(1)) if found else MODULE_CONCURRENCY
 
 
 def stale_files(collection):
@@ -719,6 +727,7 @@ def build_rows(stats, args, imports, in_process):
         return None if any(value is None for value in values) else sum(values)
 
     latency = args.latency_ms / 1000.0
+    concurrency = getattr(args, "module_concurrency", MODULE_CONCURRENCY)
     rows = []
 
     def row(case, measure, value, unit, target=None):
@@ -733,7 +742,7 @@ def build_rows(stats, args, imports, in_process):
     row("1", "uri loop / module", ratio(uri_batch, module_batch), "x", (">=", 20.0))
     row("1", "module / floor", ratio(module_batch, floor[batch]), "x", ("<=", 1.1))
     row("1", "module's %d GETs: first sent to last answered (at least %.2f s at %d at a time)"
-        % (batch, math.ceil(batch / float(MODULE_CONCURRENCY)) * latency, MODULE_CONCURRENCY), get("module_%d" % batch, "http_window"), "s")
+        % (batch, math.ceil(batch / float(concurrency)) * latency, concurrency), get("module_%d" % batch, "http_window"), "s")
 
     one_module, one_uri = get("one_module"), get("one_uri")
     row("2", "1 id, together_endpoint_info task", one_module, "s")
@@ -753,13 +762,14 @@ def build_rows(stats, args, imports, in_process):
             ("<=", 100.0) if size >= 1000 else None)
         row("3", "%d ids: uri loop" % size, get("uri_loop_%d" % size), "s")
         row("3", "%d ids: floor" % size, floor[size], "s")
-        row("3", "%d ids: ideal, ids / %d x latency" % (size, MODULE_CONCURRENCY), math.ceil(size / float(MODULE_CONCURRENCY)) * latency, "s")
+        row("3", "%d ids: ideal, ids / %d x latency" % (size, concurrency), math.ceil(size / float(concurrency)) * latency, "s")
 
     row("4", "wait over %d ids: last poll answered after the transition" % args.wait_ids, get("wait", "lag"), "s", ("<=", args.wait_sleep))
     row("4", "wait over %d ids: task's playbook ended after the transition" % args.wait_ids, get("wait", "return_lag"), "s")
-    row("4", "wait: time from one poll to the next (wait_sleep %g s + one module run)" % args.wait_sleep, get("wait", "round_period"), "s")
+    row("4", "wait: time from one poll to the next (wait_sleep %g s, counted from the start of a poll)" % args.wait_sleep,
+        get("wait", "round_period"), "s")
     row("4", "wait: longest poll round, first GET sent to last answered (%d ids one by one: %.2f s)" % (args.wait_ids, args.wait_ids * latency),
-        get("wait", "round_window_max"), "s", ("<=", 2 * latency * math.ceil(args.wait_ids / float(MODULE_CONCURRENCY))) if latency else None)
+        get("wait", "round_window_max"), "s", ("<=", 2 * latency * math.ceil(args.wait_ids / float(concurrency))) if latency else None)
     gate_sleep = min(args.gate_poll, 5.0)
     row("4", "gate over %d ids, all STARTED" % args.gate_ids, get("gate_ready"), "s")
     # The late endpoint becomes STARTED late_after s in, or later when the gate had not read it yet (a busy machine).
@@ -807,6 +817,7 @@ def report(meta, rows, failures):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     source = find_collection()
+    args.module_concurrency = module_concurrency(source)
     stale = stale_files(source)
     if stale:
         say("WARNING: the built collection %s differs from the checkout in %s: run `make benchmark` to rebuild it." % (source, ", ".join(stale[:5])))
@@ -848,7 +859,7 @@ def main(argv=None):
             "cpus": os.cpu_count(), "ansible_core": ansible_core_version(bench.playbook), "repeat": args.repeat, "warmup": args.warmup,
             "latency_ms": args.latency_ms, "batch": args.batch, "sizes": args.sizes, "uri_max": args.uri_max, "gate_ids": args.gate_ids,
             "late_after": args.late_after, "gate_poll": args.gate_poll, "wait_ids": args.wait_ids, "wait_after": args.wait_after,
-            "wait_sleep": args.wait_sleep, "smoke": args.smoke, "module_concurrency": MODULE_CONCURRENCY, "floor_threads": FLOOR_THREADS,
+            "wait_sleep": args.wait_sleep, "smoke": args.smoke, "module_concurrency": args.module_concurrency, "floor_threads": FLOOR_THREADS,
             "load_start": load_start, "load_end": load_average(), "load_max": max(loads) if loads else None,
             "load_samples": bench.loads}
     rows = build_rows(stats, args, imports, in_process)

@@ -124,7 +124,7 @@ def test_build_rows_ratios_and_floor():
     assert rows[("1", "module / floor")]["value"] == 1.5
     assert rows[("3", "100 ids: floor")]["value"] == 2.0
     assert rows[("3", "10 ids: floor")]["value"] is None  # no script run for 10 ids: unknown, not 0.8
-    assert rows[("3", "100 ids: ideal, ids / 8 x latency")]["value"] == pytest.approx(1.3)
+    assert rows[("3", "100 ids: ideal, ids / 16 x latency")]["value"] == pytest.approx(0.7)
     assert rows[("5", "gate over 100 ids / bare batch of the same ids")]["value"] == 1.5
     # The late gate: the ready gate + when the late endpoint really started + one poll (min(poll, 5)).
     assert rows[("4", "gate over 100 ids, one STARTED 5.2 s in")]["target"] == ("<=", pytest.approx(14.7))
@@ -167,3 +167,20 @@ def test_transition_stop_leaves_the_endpoints_started_even_unread():
     transition.stop()
     assert transition.at is None and transition.offset is None
     assert simulator.states == [("a", "STARTING"), ("a", "STARTED")]
+
+
+def test_the_module_concurrency_is_read_from_the_collection_measured(tmp_path):
+    utils = tmp_path / "plugins" / "module_utils"
+    utils.mkdir(parents=True)
+    (utils / "_parallel.py").write_text("# x\nMAX_PARALLEL_REQUESTS = 24\nMIN_CONCURRENCY = 1\n", encoding="utf-8")
+    assert benchmark.module_concurrency(tmp_path) == 24
+    args = argparse.Namespace(latency_ms=100, batch=100, sizes=[100], uri_max=100, gate_ids=100, late_after=5.0, gate_poll=10.0,
+                              wait_ids=10, wait_sleep=1.0, module_concurrency=24)
+    rows = [row["measure"] for row in benchmark.build_rows({}, args, {}, {})]
+    assert "100 ids: ideal, ids / 24 x latency" in rows
+    assert benchmark.module_concurrency(tmp_path / "missing") == benchmark.MODULE_CONCURRENCY == 16
+
+
+def test_the_checkout_s_default_concurrency_is_what_the_benchmark_assumes():
+    root = pathlib.Path(__file__).resolve().parent.parent.parent
+    assert benchmark.module_concurrency(root) == benchmark.MODULE_CONCURRENCY

@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
+import json
 import time
 
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -29,6 +31,13 @@ WAIT_OPTIONS = ("wait_sleep", "wait_progress_interval")
 REQUIRED_THEN = ("delete", "recreate")
 # create, route; retire, delete; recreate: no request needs more passes than this.
 MAX_PASSES = 6
+# The items of a loop run one after the other in this worker process (one process per task and host). What one
+# item's module resolved, the API key's project (whoami) and readable model names, goes to the next items through
+# the module's hidden _task_cache option: a loop over N endpoints asks whoami once and reads each model name once.
+# Keyed by everything that could point an item at another key, API or host.
+_TASK_CACHE = {}
+CACHE_OPTIONS = ("api_key", "base_url", "project_id")
+MAX_CACHED_MODEL_NAMES = 1000
 
 
 class ActionModule(InfoActionModule):
@@ -55,7 +64,27 @@ class ActionModule(InfoActionModule):
                 self._remove_tmp_path(self._connection._shell.tmpdir)
 
     def _module(self, args, task_vars):
-        return self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars)
+        args = dict((key, value) for key, value in args.items() if key != "_task_cache")  # only this plugin sets it
+        key = self._cache_key(args, task_vars)
+        known = _TASK_CACHE.get(key)
+        if known:
+            args["_task_cache"] = dict(known, model_names=dict(known.get("model_names") or {}))
+        result = self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars)
+        if not result.get("failed"):
+            _remember(_TASK_CACHE.setdefault(key, {}), result)
+        return result
+
+    def _cache_key(self, args, task_vars):
+        """Who the module talks to, as whom: the connection options, the TOGETHER_* environment, the host."""
+        environment = {}
+        try:
+            self._compute_environment_string(environment)
+        except Exception:  # pylint: disable=broad-except
+            environment = {"unknown": True}  # never share what cannot be told apart
+        parts = dict((option, args.get(option)) for option in CACHE_OPTIONS)
+        parts.update(environment=dict((name, value) for name, value in environment.items() if str(name).startswith("TOGETHER_")),
+                     host=task_vars.get("inventory_hostname"), delegate_to=self._task.delegate_to)
+        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
     def _passes(self, args, task_vars):
         first = self._module(args, task_vars)
@@ -117,6 +146,20 @@ class ActionModule(InfoActionModule):
         if item and item.get("deployment_id"):
             wait_args["deployment"] = item["deployment_id"]
         return wait_args
+
+
+def _remember(known, result):
+    """Keep what a pass resolved: the project whoami gave (with its slug) and the model names it read."""
+    if isinstance(result.get("project_id"), str) and result.get("project_id"):
+        known.update(project_id=result["project_id"], project_slug=result.get("project_slug"))
+    names = known.setdefault("model_names", {})
+    endpoint = result.get("endpoint") if isinstance(result.get("endpoint"), dict) else {}
+    for item in endpoint.get("deployments") or []:
+        if not isinstance(item, dict) or len(names) >= MAX_CACHED_MODEL_NAMES:
+            continue
+        path, name = item.get("model"), item.get("model_name")
+        if isinstance(path, str) and path.startswith("projects/") and isinstance(name, str) and name:
+            names[path] = name
 
 
 class _Progress:

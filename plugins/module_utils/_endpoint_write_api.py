@@ -9,6 +9,13 @@
 Every write carries the etag of its object (in the body, or ?etag= on DELETE). On HTTP 409 the object is
 read again: when its etag moved, the write is sent once more with the new etag; otherwise the 409 is not
 about the etag (a name taken, a deployment still routed) and fails with the API's message.
+
+Reads (issue 13: a no-op rerun costs one read per endpoint): the endpoint by id (GET) or by name (the
+filtered list, whose items are whole Endpoints: no second GET). The full deployments list is read only
+when the embedded summaries cannot stand in for it: the endpoint embeds at most the 10 newest deployments
+(reference section 5.1), summaries carry no config, and writes need each deployment's etag. So it is read
+when 10 or more are embedded (or the split names one not embedded), when a declared deployment gives
+config, for --diff (which shows configs), and before any write (the plan is then made again with it).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,9 +23,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, error_details, quote_segment
+from ansible_collections.together.ai.plugins.module_utils._readiness import short_state
 from ansible_collections.together.ai.plugins.module_utils._v2_normalize import add_model_names, normalize_endpoint
 from ansible_collections.together.ai.plugins.module_utils._endpoint_write import (
     V1_CREATE_REFUSED,
+    PlanError,
     bare,
     endpoint_view,
     plan_v1,
@@ -27,13 +36,16 @@ from ansible_collections.together.ai.plugins.module_utils._endpoint_write import
 )
 
 V1_RETIRED_CODE = "endpoints_v1_create_access_disabled"
+# An Endpoint embeds at most this many deployment summaries (the newest); with fewer, it embeds them all.
+EMBEDDED_DEPLOYMENTS_LIMIT = 10
 
 
 class EndpointWriter:
     """Applies one EndpointRequest through the API, or (check_mode) says what it would send."""
 
-    def __init__(self, client, reader, catalog, check_mode=False):
+    def __init__(self, client, reader, catalog, check_mode=False, diff=False):
         self.client = client
+        self.diff = diff  # --diff shows each deployment's config, which only the full deployments carry
         self.reader = reader  # _info.EndpointReader: the reads (and the shape) of together_endpoint_info
         self.catalog = catalog
         self.check_mode = check_mode
@@ -62,7 +74,31 @@ class EndpointWriter:
         if len(matches) > 1:
             raise TogetherError("name %s matches %d endpoints (%s); give endpoint_id" % (
                 wanted, len(matches), ", ".join(item["id"] for item in matches)))
-        return self.reader.get_endpoint(matches[0]["id"]) if matches else None
+        if not matches:
+            return None
+        if short_state(matches[0].get("deployment_state")) == "DEGRADED":
+            # The info module reads the degraded deployment for its status message: return the same endpoint.
+            return self.reader.get_endpoint(matches[0]["id"])
+        # A listed item is the whole Endpoint, normalized and named as a GET of it would be.
+        return matches[0]
+
+    @staticmethod
+    def summaries_complete(endpoint):
+        """Whether the deployments the endpoint embeds are all it has (it embeds at most the 10 newest)."""
+        embedded = [item for item in (endpoint["raw"].get("deployments") or []) if isinstance(item, dict)]
+        if len(embedded) >= EMBEDDED_DEPLOYMENTS_LIMIT:
+            return False
+        known = set(item.get("id") for item in embedded)
+        return all(entry.get("deployment_id") in known for entry in endpoint.get("traffic_split") or [])
+
+    def needs_full(self, request, endpoint):
+        """Whether planning needs the full deployments before it can tell if anything changes."""
+        if endpoint is None:
+            return False
+        if self.diff or not self.summaries_complete(endpoint):
+            return True
+        # Summaries carry the hardware, not the config: a declared config is compared with the full deployment.
+        return any(item.config for item in request.deployments or [])
 
     def full_deployments(self, endpoint):
         """{deployment id: full EndpointDeployment}: etags and configs, which the endpoint's summaries lack."""
@@ -81,8 +117,18 @@ class EndpointWriter:
     def run_v2(self, request):
         self.v2.project.resolve()
         endpoint = self.find_v2(request)
-        full = self.full_deployments(endpoint)
-        plan = plan_v2(request, self.planning_view(endpoint, full), full, self.catalog.resolve)
+        read_full = self.needs_full(request, endpoint)
+        full = self.full_deployments(endpoint) if read_full else {}
+        try:
+            plan = plan_v2(request, self.planning_view(endpoint, full), full, self.catalog.resolve)
+        except PlanError:
+            if read_full or endpoint is None or not request.recreate:
+                raise
+            plan = None  # a recreate that keeps the old config: the full deployments tell it
+        if endpoint is not None and not read_full and (plan is None or plan.writes):
+            # Writes carry each deployment's etag, and a recreate keeps the old config: plan again with them all.
+            full = self.full_deployments(endpoint)
+            plan = plan_v2(request, self.planning_view(endpoint, full), full, self.catalog.resolve)
         slug = self.v2.project.project_slug
         if plan.after.get("name") and "/" not in plan.after["name"] and slug:
             plan.after["name"] = "%s/%s" % (slug, plan.after["name"])  # as the API will name it
@@ -100,7 +146,7 @@ class EndpointWriter:
         result.update(endpoint=endpoint, exists=endpoint is not None, retried=self.retried,
                       pending=self.pending(plan.pending, endpoint, created))
         # After, as read back: what a rerun will compare with (a deployment waiting for READY shows no weight yet).
-        result["diff"]["after"] = endpoint_view(endpoint, self.full_deployments(endpoint))
+        result["diff"]["after"] = endpoint_view(endpoint, self.full_deployments(endpoint) if self.diff else None)
         return result
 
     def planning_view(self, endpoint, full):

@@ -80,6 +80,8 @@ options:
       - The project (C(proj_...)) the v2 endpoint belongs to.
       - If not set, E(TOGETHER_PROJECT_ID) is used, else the project of the API key from C(GET /v3/whoami) (falling back
         to C(GET /v1/whoami)). A blank value counts as not set.
+      - Setting it spares that whoami request (asked once per task; in a loop, the first item's answer serves the next
+        items).
     type: str
   model:
     description:
@@ -204,8 +206,18 @@ options:
     type: float
     default: 30
 notes:
-  - Check mode reads the endpoint, its deployments and, for O(hardware), the configs of the model; it sends no write,
-    does not wait, and RV(actions) says what each write would do.
+  - Check mode reads what a real run reads (below) and, for a deployment to create with O(hardware), the configs of the
+    model; it sends no write, does not wait, and RV(actions) says what each write would do.
+  - "Reads of a v2 run: the endpoint (C(GET .../endpoints/{id}), or for O(name) the list filtered on that name, whose
+    items are whole endpoints) and the readable name of each deployment's model (C(GET /v2/projects/{p}/models/{ml})).
+    The deployments list (C(GET .../endpoints/{id}/deployments)) is read only when needed: when the endpoint embeds
+    10 deployments (it embeds at most the 10 newest) or its traffic split names one it does not embed, when a
+    deployment declares O(config) (embedded deployments name their hardware, not their config), with C(--diff) (which
+    shows configs), and before any write (for the deployments' etags). C(GET /v3/whoami) unless O(project_id) or
+    E(TOGETHER_PROJECT_ID) names the project."
+  - "In a loop, the items run one after the other on the controller: the project whoami gave and the model names read
+    by one item are reused by the next items of the same task. A loop declaring N endpoints that are already as
+    declared reads each endpoint once, plus one whoami and one read per model for the whole loop."
   - The diff shows the endpoint's name, visibility and, per deployment, model, config, hardware, replica bounds and
     traffic weight (for a v1 endpoint, display name, state and bounds).
   - Idempotent. A second run with the same options reports no change once the first completed (with O(wait), or after
@@ -374,6 +386,30 @@ DEPLOYMENT_OPTIONS = dict(
     traffic_weight=dict(type="float", default=1.0),
 )
 
+# The hidden _task_cache option: the action plugin hands each item of a loop what the items before it resolved
+# (the API key's project from whoami, readable model names), so that a loop over N endpoints reads them once.
+TASK_CACHE_MODEL_NAMES = 1000
+
+
+def seed_project(module, cache):
+    """The project whoami gave an earlier item, when neither project_id nor TOGETHER_PROJECT_ID names one."""
+    cache = cache if isinstance(cache, dict) else {}
+    project_id, slug = cache.get("project_id"), cache.get("project_slug")
+    if module.project_id is None and isinstance(project_id, str) and project_id.strip():
+        module.params["project_id"] = project_id.strip()
+        if isinstance(slug, str) and slug:
+            module.project.project_slug = slug  # what whoami said with it, for project_slug and names in --diff
+
+
+def seed_model_names(endpoints_v2, cache):
+    """Model path -> readable name as read by an earlier item; names not handed over are read as usual."""
+    names = (cache if isinstance(cache, dict) else {}).get("model_names")
+    if not isinstance(names, dict):
+        return
+    known = dict((path, name) for path, name in list(names.items())[:TASK_CACHE_MODEL_NAMES]
+                 if isinstance(path, str) and path.startswith("projects/") and isinstance(name, str) and name)
+    endpoints_v2._model_names.update(known)  # pylint: disable=protected-access
+
 
 def main():
     module = TogetherModule(
@@ -397,6 +433,8 @@ def main():
             wait_timeout=dict(type="float", default=1800.0),
             wait_sleep=dict(type="float", default=5.0),
             wait_progress_interval=dict(type="float", default=30.0),
+            # Internal, set by the action plugin: what earlier items of the same loop resolved (see seed_from_task).
+            _task_cache=dict(type="dict"),
         ),
         project_option=True,
         supports_check_mode=True,
@@ -405,9 +443,13 @@ def main():
         request = EndpointRequest.from_params(module.params)
     except OptionError as exc:
         module.fail_json(msg=str(exc))
+    if request.api_version == "v2":
+        seed_project(module, module.params.get("_task_cache"))
     reader = module.endpoint_reader(api_version=request.api_version)
+    if request.api_version == "v2":
+        seed_model_names(reader.v2, module.params.get("_task_cache"))
     catalog = HardwareCatalog(module.client, reader.v2, module.settings.base_url)
-    writer = EndpointWriter(module.client, reader, catalog, check_mode=module.check_mode)
+    writer = EndpointWriter(module.client, reader, catalog, check_mode=module.check_mode, diff=module._diff)
     try:
         result = writer.run(request)
     except PlanError as exc:

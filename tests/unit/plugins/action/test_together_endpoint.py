@@ -10,6 +10,8 @@ __metaclass__ = type
 
 from unittest.mock import MagicMock
 
+import pytest
+
 from ansible.playbook.task import Task
 
 from ansible_collections.together.ai.plugins.action import together_endpoint as action_plugin
@@ -20,6 +22,12 @@ EP = "ep_CbJNwQC2ZqCU2iFT3mrCh"
 DEP = "dep_CbzGdmn14t3HYrXXitmKa"
 WRITE = "together.ai.together_endpoint"
 READ = "together.ai.together_endpoint_info"
+
+
+@pytest.fixture(autouse=True)
+def fresh_task_cache(monkeypatch):
+    """Each test is its own task: nothing an earlier test's module resolved reaches it."""
+    monkeypatch.setattr(action_plugin, "_TASK_CACHE", {})
 
 
 def write_pass(actions, pending=(), before=None, after=None, state="STARTED", **extra):
@@ -154,3 +162,50 @@ def test_a_failed_first_pass_is_returned_as_is(monkeypatch):
     harness = Harness(monkeypatch, {"name": "chat"}, [failure])
     assert harness.run()["msg"] == failure["msg"]
     assert len(harness.calls) == 1
+
+
+# -- a loop's items share what the module resolved (whoami's project, model names) ----------------------------------
+
+MODEL_PATH = "projects/proj_together/models/ml_CbJNwQC2ZqCU2iFT3mrCh/revisions/rv_CbJ9yNrws93VQrZum1fTE"
+
+
+def no_op(project_id="proj_x", slug="x-project", model_name="meta-llama/Llama-3.3-70B-Instruct-Turbo"):
+    endpoint = {"id": EP, "api_version": "v2", "state": "STARTED",
+                "deployments": [{"id": DEP, "model": MODEL_PATH, "model_name": model_name}]}
+    return write_pass([], endpoint=endpoint, project_id=project_id, project_slug=slug)
+
+
+def item(monkeypatch, args, answer):
+    harness = Harness(monkeypatch, args, [answer])
+    result = harness.run()
+    return harness.calls[0][1], result
+
+
+def test_the_next_item_of_a_loop_gets_the_project_and_model_names_the_first_resolved(monkeypatch):
+    first_args, first = item(monkeypatch, {"name": "chat-1", "model": "m", "api_key": "k"}, no_op())
+    second_args, second = item(monkeypatch, {"name": "chat-2", "model": "m", "api_key": "k"}, no_op())
+    assert "_task_cache" not in first_args
+    assert second_args["_task_cache"] == {"project_id": "proj_x", "project_slug": "x-project",
+                                          "model_names": {MODEL_PATH: "meta-llama/Llama-3.3-70B-Instruct-Turbo"}}
+    assert second_args["name"] == "chat-2"
+    # The cache stays between the plugin and the module: never in the task's result.
+    assert "_task_cache" not in first and "_task_cache" not in second
+
+
+@pytest.mark.parametrize("other", [{"api_key": "k2"}, {"base_url": "http://other/v1"}, {"project_id": "proj_y"}],
+                         ids=["other-key", "other-api", "other-project"])
+def test_an_item_with_another_key_api_or_project_shares_nothing(monkeypatch, other):
+    item(monkeypatch, {"name": "chat-1", "api_key": "k"}, no_op())
+    second_args, _result = item(monkeypatch, dict({"name": "chat-2", "api_key": "k"}, **other), no_op())
+    assert "_task_cache" not in second_args
+
+
+def test_a_task_cache_given_in_the_task_is_not_passed_on(monkeypatch):
+    args, _result = item(monkeypatch, {"name": "chat", "_task_cache": {"project_id": "proj_forged"}}, no_op())
+    assert "_task_cache" not in args
+
+
+def test_a_failed_item_teaches_the_next_nothing(monkeypatch):
+    item(monkeypatch, {"name": "chat-1"}, dict(no_op(), failed=True, msg="boom"))
+    second_args, _result = item(monkeypatch, {"name": "chat-2"}, no_op())
+    assert "_task_cache" not in second_args

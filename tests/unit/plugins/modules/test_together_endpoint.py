@@ -269,3 +269,125 @@ def test_deployments_beyond_the_ten_the_endpoint_embeds_are_stopped_too(run_modu
         "dep_Twelve0100000000000000?updateMask=autoscaling", "dep_Twelve1200000000000000?updateMask=autoscaling"]
     assert all(body["autoscaling"] == {"minReplicas": 0, "maxReplicas": 0} for _path, body in writes)
     assert outcome.result["changed"] is True
+
+
+# -- what a no-op rerun reads (issue 13: one read per endpoint) -----------------------------------------------------
+
+MODEL_PATH = "projects/proj_CbJNwQC2ZqCU2iFT3mrCh/models/ml_CbJNwQC2ZqCU2iFT3mrCh/revisions/rv_CbJ9yNrws93VQrZum1fTE"
+MODEL_NAME = "devteam/Llama-3.3-70B-Instruct-Turbo"  # fixtures/v2/model_ml_CbJNwQC2ZqCU2iFT3mrCh.json
+
+
+def reads(transport):
+    return [(sent.method, sent.path) for sent in transport.sent]
+
+
+def test_a_no_op_by_id_reads_the_endpoint_once_as_its_summaries_are_complete(run_module, transport, api):
+    outcome = run(run_module, model=MODEL_NAME, hardware="1xnvidia-h100-80gb", min_replicas=1, max_replicas=2, **BLUE)
+    assert outcome.result["changed"] is False
+    # One deployment embedded (fewer than the 10 an endpoint embeds at most): no deployments list.
+    assert reads(transport) == [("GET", ENDPOINT)]
+    assert [sent.path for sent in transport.model_lookups] == ["/v2/projects/%s/models/ml_CbJNwQC2ZqCU2iFT3mrCh" % PROJECT_ID]
+
+
+def test_a_no_op_by_name_reads_the_filtered_list_only(run_module, transport, api):
+    transport.route(ENDPOINTS, (200, {"data": [api.endpoint]}))
+    outcome = run(run_module, name="chat", model=MODEL_NAME, hardware="1xnvidia-h100-80gb", min_replicas=1,
+                  max_replicas=2, deployment_name="blue")
+    assert outcome.result["changed"] is False
+    assert reads(transport) == [("GET", ENDPOINTS)]
+    assert transport.sent[0].query["filter"] == 'name="chat"'
+    # The listed item stands for the GET: the endpoint is returned as together_endpoint_info returns it.
+    from ansible_collections.together.ai.tests.unit._helpers import run_endpoint_info
+    read = run_endpoint_info(run_module, endpoint_id=EP_ID, project_id=PROJECT_ID).result["endpoint"]
+    assert outcome.result["endpoint"] == read
+
+
+def test_a_rerun_that_should_scale_still_does_with_the_deployments_etag(run_module, transport, api):
+    outcome = run(run_module, model=MODEL_NAME, min_replicas=2, max_replicas=2, **BLUE)
+    assert outcome.result["changed"] is True
+    # The no-op guess had no etag: the full list is read before the write, which carries its etag.
+    assert api.writes == [("PATCH", DEPLOYMENT + "?updateMask=autoscaling",
+                           {"autoscaling": {"minReplicas": 2, "maxReplicas": 2}, "etag": "dep-etag-1"})]
+    assert reads(transport)[:2] == [("GET", ENDPOINT), ("GET", DEPLOYMENTS)]
+
+
+def test_ten_embedded_deployments_may_be_truncated_so_the_list_is_read(run_module, transport, fixture_json):
+    fleet = "%s/ep_TwelveDeployments00001" % ENDPOINTS
+    transport.route(fleet, (200, fixture_json("v2/endpoint_twelve_deployments.json")))
+    transport.route(fleet + "/deployments", (200, fixture_json("v2/deployments_twelve_page1.json")),
+                    (200, fixture_json("v2/deployments_twelve_page2.json")))
+    outcome = run(run_module, endpoint_id="ep_TwelveDeployments00001")
+    assert outcome.result["changed"] is False
+    # Ten embedded may be the 10 newest of more: the list (two pages) is read; a change beyond them is seen (next test).
+    assert [path for _method, path in reads(transport)] == [fleet, fleet + "/deployments", fleet + "/deployments"]
+
+
+def test_a_split_naming_a_deployment_not_embedded_reads_the_list(run_module, transport, api):
+    api.endpoint["trafficSplit"].append({"deploymentId": "dep_NotEmbedded0000000000", "weight": 1})
+    run(run_module, model=MODEL_NAME, min_replicas=1, max_replicas=2, **BLUE)
+    assert ("GET", DEPLOYMENTS) in reads(transport)
+
+
+@pytest.mark.parametrize("config, changed", [("cr_CbzGdmn14t3HYrXXitmKa", False), ("cr_Other0000000000000000", None)])
+def test_a_declared_config_is_compared_with_the_full_deployment(run_module, transport, api, config, changed):
+    api.deployment["config"] = "projects/proj_together/configs/cr_CbzGdmn14t3HYrXXitmKa"
+    outcome = run(run_module, model=MODEL_NAME, config=config, min_replicas=1, max_replicas=2, **BLUE)
+    # Summaries name the hardware, not the config: the full deployments are read to compare it.
+    assert reads(transport) == [("GET", ENDPOINT), ("GET", DEPLOYMENTS)]
+    if changed is None:
+        assert outcome.result["failed"] is True
+        assert "config cr_CbzGdmn14t3HYrXXitmKa -> cr_Other0000000000000000 cannot change in place" in outcome.result["msg"]
+    else:
+        assert outcome.result["changed"] is False
+
+
+def test_diff_reads_the_deployments_for_their_config(run_module, transport, api):
+    outcome = run(run_module, model=MODEL_NAME, min_replicas=1, max_replicas=2, _ansible_diff=True, **BLUE)
+    assert outcome.result["changed"] is False
+    assert reads(transport) == [("GET", ENDPOINT), ("GET", DEPLOYMENTS)]
+    assert outcome.result["diff"]["before"]["deployments"]["blue"]["config"] == "cr_CbzGdmn14t3HYrXXitmKa"
+    assert outcome.result["diff"]["before"] == outcome.result["diff"]["after"]
+
+
+@pytest.mark.parametrize("model, same", [
+    (MODEL_NAME, True),  # a public name: compared with the name the model look-up reads
+    ("meta-llama/Llama-3.1-8B-Instruct-Turbo", False),
+    ("ml_CbJNwQC2ZqCU2iFT3mrCh", True),  # an id or a path: compared with the deployment's path
+    ("ml_Q8vWn2RkT5aLp0sXe3mYd", False),
+    ("projects/proj_CbJNwQC2ZqCU2iFT3mrCh/models/ml_CbJNwQC2ZqCU2iFT3mrCh", True),
+], ids=["name", "other-name", "id", "other-id", "path"])
+def test_a_model_by_name_or_id_is_compared_on_one_endpoint_read(run_module, transport, api, model, same):
+    outcome = run(run_module, model=model, min_replicas=1, max_replicas=2, **BLUE)
+    assert reads(transport) == [("GET", ENDPOINT)]
+    if same:
+        assert outcome.result["changed"] is False
+    else:
+        assert outcome.result["failed"] is True
+        assert "model %s -> %s cannot change in place" % (MODEL_NAME, model) in outcome.result["msg"]
+
+
+def test_the_task_cache_spares_whoami_and_the_model_look_up(run_module, transport, api):
+    cache = {"project_id": PROJECT_ID, "project_slug": "my-project", "model_names": {MODEL_PATH: MODEL_NAME}}
+    outcome = run_with_key(run_module, together_endpoint.main, model=MODEL_NAME, min_replicas=1, max_replicas=2,
+                           _task_cache=cache, **BLUE)
+    assert outcome.result["changed"] is False
+    assert reads(transport) == [("GET", ENDPOINT)]  # no whoami: the project came with the cache
+    assert transport.model_lookups == []
+    assert outcome.result["project_id"] == PROJECT_ID and outcome.result["project_slug"] == "my-project"
+    assert outcome.result["endpoint"]["deployments"][0]["model_name"] == MODEL_NAME
+
+
+def test_without_the_task_cache_the_project_comes_from_whoami(run_module, transport, api, fixture_json):
+    whoami = fixture_json("v2/whoami_v3_project_api_key.json")
+    whoami["project"]["id"] = PROJECT_ID
+    transport.route("/v3/whoami", (200, whoami))
+    outcome = run_with_key(run_module, together_endpoint.main, model=MODEL_NAME, min_replicas=1, max_replicas=2, **BLUE)
+    assert outcome.result["changed"] is False
+    assert reads(transport) == [("GET", "/v3/whoami"), ("GET", ENDPOINT)]
+    assert len(transport.model_lookups) == 1
+
+
+def test_a_project_id_given_wins_over_the_task_cache(run_module, transport, api):
+    outcome = run(run_module, min_replicas=1, max_replicas=2, _task_cache={"project_id": "proj_Elsewhere"}, **BLUE)
+    assert outcome.result["project_id"] == PROJECT_ID
+    assert reads(transport) == [("GET", ENDPOINT)]

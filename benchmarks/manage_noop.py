@@ -1,4 +1,7 @@
-#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, together.ai collection maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """Issue 13, target 5: the API requests of together.ai.together_endpoint's no-op rerun over 20 declared endpoints.
 
 The simulator starts with N v2 endpoints already in the declared shape (one deployment `main`, a public
@@ -28,6 +31,7 @@ import secrets
 import subprocess
 import sys
 import tempfile
+import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -90,7 +94,7 @@ TASK = """
 
 def playbook(variant, count, model_id):
     if variant == "tasks":
-        text = LOOP.split("  tasks:\n")[0] % {"defaults": "{}"} + "  tasks:\n"
+        text = LOOP.split("  tasks:\n", maxsplit=1)[0] % {"defaults": "{}"} + "  tasks:\n"
         return text + "".join(TASK % {"name": name, "model": MODEL, "hardware": HARDWARE} for name in names(count))
     with_project = variant != "loop"
     by_id = variant == "loop+id"
@@ -139,13 +143,13 @@ def run(command, env, log):
     log.write_text(completed.stdout, encoding="utf-8")
     recap = re.search(r"localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", completed.stdout)
     if completed.returncode != 0 or not recap:
-        sys.exit("%s failed (exit %d); its output is in %s:\n%s" % (" ".join(command[-3:]), completed.returncode, log,
-                                                                  completed.stdout[-3000:]))
+        tail = completed.stdout[-3000:]
+        sys.exit("%s failed (exit %d); its output is in %s:\n%s" % (" ".join(command[-3:]), completed.returncode, log, tail))
     return int(recap.group(2))
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--collections", help="directory that holds ansible_collections/together/ai")
     parser.add_argument("--only", default=",".join(VARIANTS), help="comma-separated variants: %s" % ", ".join(VARIANTS))
@@ -171,15 +175,14 @@ def main(argv=None):
             env.pop("TOGETHER_PROJECT_ID", None)
             # The ml_... id the simulator gave the public model, for the variant that declares it by id.
             status_path = "/v2/projects/%s/endpoints/ep_bench00" % PROJECT["id"]
-            import urllib.request  # pylint: disable=import-outside-toplevel
             request = urllib.request.Request(simulator.root_url + status_path, headers={"Authorization": "Bearer " + api_key})
             with urllib.request.urlopen(request, timeout=10) as response:
                 model_path = json.loads(response.read().decode("utf-8"))["deployments"][0]["model"]
             model_id = model_path.split("/models/", 1)[1].split("/", 1)[0]
             endpoints = [{"name": name, "id": "ep_bench%02d" % index} for index, name in enumerate(names(args.count))]
             (work / "vars.json").write_text(json.dumps({"bench_endpoints": endpoints}), encoding="utf-8")
-            say("Simulator at %s: %d v2 endpoints in the declared shape; collection %s" % (simulator.root_url, args.count,
-                                                                                          collections_path))
+            say("Simulator at %s: %d v2 endpoints in the declared shape; collection %s"
+                % (simulator.root_url, args.count, collections_path))
             for variant in variants:
                 path = work / ("%s.yml" % re.sub(r"\W", "_", variant))
                 path.write_text(playbook(variant, args.count, model_id), encoding="utf-8")

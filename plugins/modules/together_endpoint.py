@@ -205,6 +205,13 @@ options:
       - While waiting, print a progress line at least this often (seconds).
     type: float
     default: 30
+  _task_cache:
+    description:
+      - Internal, set by the module's action plugin; do not set it (a value given in the task is dropped).
+      - What earlier items of the same loop resolved, so that the next items do not read it again (see the notes), that is
+        the project whoami gave (C(project_id), C(project_slug)) and readable model names (C(model_names), model path to
+        name). Its project is not used where O(project_id) or E(TOGETHER_PROJECT_ID) names one.
+    type: dict
 notes:
   - Check mode reads what a real run reads (below) and, for a deployment to create with O(hardware), the configs of the
     model; it sends no write, does not wait, and RV(actions) says what each write would do.
@@ -215,9 +222,9 @@ notes:
     deployment declares O(config) (embedded deployments name their hardware, not their config), with C(--diff) (which
     shows configs), and before any write (for the deployments' etags). C(GET /v3/whoami) unless O(project_id) or
     E(TOGETHER_PROJECT_ID) names the project."
-  - "In a loop, the items run one after the other on the controller: the project whoami gave and the model names read
-    by one item are reused by the next items of the same task. A loop declaring N endpoints that are already as
-    declared reads each endpoint once, plus one whoami and one read per model for the whole loop."
+  - "The items of a loop run one after the other in one controller process: the project whoami gave and the model
+    names read by one item are reused by the next items of the same task. A loop declaring N endpoints that are
+    already as declared reads each endpoint once, plus one whoami and one read per model for the whole loop."
   - The diff shows the endpoint's name, visibility and, per deployment, model, config, hardware, replica bounds and
     traffic weight (for a v1 endpoint, display name, state and bounds).
   - Idempotent. A second run with the same options reports no change once the first completed (with O(wait), or after
@@ -433,7 +440,7 @@ def main():
             wait_timeout=dict(type="float", default=1800.0),
             wait_sleep=dict(type="float", default=5.0),
             wait_progress_interval=dict(type="float", default=30.0),
-            # Internal, set by the action plugin: what earlier items of the same loop resolved (see seed_from_task).
+            # Internal, set by the action plugin: what earlier items of the same loop resolved (seed_project/_model_names).
             _task_cache=dict(type="dict"),
         ),
         project_option=True,

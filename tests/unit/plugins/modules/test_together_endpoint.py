@@ -391,3 +391,16 @@ def test_a_project_id_given_wins_over_the_task_cache(run_module, transport, api)
     outcome = run(run_module, min_replicas=1, max_replicas=2, _task_cache={"project_id": "proj_Elsewhere"}, **BLUE)
     assert outcome.result["project_id"] == PROJECT_ID
     assert reads(transport) == [("GET", ENDPOINT)]
+
+
+def test_a_degraded_endpoint_found_by_name_is_read_as_the_info_module_reads_it(run_module, transport, api):
+    api.endpoint["deployments"][0]["state"] = "DEPLOYMENT_STATE_DEGRADED"
+    transport.route(ENDPOINTS, (200, {"data": [api.endpoint]}))
+    outcome = run(run_module, name="chat", min_replicas=1, max_replicas=2, deployment_name="blue")
+    assert outcome.result["changed"] is False
+    # The list item has no status message: the endpoint and its degraded deployment are read, as info reads them.
+    assert reads(transport) == [("GET", ENDPOINTS), ("GET", ENDPOINT), ("GET", DEPLOYMENT)]
+    from ansible_collections.together.ai.tests.unit._helpers import run_endpoint_info
+    read = run_endpoint_info(run_module, endpoint_id=EP_ID, project_id=PROJECT_ID).result["endpoint"]
+    assert outcome.result["endpoint"] == read
+    assert outcome.result["endpoint"]["deployments"][0]["status_message"] == "All replicas ready"

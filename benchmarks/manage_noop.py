@@ -7,7 +7,8 @@
 The simulator starts with N v2 endpoints already in the declared shape (one deployment `main`, a public
 model, hardware, 1/2 replicas, all the traffic). Each playbook declares them with state=present and runs
 twice; the requests of the second run (the no-op rerun) are counted from the simulator's request log
-(GET /_simulator/requests), by kind, and divided by N. Both runs must report no change.
+(GET /_simulator/requests), by kind, and divided by N. Both runs must report no change. Last, the loop
+declares max_replicas 3: the reads that the no-op rerun spared must not hide it (one PATCH per endpoint).
 
 Playbooks (what users write to declare many endpoints):
   loop        one task with `loop:` over the names (the project from the key: whoami)
@@ -75,7 +76,7 @@ LOOP = """---
         model: "%(model)s"
         hardware: %(hardware)s
         min_replicas: 1
-        max_replicas: 2
+        max_replicas: %(max_replicas)s
       loop: "{{ bench_endpoints }}"
       loop_control:
         label: "{{ item.name }}"
@@ -92,7 +93,7 @@ TASK = """
 """
 
 
-def playbook(variant, count, model_id):
+def playbook(variant, count, model_id, max_replicas=2):
     if variant == "tasks":
         text = LOOP.split("  tasks:\n", maxsplit=1)[0] % {"defaults": "{}"} + "  tasks:\n"
         return text + "".join(TASK % {"name": name, "model": MODEL, "hardware": HARDWARE} for name in names(count))
@@ -103,6 +104,7 @@ def playbook(variant, count, model_id):
         "identity": 'endpoint_id: "{{ item.id }}"' if by_id else 'name: "{{ item.name }}"',
         "model": model_id if by_id else MODEL,
         "hardware": HARDWARE,
+        "max_replicas": max_replicas,
     }
 
 
@@ -199,6 +201,16 @@ def main(argv=None):
                                  % (variant, attempt, changed))
                     counts.append(collections.Counter(kind(entry) for entry in simulator.control("GET", "requests")["requests"]))
                 results[variant] = dict(counts[1])
+            # The no-op reads must not hide a change: declared max_replicas 3, every endpoint is scaled.
+            path = work / "changed.yml"
+            path.write_text(playbook("loop", args.count, model_id, max_replicas=3), encoding="utf-8")
+            simulator.control("DELETE", "requests")
+            changed = run([ansible_playbook("collection"), "-i", "localhost,", "-e", "@%s" % (work / "vars.json"),
+                           "-e", "ansible_python_interpreter=%s" % sys.executable, str(path)], env, work / "changed.log")
+            drift = collections.Counter(kind(entry) for entry in simulator.control("GET", "requests")["requests"])
+            if changed != 1 or drift.get("write PATCH") != args.count:
+                sys.exit("declaring max_replicas 3 changed %d task(s) with %d PATCH(es); expected 1 task and %d"
+                         % (changed, drift.get("write PATCH", 0), args.count))
         finally:
             simulator.close()
     kinds = sorted(set(key for counts in results.values() for key in counts))
@@ -212,8 +224,11 @@ def main(argv=None):
             number = sum(results[variant].values()) if key == "total" else results[variant].get(key, 0)
             cells.append("%10s" % ("%.2f" % (number / float(args.count))))
         say("%-*s %s" % (width, key, " ".join(cells)))
+    say()
+    say("Then max_replicas 2 -> 3 declared (loop): changed, %s" % ", ".join(
+        "%d %s" % (number, key) for key, number in sorted(drift.items())))
     if args.json:
-        pathlib.Path(args.json).write_text(json.dumps({"count": args.count, "requests": results}, indent=1, sort_keys=True) + "\n",
+        pathlib.Path(args.json).write_text(json.dumps({"count": args.count, "requests": results, "changed_run": dict(drift)}, indent=1, sort_keys=True) + "\n",
                                            encoding="utf-8")
     return 0
 

@@ -208,13 +208,17 @@ simulator: venv
 	$(BIN)/python simulator/run.py --port 8080
 
 # Figures into $(BUILD_DIR): benchmark.md, .json, .svg (docs/benchmark.md). BENCHMARK_ARGS=--help lists the options.
+# Then the requests of together_endpoint's no-op rerun over 20 declared endpoints (benchmarks/manage_noop.py).
 benchmark: collection
 	@$(BIN)/python scripts/benchmark.py --output-dir $(BUILD_DIR) $(BENCHMARK_ARGS)
+	@$(BIN)/python benchmarks/manage_noop.py --collections $(COLLECTIONS) --json $(BUILD_DIR)/manage_noop.json
 
 # The same, one repetition of small sizes: it must run and write the table, JSON and chart, not meet a time.
 benchmark-smoke: collection
 	@echo "== benchmark smoke run"
 	@$(BIN)/python scripts/benchmark.py --smoke --output-dir $(BUILD_DIR)/benchmark-smoke
+	@$(BIN)/python benchmarks/manage_noop.py --collections $(COLLECTIONS) --count 3 --only loop,tasks \
+	    --json $(BUILD_DIR)/benchmark-smoke/manage_noop.json
 
 clean:
 	rm -rf .build tests/output

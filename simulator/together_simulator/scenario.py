@@ -248,12 +248,17 @@ def _serverless_endpoint(where, data):
     }
 
 
+def _enum(value, prefix):
+    """A scenario may write an enum value short ("shadow"); the API's form is prefixed ("TRAFFIC_MODE_SHADOW")."""
+    if isinstance(value, str) and not value.startswith(prefix):
+        return prefix + value.upper()
+    return value
+
+
 def _v2_deployment(where, data, omit_zero_default):
     _check_keys(where, data, V2_DEPLOYMENT_KEYS)
     fields, drop_fields = _fields(where, data)
-    traffic_mode = data.get("traffic_mode", "TRAFFIC_MODE_LIVE")
-    if isinstance(traffic_mode, str) and not traffic_mode.startswith("TRAFFIC_MODE_"):
-        traffic_mode = "TRAFFIC_MODE_" + traffic_mode.upper()
+    traffic_mode = _enum(data.get("traffic_mode", "TRAFFIC_MODE_LIVE"), "TRAFFIC_MODE_")
     deployment = {
         "id": _string(where + ".id", data.get("id")),
         "name": _string(where + ".name", data.get("name"), required=True),
@@ -280,12 +285,8 @@ def _v2_deployment(where, data, omit_zero_default):
 def _v2_endpoint(where, data, omit_zero_default):
     _check_keys(where, data, V2_ENDPOINT_KEYS)
     fields, drop_fields = _fields(where, data)
-    endpoint_type = data.get("endpoint_type", "ENDPOINT_TYPE_DEDICATED")
-    if isinstance(endpoint_type, str) and not endpoint_type.startswith("ENDPOINT_TYPE_"):
-        endpoint_type = "ENDPOINT_TYPE_" + endpoint_type.upper()
-    visibility = data.get("visibility", "VISIBILITY_PRIVATE")
-    if isinstance(visibility, str) and not visibility.startswith("VISIBILITY_"):
-        visibility = "VISIBILITY_" + visibility.upper()
+    endpoint_type = _enum(data.get("endpoint_type", "ENDPOINT_TYPE_DEDICATED"), "ENDPOINT_TYPE_")
+    visibility = _enum(data.get("visibility", "VISIBILITY_PRIVATE"), "VISIBILITY_")
     split = []
     for index, item in enumerate(_list(where + ".traffic_split", data.get("traffic_split"))):
         here = "%s.traffic_split[%d]" % (where, index)

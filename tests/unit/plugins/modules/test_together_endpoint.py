@@ -13,7 +13,7 @@ import json
 import pytest
 
 from ansible_collections.together.ai.plugins.modules import together_endpoint
-from ansible_collections.together.ai.tests.unit._helpers import assert_key_hidden, run_with_key
+from ansible_collections.together.ai.tests.unit._helpers import assert_key_hidden, assert_refused_before_any_request, run_with_key
 
 PROJECT_ID = "proj_CbJNwQC2ZqCU2iFT3mrCh"
 EP_ID = "ep_CbJNwQC2ZqCU2iFT3mrCh"
@@ -101,10 +101,7 @@ BLUE = dict(endpoint_id=EP_ID, deployment_name="blue")
 ], ids=["deployments-and-model", "min-above-max", "v1-create", "config-and-hardware", "no-identity"])
 def test_bad_options_fail_before_any_request(run_module, transport, args, message):
     outcome = run(run_module, **args)
-    assert outcome.result["failed"] is True
-    assert message in outcome.result["msg"]
-    assert transport.sent == []
-    assert_key_hidden(outcome)
+    assert_refused_before_any_request(outcome, transport, message)
 
 
 # -- writes -------------------------------------------------------------------------------------------------------

@@ -91,6 +91,13 @@ def blue(**changes):
     return params
 
 
+def with_blue_stopped(endpoint):
+    """A copy of the endpoint whose deployment blue is stopped (0/0, nothing ready)."""
+    stopped = copy.deepcopy(endpoint)
+    summary(stopped, "blue").update(state="DEPLOYMENT_STATE_STOPPED", autoscaling={}, readyReplicas=0)
+    return stopped
+
+
 # -- options ----------------------------------------------------------------------------------------------------
 
 
@@ -259,18 +266,14 @@ def test_stopped_scales_to_zero_and_keeps_the_weight(one):
 
 
 def test_started_without_bounds_restarts_a_stopped_deployment_with_one_replica(one):
-    stopped = copy.deepcopy(one)
-    summary(stopped, "blue").update(state="DEPLOYMENT_STATE_STOPPED", autoscaling={}, readyReplicas=0)
-    endpoint = normalized(stopped)
+    endpoint = normalized(with_blue_stopped(one))
     plan = plan_v2(request(name="chat", state="started"), endpoint, full_of(endpoint), no_resolve)
     assert [(write.what, write.body) for write in plan.writes] == [
         ("deployment", {"autoscaling": {"minReplicas": 1, "maxReplicas": 1}})]
 
 
 def test_present_leaves_a_stopped_deployment_stopped(one):
-    stopped = copy.deepcopy(one)
-    summary(stopped, "blue").update(state="DEPLOYMENT_STATE_STOPPED", autoscaling={}, readyReplicas=0)
-    endpoint = normalized(stopped)
+    endpoint = normalized(with_blue_stopped(one))
     plan = plan_v2(request(**BLUE), endpoint, full_of(endpoint), no_resolve)
     assert plan.writes == [] and plan.warnings == []
     # Bounds declared for a stopped deployment wait for state=started; present says so and changes nothing.
@@ -380,9 +383,8 @@ def test_recreate_first_unroutes_and_stops_then_deletes_and_creates(one):
     assert first.pending == [dict(deployment_id="dep_CbzGdmn14t3HYrXXitmKa", name="blue", state="STOPPED", then="recreate")]
     assert first.after["deployments"]["blue"]["model"] == "devteam/Llama-3.1-8B-Instruct"
 
-    stopped = copy.deepcopy(one)
+    stopped = with_blue_stopped(one)
     stopped["trafficSplit"] = []
-    summary(stopped, "blue").update(state="DEPLOYMENT_STATE_STOPPED", autoscaling={}, readyReplicas=0)
     endpoint = normalized(stopped)
     calls = []
     second = plan_v2(wanted, endpoint, full_of(endpoint), resolver(calls))
@@ -415,9 +417,7 @@ def test_absent_unroutes_and_stops_first_and_keeps_the_endpoint_until_stopped(on
 
 
 def test_absent_deletes_stopped_deployments_then_the_endpoint(one):
-    stopped = copy.deepcopy(one)
-    summary(stopped, "blue").update(state="DEPLOYMENT_STATE_STOPPED", autoscaling={}, readyReplicas=0)
-    endpoint = normalized(stopped)
+    endpoint = normalized(with_blue_stopped(one))
     plan = plan_v2(request(name="chat", state="absent"), endpoint, full_of(endpoint), no_resolve)
     # A stopped deployment keeps its weight: it leaves the split before it is deleted.
     assert [(write.method, write.what) for write in plan.writes] == [

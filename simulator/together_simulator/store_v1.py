@@ -12,7 +12,7 @@ import uuid
 from .catalog import DEFAULT_AVAILABILITY_ZONES, DEFAULT_SERVERLESS_ENDPOINTS, default_v1_hardware_ids, v1_hardware_item
 from .errors import ApiError, bad_request
 from .scenario import customize, take_from_spec
-from .timeline import Timeline, iso_timestamp
+from .timeline import ServingUnit, Timeline, iso_timestamp
 
 RUNNING_STATES = ("PENDING", "STARTING", "STARTED")
 V1_RETIRED_MESSAGE = ("Creating new v1 dedicated endpoints and restarting stopped v1 endpoints is no longer available. "
@@ -41,26 +41,20 @@ def _optional_string(body, key):
     return value
 
 
-class V1Endpoint:
+class V1Endpoint(ServingUnit):
     """One dedicated endpoint and its timeline of states."""
 
     def __init__(self, endpoint_id, name, display_name, model, hardware, owner, autoscaling, created_at, timeline):
+        super().__init__(model, hardware, autoscaling, timeline)
         self.id = endpoint_id
         self.name = name
         self.display_name = display_name
-        self.model = model
-        self.hardware = hardware
         self.owner = owner
-        self.autoscaling = dict(autoscaling)
         self.created_at = created_at
-        self.timeline = timeline
         self.type = "dedicated"
         self.usage_type = "on-demand"
-        self.inactive_timeout = None
         self.availability_zone = None
         self.fail_into = None
-        self.inference_latency = None  # None: the scenario's inference_latency
-        self.inference_answer = None
         self.fields = {}
         self.drop_fields = []
 

@@ -15,7 +15,7 @@ from .catalog import (DEFAULT_V2_HARDWARE, PLATFORM_PROJECT_ID, PUBLIC_MODEL_NAM
                       v2_supported_model)
 from .errors import ApiError, bad_request, conflict
 from .scenario import customize, normalize_fault_list, take_from_spec
-from .timeline import Timeline, iso_timestamp
+from .timeline import ServingUnit, Timeline, iso_timestamp
 
 STATE_PREFIX = "DEPLOYMENT_STATE_"
 STOPPED_STATES = (STATE_PREFIX + "STOPPING", STATE_PREFIX + "STOPPED", STATE_PREFIX + "FAILED")
@@ -101,22 +101,16 @@ class _V2Object:
         self.etag = new_etag()
 
 
-class V2Deployment(_V2Object):
+class V2Deployment(_V2Object, ServingUnit):
     def __init__(self, deployment_id, name, endpoint, model, hardware, config, autoscaling, created_at, timeline):
-        super().__init__(deployment_id, name, created_at)
+        _V2Object.__init__(self, deployment_id, name, created_at)
+        ServingUnit.__init__(self, model, hardware, autoscaling, timeline)
         self.endpoint = endpoint
-        self.model = model
-        self.hardware = hardware
         self.config = config
-        self.autoscaling = dict(autoscaling)
-        self.timeline = timeline
         self.traffic_mode = "TRAFFIC_MODE_LIVE"
         self.omit_zero_fields = False
-        self.inactive_timeout = None
         self.max_concurrent_requests_per_replica = None
         self.placement = None
-        self.inference_latency = None  # None: the scenario's inference_latency
-        self.inference_answer = None
 
 
 class V2Endpoint(_V2Object):

@@ -55,3 +55,16 @@ class Timeline:
         """Events still to come, as (seconds from now, state), for debugging and the control API."""
         index = bisect.bisect_right(self._times, now)
         return [(round(at - now, 3), state) for at, state, _details in self._events[index:]]
+
+
+class ServingUnit:
+    """What runs a model on hardware along a timeline of states: a v1 endpoint, a v2 deployment."""
+
+    def __init__(self, model, hardware, autoscaling, timeline):
+        self.model = model
+        self.hardware = hardware
+        self.autoscaling = dict(autoscaling)
+        self.timeline = timeline
+        self.inactive_timeout = None
+        self.inference_latency = None  # None: the scenario's inference_latency
+        self.inference_answer = None

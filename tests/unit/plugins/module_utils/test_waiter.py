@@ -376,5 +376,3 @@ def test_with_the_cadence_a_dead_end_fails_within_one_read_of_the_grace():
     assert fetch.starts == [0.0, 5.0, 10.0, 15.0, 20.0]
     assert info.value.elapsed == 20.5
     assert "stayed so for 20 s" in info.value.message
-
-

@@ -96,24 +96,34 @@ def _deployment_expectations(entry_name, items, problems):
         raise AnsibleFilterError("%s: deployments must be a list of dicts, each with the name of a deployment and its "
                                  "checks, got %r" % (entry_name, items))
     expectations = []
+    seen = set()
     for index, item in enumerate(items):
-        where = "%s: deployments[%d]" % (entry_name, index)
-        if not isinstance(item, dict):
-            raise AnsibleFilterError("%s must be a dict with name and the checks, got %r" % (where, item))
-        name = item.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise AnsibleFilterError("%s needs a name: the deployment's name (blue, or project/endpoint/blue) or its "
-                                     "dep_... id" % where)
-        name = str(name)
-        where = "%s (deployment %s)" % (where, name)
-        if name in [known for known, _checks in expectations]:
-            raise AnsibleFilterError("%s: deployment %s is listed twice; put all its checks in one item" % (where, name))
-        _reject_unknown_keys(where, item, [check.name for check in DEPLOYMENT_CHECKS], "name", "deployment check")
-        checks = [(check, check.convert(where, item[check.name]))
-                  for check in DEPLOYMENT_CHECKS if item.get(check.name) is not None]
-        problems.extend(impossible_values(where, checks))
-        expectations.append((name, checks))
+        try:
+            expectations.append(_deployment_expectation("%s: deployments[%d]" % (entry_name, index), item, seen,
+                                                        problems))
+        except AnsibleFilterError as exc:
+            problems.append(_problem_text(exc))
     return expectations
+
+
+def _deployment_expectation(where, item, seen, problems):
+    """One deployment item validated into (name, [(Check, expected), ...]); a shape mistake is raised."""
+    if not isinstance(item, dict):
+        raise AnsibleFilterError("%s must be a dict with name and the checks, got %r" % (where, item))
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise AnsibleFilterError("%s needs a name: the deployment's name (blue, or project/endpoint/blue) or its "
+                                 "dep_... id" % where)
+    name = str(name)
+    where = "%s (deployment %s)" % (where, name)
+    if name in seen:
+        raise AnsibleFilterError("%s: deployment %s is listed twice; put all its checks in one item" % (where, name))
+    seen.add(name)
+    _reject_unknown_keys(where, item, [check.name for check in DEPLOYMENT_CHECKS], "name", "deployment check")
+    checks = [(check, check.convert(where, item[check.name]))
+              for check in DEPLOYMENT_CHECKS if item.get(check.name) is not None]
+    problems.extend(impossible_values(where, checks))
+    return name, checks
 
 
 def gate_entries(checks):
@@ -125,36 +135,47 @@ def gate_entries(checks):
         raise AnsibleFilterError("endpoint gate checks must be a list of dicts, got %r" % (checks,))
     entries = []
     seen = set()
-    # Values no endpoint can pass, collected over every entry so one run names them all.
+    # Every problem of every entry, collected so one run names them all: a value no endpoint can pass, and a
+    # mistake in an entry's shape (which ends that entry's checking, not the others').
     problems = []
     for index, entry in enumerate(checks):
-        entry_name = "endpoint_gate_checks[%d]" % index
-        if not isinstance(entry, dict):
-            raise AnsibleFilterError("%s must be a dict with endpoint_id and the checks, got %r" % (entry_name, entry))
-        endpoint_id = entry.get("endpoint_id")
-        if not isinstance(endpoint_id, str) or not endpoint_id.strip():
-            raise AnsibleFilterError("%s needs an endpoint_id (a non-empty string)" % entry_name)
-        endpoint_id = str(endpoint_id)
-        entry_name = "%s (endpoint %s)" % (entry_name, endpoint_id)
-        if endpoint_id in seen:
-            raise AnsibleFilterError("%s: endpoint %s is listed twice; put all its checks in one entry"
-                                     % (entry_name, endpoint_id))
-        seen.add(endpoint_id)
-        _reject_unknown_keys(entry_name, entry, [check.name for check in CHECKS] + [DEPLOYMENTS], "endpoint_id", "check")
-        wanted = dict((name, value) for name, value in entry.items() if name in CHECKS_BY_NAME)
-        wanted.setdefault("state", DEFAULT_STATE)
-        wanted = dict((name, None if value is None else CHECKS_BY_NAME[name].convert(entry_name, value))
-                      for name, value in wanted.items())
-        if wanted.get("state") not in STATES + (None,):
-            raise AnsibleFilterError("%s: state must be one of %s, or null to leave it unchecked, got %r"
-                                     % (entry_name, ", ".join(STATES), wanted["state"]))
-        problems.extend(impossible_values(entry_name, [(check, wanted[check.name]) for check in CHECKS
-                                                       if wanted.get(check.name) is not None]))
-        entries.append(GateEntry(endpoint_id, wanted, _deployment_expectations(entry_name, entry.get(DEPLOYMENTS),
-                                                                               problems)))
+        try:
+            entries.append(_gate_entry("endpoint_gate_checks[%d]" % index, entry, seen, problems))
+        except AnsibleFilterError as exc:
+            problems.append(_problem_text(exc))
     if problems:
         raise AnsibleFilterError("\n".join(problems))
     return entries
+
+
+def _problem_text(exc):
+    return str(getattr(exc, "message", exc))
+
+
+def _gate_entry(entry_name, entry, seen, problems):
+    """One entry validated into a GateEntry; its impossible values go to problems, a shape mistake is raised."""
+    if not isinstance(entry, dict):
+        raise AnsibleFilterError("%s must be a dict with endpoint_id and the checks, got %r" % (entry_name, entry))
+    endpoint_id = entry.get("endpoint_id")
+    if not isinstance(endpoint_id, str) or not endpoint_id.strip():
+        raise AnsibleFilterError("%s needs an endpoint_id (a non-empty string)" % entry_name)
+    endpoint_id = str(endpoint_id)
+    entry_name = "%s (endpoint %s)" % (entry_name, endpoint_id)
+    if endpoint_id in seen:
+        raise AnsibleFilterError("%s: endpoint %s is listed twice; put all its checks in one entry"
+                                 % (entry_name, endpoint_id))
+    seen.add(endpoint_id)
+    _reject_unknown_keys(entry_name, entry, [check.name for check in CHECKS] + [DEPLOYMENTS], "endpoint_id", "check")
+    wanted = dict((name, value) for name, value in entry.items() if name in CHECKS_BY_NAME)
+    wanted.setdefault("state", DEFAULT_STATE)
+    wanted = dict((name, None if value is None else CHECKS_BY_NAME[name].convert(entry_name, value))
+                  for name, value in wanted.items())
+    if wanted.get("state") not in STATES + (None,):
+        raise AnsibleFilterError("%s: state must be one of %s, or null to leave it unchecked, got %r"
+                                 % (entry_name, ", ".join(STATES), wanted["state"]))
+    problems.extend(impossible_values(entry_name, [(check, wanted[check.name]) for check in CHECKS
+                                                   if wanted.get(check.name) is not None]))
+    return GateEntry(endpoint_id, wanted, _deployment_expectations(entry_name, entry.get(DEPLOYMENTS), problems))
 
 
 def endpoints_by_id(endpoints):

@@ -123,6 +123,41 @@ def test_bad_deployment_expectations_are_rejected_with_the_entry_named(deploymen
     assert "endpoint_gate_checks[0] (endpoint %s)" % CUTOVER["id"] in str(excinfo.value)
 
 
+def test_every_mistake_of_every_entry_is_named_in_one_error():
+    # A shape mistake in one entry (or one deployment) does not hide the mistakes of the others.
+    checks = [
+        {"endpoint_id": HEALTHY["id"], "min_replica": 1},
+        {"endpoint_id": HEALTHY["id"]},
+        {"model": "x"},
+        {"endpoint_id": CUTOVER["id"], "min_replicas_at_least": 4, "min_replicas_at_most": 2,
+         "deployments": [{"name": "blue", "state": "RUNNING"}, {"name": "green", "min_replica": 1},
+                         {"name": "blue"}]},
+        {"endpoint_id": SERVING["id"], "model": ""},
+    ]
+    with pytest.raises(AnsibleFilterError) as excinfo:
+        evaluate([HEALTHY, CUTOVER, SERVING], checks)
+
+    lines = str(excinfo.value).split("\n")
+    cutover = "endpoint_gate_checks[3] (endpoint %s)" % CUTOVER["id"]
+    assert [line.split(":")[0] for line in lines] == [
+        "endpoint_gate_checks[0] (endpoint %s)" % HEALTHY["id"],
+        "endpoint_gate_checks[1] (endpoint %s)" % HEALTHY["id"],
+        "endpoint_gate_checks[2] needs an endpoint_id (a non-empty string)",
+        cutover,
+        cutover,
+        cutover,
+        cutover,
+        "endpoint_gate_checks[4] (endpoint %s)" % SERVING["id"],
+    ]
+    assert "unknown check min_replica" in lines[0]
+    assert "is listed twice" in lines[1]
+    assert "min_replicas_at_least 4 is above min_replicas_at_most 2" in lines[3]
+    assert "deployments[0] (deployment blue): state must be a v1 state" in lines[4]
+    assert "deployments[1] (deployment green): unknown deployment check min_replica" in lines[5]
+    assert "deployments[2] (deployment blue): deployment blue is listed twice" in lines[6]
+    assert "model must not be empty" in lines[7]
+
+
 def test_bad_serving_value_is_rejected():
     with pytest.raises(AnsibleFilterError, match="serving must be true or false, got 'maybe'"):
         evaluate([SERVING], [{"endpoint_id": SERVING["id"], "serving": "maybe"}])

@@ -123,8 +123,10 @@ def schemas():
 class Api:
     """A requests client for one in-process simulator, with the control API at hand."""
 
-    def __init__(self, server):
+    def __init__(self, server, defaults=None):
         self.server = server
+        # Scenario keys every load gets unless the scenario sets them (the v1_writable marker's v1_retired: false).
+        self.defaults = dict(defaults or {})
         self.sim = server.simulation
         self.root = "http://127.0.0.1:%d" % server.server_address[1]
         self.v1 = self.root + "/v1"
@@ -154,7 +156,7 @@ class Api:
         return requests.request(method, self.root + "/_simulator/" + path, **kwargs)
 
     def load(self, scenario=None):
-        response = self.control("POST", "scenario", json=scenario or {})
+        response = self.control("POST", "scenario", json=dict(self.defaults, **(scenario or {})))
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -168,9 +170,13 @@ def simulator_server():
 
 
 @pytest.fixture
-def api(simulator_server):
-    """A client against a simulator reset to the default scenario, with no faults and an empty request log."""
-    client = Api(simulator_server)
+def api(simulator_server, request):
+    """A client against a simulator reset to the default scenario, with no faults and an empty request log.
+
+    Like Together today, the simulator refuses v1 creation and restarts by default; a test of the v1 API as it was
+    before (create validation, the v1 lifecycle) is marked v1_writable and loads its scenarios with v1_retired: false.
+    """
+    client = Api(simulator_server, {"v1_retired": False} if request.node.get_closest_marker("v1_writable") else None)
     client.load({})
     client.control("DELETE", "requests")
     yield client
@@ -204,6 +210,7 @@ def _build_reference_venv(name, requirements):
 def pytest_configure(config):
     config.addinivalue_line("markers", "reference_v1: needs the together 1.6.0 reference client venv")
     config.addinivalue_line("markers", "reference_v2: needs the together 3.1.1 reference client venv")
+    config.addinivalue_line("markers", "v1_writable: the simulator as v1 was before its retirement (v1_retired: false)")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -88,16 +88,29 @@ def test_quiet_logs_nothing(running):
     assert simulator.process.communicate()[1] == ""
 
 
-def test_options_override_the_scenario(running, tmp_path):
+@pytest.mark.parametrize("scenario_retired, option, restart_status", [
+    ("false", "--v1-retired", 403),
+    ("true", "--no-v1-retired", 200),
+])
+def test_options_override_the_scenario(running, tmp_path, scenario_retired, option, restart_status):
     scenario = tmp_path / "scenario.yml"
-    scenario.write_text("api_key: from-scenario\nauth_error_status: 403\nendpoints:\n  - {id: endpoint-1, model: m, hardware: 1x_nvidia_l40,"
-                        " state: STOPPED}\n")
-    simulator = running("--scenario", str(scenario), "--auth-error-status", "401", "--v1-retired", "--quiet")
+    scenario.write_text("api_key: from-scenario\nauth_error_status: 403\nv1_retired: %s\nendpoints:\n"
+                        "  - {id: endpoint-1, model: m, hardware: 1x_nvidia_l40, state: STOPPED}\n" % scenario_retired)
+    simulator = running("--scenario", str(scenario), "--auth-error-status", "401", option, "--quiet")
     assert requests.get(simulator.root + "/v1/endpoints", timeout=5).status_code == 401
     headers = {"Authorization": "Bearer from-scenario"}
     assert requests.get(simulator.root + "/v1/endpoints/endpoint-1", headers=headers, timeout=5).status_code == 200
     restart = requests.patch(simulator.root + "/v1/endpoints/endpoint-1", json={"state": "STARTED"}, headers=headers, timeout=5)
-    assert restart.status_code == 403 and restart.json()["error"]["code"] == "endpoints_v1_create_access_disabled"
+    assert restart.status_code == restart_status
+    if restart_status == 403:
+        assert restart.json()["error"]["code"] == "endpoints_v1_create_access_disabled"
+
+
+def test_v1_is_retired_by_default_as_at_together(running):
+    simulator = running("--quiet")
+    created = requests.post(simulator.root + "/v1/endpoints", headers={"Authorization": "Bearer sim-key"}, timeout=5,
+                            json={"model": "m", "hardware": "1x_nvidia_l40", "autoscaling": {"min_replicas": 1, "max_replicas": 1}})
+    assert created.status_code == 403 and created.json()["error"]["code"] == "endpoints_v1_create_access_disabled"
 
 
 def test_api_key_precedence_option_then_environment(running):

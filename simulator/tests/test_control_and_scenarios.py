@@ -14,9 +14,10 @@ SCENARIO_DIR = pathlib.Path(__file__).resolve().parents[1] / "scenarios"
 
 def test_health_needs_no_auth(api):
     body = api.control("GET", "health").json()
-    assert body["status"] == "ok" and body["auth_error_status"] == 403 and body["v1_retired"] is False
+    assert body["status"] == "ok" and body["auth_error_status"] == 403 and body["v1_retired"] is True
 
 
+@pytest.mark.v1_writable
 def test_loading_a_scenario_replaces_all_state(api):
     api.post("/v1/endpoints", json={"model": "m", "hardware": "1x_nvidia_l40", "autoscaling": {"min_replicas": 1, "max_replicas": 1}})
     api.load({"endpoints": [{"id": "endpoint-only", "model": "m", "hardware": "1x_nvidia_l40"}], "serverless_endpoints": []})

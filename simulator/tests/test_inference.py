@@ -67,6 +67,7 @@ def test_a_v1_endpoint_that_is_not_started_is_dedicated_endpoint_not_running(api
     assert body["id"] and body["error"]["type"] == "invalid_request_error"
 
 
+@pytest.mark.v1_writable
 def test_a_v1_endpoint_answers_once_started_and_not_after_a_stop(api, schemas):
     api.load(v1_scenario("STOPPED"))
     refused(schemas, ask(api, V1_NAME, API_HOST), 400, "dedicated_endpoint_not_running")

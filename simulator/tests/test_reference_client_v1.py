@@ -93,6 +93,7 @@ def test_list_with_filters_sends_python_booleans_and_parses_items(api, together)
     assert api.requests_log()[-1]["query"] == {"type": "dedicated", "usage_type": "on-demand", "mine": "True"}
 
 
+@pytest.mark.v1_writable
 def test_create_update_stop_start_delete(api, together):
     api.load({"timings": {"pending": 0.05, "starting": 0.05, "stopping": 0.05}})
     code, stdout, stderr = together("endpoints", "create", "--model", "meta-llama/Llama-3-8b-chat-hf", "--gpu", "a100", "--gpu-count", "1",
@@ -121,6 +122,7 @@ def test_create_update_stop_start_delete(api, together):
     assert api.get("/v1/endpoints/" + endpoint_id).status_code == 404
 
 
+@pytest.mark.v1_writable
 def test_create_with_unknown_hardware_shows_the_hardware_list(together):
     code, stdout, stderr = together("endpoints", "create", "--model", "m/m", "--gpu", "h100", "--gpu-count", "3", "--no-wait")
     assert code == 1 and "Invalid hardware selected." in stderr

@@ -2,6 +2,8 @@
 
 import time
 
+import pytest
+
 FAST = {"pending": 0.1, "starting": 0.1, "stopping": 0.1}
 ENDPOINT = {"id": "endpoint-lifecycle", "model": "m/m", "hardware": "1x_nvidia_h100_80gb_sxm"}
 
@@ -26,6 +28,7 @@ def wait_for(api, endpoint_id, wanted, timeout=3.0):
     raise AssertionError("endpoint %s never reached %s; saw %s" % (endpoint_id, wanted, seen))
 
 
+@pytest.mark.v1_writable
 def test_create_goes_pending_starting_started(api):
     api.load({"timings": FAST})
     endpoint_id = api.post("/v1/endpoints", json={"model": "m/m", "hardware": "1x_nvidia_h100_80gb_sxm",
@@ -33,6 +36,7 @@ def test_create_goes_pending_starting_started(api):
     assert wait_for(api, endpoint_id, "STARTED") == ["PENDING", "STARTING", "STARTED"]
 
 
+@pytest.mark.v1_writable
 def test_stop_then_start_again(api):
     api.load({"timings": FAST, "endpoints": [ENDPOINT]})
     path = "/v1/endpoints/" + ENDPOINT["id"]
@@ -60,6 +64,7 @@ def test_scripted_transitions_replace_the_automatic_lifecycle(api):
     assert wait_for(api, ENDPOINT["id"], "STARTED") == ["STARTING", "ERROR", "STARTED"]
 
 
+@pytest.mark.v1_writable
 def test_fail_into_makes_a_start_end_in_error_or_failed(api):
     api.load({"timings": FAST, "endpoints": [dict(ENDPOINT, state="PENDING", fail_into="FAILED")], "fail_into": "ERROR"})
     assert wait_for(api, ENDPOINT["id"], "FAILED") == ["PENDING", "STARTING", "FAILED"]
@@ -68,6 +73,7 @@ def test_fail_into_makes_a_start_end_in_error_or_failed(api):
     assert wait_for(api, created, "ERROR")[-1] == "ERROR"
 
 
+@pytest.mark.v1_writable
 def test_time_scale_multiplies_timings(api):
     api.load({"timings": {"pending": 10, "starting": 10}, "time_scale": 0.01})
     endpoint_id = api.post("/v1/endpoints", json={"model": "m/m", "hardware": "1x_nvidia_h100_80gb_sxm",

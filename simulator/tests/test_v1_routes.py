@@ -19,6 +19,7 @@ def create(api, schemas, **changes):
     return schemas.v1_response(response, "POST /endpoints")
 
 
+@pytest.mark.v1_writable
 def test_create_returns_a_pending_dedicated_endpoint_with_every_required_field(api, schemas):
     body = create(api, schemas, display_name="My endpoint")
     assert set(body) == DEDICATED_KEYS
@@ -30,17 +31,20 @@ def test_create_returns_a_pending_dedicated_endpoint_with_every_required_field(a
     assert body["autoscaling"] == {"min_replicas": 1, "max_replicas": 2}
 
 
+@pytest.mark.v1_writable
 def test_create_without_display_name_uses_the_name_without_owner(api, schemas):
     body = create(api, schemas)
     assert body["display_name"] == body["name"].split("/", 1)[1]
 
 
+@pytest.mark.v1_writable
 def test_create_with_state_stopped_stays_stopped(api, schemas):
     body = create(api, schemas, state="STOPPED")
     assert body["state"] == "STOPPED"
     assert schemas.v1_response(api.get("/v1/endpoints/" + body["id"]), "GET /endpoints/{endpointId}")["state"] == "STOPPED"
 
 
+@pytest.mark.v1_writable
 def test_create_accepts_every_documented_optional_field(api, schemas):
     body = create(api, schemas, disable_prompt_cache=True, disable_speculative_decoding=True, inactive_timeout=60,
                   availability_zone="us-central-4b", state="STARTED")
@@ -62,6 +66,7 @@ def test_create_accepts_every_documented_optional_field(api, schemas):
     ({"display_name": 7}, "display_name", "display_name must be a string"),
     ({"disable_speculative_decoding": "yes"}, "disable_speculative_decoding", "must be a boolean"),
 ])
+@pytest.mark.v1_writable
 def test_create_validation_errors_are_400_error_data(api, schemas, changes, param, message):
     body = {key: value for key, value in dict(CREATE_BODY, **changes).items() if value is not None}
     response = api.post("/v1/endpoints", json=body)
@@ -210,6 +215,7 @@ def test_hardware_with_model_has_availability_and_only_compatible_hardware(api, 
     assert all(item["availability"]["status"] in ("available", "insufficient") for item in other["data"])
 
 
+@pytest.mark.v1_writable
 def test_create_on_unavailable_or_incompatible_hardware_is_400(api, schemas):
     api.load({"model_hardware": {"big/model": ["8x_nvidia_h100_80gb_sxm"]},
               "hardware_availability": {"8x_nvidia_h100_80gb_sxm": "unavailable"}})

@@ -25,8 +25,9 @@ def build_parser():
                         help="bearer token to accept (default: env TOGETHER_SIM_API_KEY, else the scenario's api_key, else sim-key)")
     parser.add_argument("--auth-error-status", type=int, choices=(401, 403),
                         help="status for a missing or wrong key (default: the scenario's, else 403 as in the spec)")
-    parser.add_argument("--v1-retired", action="store_true", default=None,
-                        help="answer v1 create and restart with 403 endpoints_v1_create_access_disabled")
+    parser.add_argument("--v1-retired", action=argparse.BooleanOptionalAction, default=None,
+                        help="answer v1 create and restart with 403 endpoints_v1_create_access_disabled, as Together "
+                             "does (default: the scenario's, else on); --no-v1-retired serves v1 as it was before")
     parser.add_argument("--v2-error-format", choices=("classic", "rpc"), help="error envelope on /v2 and /v3 routes (default: classic)")
     parser.add_argument("--lifetime", type=float, default=0.0, metavar="SECONDS",
                         help="stop by itself after SECONDS (default: 0, run until stopped)")

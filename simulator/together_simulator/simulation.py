@@ -47,7 +47,7 @@ class Simulation:
         """Replace all API state with a (normalised) scenario and restart its clock; a bad scenario changes nothing."""
         with self.lock:
             time_scale = self._setting(scenario, "time_scale", 1.0)
-            v1_retired = self._setting(scenario, "v1_retired", False)
+            v1_retired = self._setting(scenario, "v1_retired", True)
             timings = {key: value * time_scale for key, value in scenario["timings"].items()}
             loaded_at = self.now()
             try:

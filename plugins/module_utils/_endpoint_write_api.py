@@ -23,7 +23,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, error_details, quote_segment
-from ansible_collections.together.ai.plugins.module_utils._readiness import short_state
+from ansible_collections.together.ai.plugins.module_utils._readiness import EXPLAINED_STATES, short_state
 from ansible_collections.together.ai.plugins.module_utils._v2_normalize import add_model_names, normalize_endpoint
 from ansible_collections.together.ai.plugins.module_utils._endpoint_write import (
     V1_CREATE_REFUSED,
@@ -76,8 +76,8 @@ class EndpointWriter:
                 wanted, len(matches), ", ".join(item["id"] for item in matches)))
         if not matches:
             return None
-        if short_state(matches[0].get("deployment_state")) == "DEGRADED":
-            # The info module reads the degraded deployment for its status message: return the same endpoint.
+        if short_state(matches[0].get("deployment_state")) in EXPLAINED_STATES:
+            # The info module reads a degraded or failed deployment for its status message: return the same endpoint.
             return self.reader.get_endpoint(matches[0]["id"])
         # A listed item is the whole Endpoint, normalized and named as a GET of it would be.
         return matches[0]

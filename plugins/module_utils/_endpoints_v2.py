@@ -20,7 +20,7 @@ from ansible_collections.together.ai.plugins.module_utils._client import (
     quote_segment,
 )
 from ansible_collections.together.ai.plugins.module_utils._json_checks import json_kind, schema_problems
-from ansible_collections.together.ai.plugins.module_utils._readiness import short_state
+from ansible_collections.together.ai.plugins.module_utils._readiness import EXPLAINED_STATES, short_state
 from ansible_collections.together.ai.plugins.module_utils._v2_normalize import (
     DEPLOYMENT_SCHEMA,
     add_model_names,
@@ -161,8 +161,8 @@ class EndpointsV2:
                                 % (self._where(endpoint_id), status, url, "; ".join(problems)), status=status, url=url)
         full = self._full_deployments(endpoint_id, url) if self.include_deployments else None
         endpoint, warnings = normalize_endpoint(body, self.project.project_id, full, self.deployment)
-        if full is None and short_state(endpoint["deployment_state"]) == "DEGRADED":
-            # Summaries carry no status message; one more read says why the deployment is degraded.
+        if full is None and short_state(endpoint["deployment_state"]) in EXPLAINED_STATES:
+            # Summaries carry no status message; one more read says why the deployment is degraded or failed.
             full = {endpoint["primary_deployment_id"]: self._deployment(endpoint_id, url, endpoint["primary_deployment_id"])}
             endpoint, warnings = normalize_endpoint(body, self.project.project_id, full, self.deployment)
         self.warnings.extend(warnings)

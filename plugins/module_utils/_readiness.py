@@ -32,6 +32,11 @@ DEPLOYMENT_STATE_PREFIX = "DEPLOYMENT_STATE_"
 TRAFFIC_MODE_LIVE = "TRAFFIC_MODE_LIVE"
 
 
+# Deployment states whose status message says why (the embedded summaries carry none): "Cannot place replicas:
+# insufficient GPU capacity", "Timed out waiting for readiness". A reader fetches the deployment to tell the user.
+EXPLAINED_STATES = ("DEGRADED", "FAILED")
+
+
 def short_state(state):
     """DEPLOYMENT_STATE_READY -> READY; values without the prefix pass through."""
     state = state or ""

@@ -122,8 +122,10 @@ options:
         the state waited for, or when an endpoint does not exist.
       - On timeout, fails with a message naming each endpoint not there yet and its last state.
       - For v2 endpoints, V(STARTED) means the primary deployment is C(READY) and, unless O(wait_for_routing=false),
-        serving (it has traffic weight and ready replicas). A C(FAILED) deployment fails the wait at once; a
-        C(DEGRADED) one is waited through, its status message shown in the progress.
+        serving (it has traffic weight and ready replicas). A C(FAILED) deployment fails the wait at once, with its
+        status message (such as C(Timed out waiting for readiness)); a C(DEGRADED) one is waited through, its status
+        message shown in the progress. The endpoint's summaries of its deployments carry no message, so the
+        deployment is read for it (one more request when the primary deployment is C(DEGRADED) or C(FAILED)).
       - The wait runs on the controller (the module's action plugin), which reads the endpoints through the module
         every O(wait_sleep) seconds and prints a progress line at least every O(wait_progress_interval) seconds naming
         each endpoint not there yet. It needs no C(async) and works whatever E(HOME) is, in check mode too.

@@ -344,12 +344,18 @@ def test_wait_fails_at_once_on_a_failed_deployment(run_module, transport, fixtur
     starting, failed = fixture_json("v2/endpoint_one_deployment.json"), fixture_json("v2/endpoint_one_deployment.json")
     starting["deployments"][0].update(state="DEPLOYMENT_STATE_PROVISIONING", readyReplicas=0)
     failed["deployments"][0].update(state="DEPLOYMENT_STATE_FAILED", readyReplicas=0)
+    # The deployment itself says why it failed (the endpoint's summary of it does not).
+    full = fixture_json("v2/deployment_degraded_full.json")
+    full.update(id="dep_CbzGdmn14t3HYrXXitmKa", status={"state": "DEPLOYMENT_STATE_FAILED", "readyReplicas": 0,
+                                                          "message": "Timed out waiting for readiness"})
+    deployment_path = v2_path(V2_ID) + "/deployments/dep_CbzGdmn14t3HYrXXitmKa"
     transport.route(v2_path(V2_ID), (200, starting), (200, failed), (200, starting))
+    transport.route(deployment_path, (200, full))
     result = run(run_module, endpoint_id=V2_ID, project_id=PROJECT_ID, wait_for_state="STARTED").result
-    assert result["msg"] == ("endpoint '%s': deployment dep_CbzGdmn14t3HYrXXitmKa FAILED (v1 state ERROR) while waiting "
-                             "for state STARTED (after 5.0s)" % V2_ID)
+    assert result["msg"] == ("endpoint '%s': deployment dep_CbzGdmn14t3HYrXXitmKa FAILED: Timed out waiting for "
+                             "readiness (v1 state ERROR) while waiting for state STARTED (after 5.0s)" % V2_ID)
     assert result["endpoint"]["state"] == "ERROR"
-    assert len(transport.sent) == 2
+    assert transport.paths == [v2_path(V2_ID), v2_path(V2_ID), deployment_path]
 
 
 def test_wait_stopped_on_a_v2_endpoint(run_module, transport, fixture_json, module_environment):

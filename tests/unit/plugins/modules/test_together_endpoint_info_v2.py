@@ -346,8 +346,8 @@ def test_wait_fails_at_once_on_a_failed_deployment(run_module, transport, fixtur
     failed["deployments"][0].update(state="DEPLOYMENT_STATE_FAILED", readyReplicas=0)
     # The deployment itself says why it failed (the endpoint's summary of it does not).
     full = fixture_json("v2/deployment_degraded_full.json")
-    full.update(id="dep_CbzGdmn14t3HYrXXitmKa", status={"state": "DEPLOYMENT_STATE_FAILED", "readyReplicas": 0,
-                                                          "message": "Timed out waiting for readiness"})
+    full.update(id="dep_CbzGdmn14t3HYrXXitmKa",
+                status={"state": "DEPLOYMENT_STATE_FAILED", "readyReplicas": 0, "message": "Timed out waiting for readiness"})
     deployment_path = v2_path(V2_ID) + "/deployments/dep_CbzGdmn14t3HYrXXitmKa"
     transport.route(v2_path(V2_ID), (200, starting), (200, failed), (200, starting))
     transport.route(deployment_path, (200, full))

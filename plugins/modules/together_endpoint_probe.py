@@ -55,7 +55,7 @@ options:
     type: str
   endpoint_ids:
     description:
-      - IDs of several endpoints to probe. They are read together, then probed concurrently (up to 8 at a time),
+      - IDs of several endpoints to probe. They are read together, then probed concurrently (up to 16 at a time),
         O(count) probes each, one after another within an endpoint. Duplicates are probed once.
       - Each endpoint's result is in RV(probe_results), in the order asked; RV(answered) is V(true) when every one answered.
     type: list

@@ -43,9 +43,9 @@ options:
         limits."
       - "Worst case of a task: without waiting, that bound for each call made one after another (one for a single v1
         id; several ids are read 16 at a time, or a module's C(concurrency) where it has that option; v2 adds one
-        project lookup, one model-name lookup per distinct model and one call per list page); with a wait (C(wait_for_state) or C(wait), where the module offers one), the wait's
-        timeout (C(wait_timeout)) plus at most one request's O(timeout), as a wait gives its last request only the
-        time that is left."
+        project lookup, one model-name lookup per distinct model and one call per list page); with a wait
+        (C(wait_for_state) or C(wait), where the module offers one), the wait's timeout (C(wait_timeout)) plus at most
+        one request's O(timeout), as a wait gives its last request only the time that is left."
     type: float
     default: 30
   validate_certs:

@@ -257,6 +257,11 @@ class EndpointsV2:
             names[model] = self.model_name(model)
         return add_model_names(endpoint, names)
 
+    def remember_model_names(self, names):
+        """Take model path -> readable name pairs read earlier (an earlier item of the same loop): not read again."""
+        with self._model_lock:
+            self._model_names.update(names)
+
     def model_name(self, model):
         """The readable name of a deployment's model path, read once per task; None (and one warning) when unknown."""
         resource = model_resource(model) if isinstance(model, str) else None

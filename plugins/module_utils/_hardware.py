@@ -18,11 +18,20 @@ __metaclass__ = type
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, error_details, quote_segment
 from ansible_collections.together.ai.plugins.module_utils._endpoint_write import PlanError, config_id, hardware_key
+from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
 from ansible_collections.together.ai.plugins.module_utils._json_checks import json_kind
 
 INSTANCE_TYPES_PATH = "/v2/public/inference-instance-types"
 # Far beyond any catalog: a list longer than this is a server that never ends.
 MAX_ITEMS = 10000
+
+
+def model_option(params):
+    """The model option of together_hardware_info, checked before any request."""
+    model = params.get("model")
+    if model is not None and (not model.strip() or model != model.strip()):
+        raise OptionError("model must be a non-empty model name without surrounding white space, got %r" % model)
+    return model
 
 
 def config_hardware(config):
@@ -62,6 +71,19 @@ class HardwareCatalog:
             params = {"referenceModelId": model} if model.startswith("ml_") else {"referenceModel": model}
             self._configs[model] = self._items(url, params, "listing the configs of model %s" % model)
         return self._configs[model]
+
+    def info(self, api_version, model=None):
+        """What together_hardware_info returns: the hardware (v2 instance types, or v1 hardware); with a v2 model, only
+        the instance types one of its configs runs on, the configs and the project they were listed in."""
+        if api_version == "v1":
+            return dict(hardware=self.v1_hardware(model))
+        hardware = self.instance_types()
+        if model is None:
+            return dict(hardware=hardware)
+        configs = [dict(item, hardware=config_hardware(item), resource=config_resource(item)) for item in self.configs(model)]
+        fitting = set(hardware_key(item["hardware"]) for item in configs if item["hardware"])
+        return dict(hardware=[item for item in hardware if hardware_key(item.get("name")) in fitting], configs=configs,
+                    project_id=self.v2.project.project_id)
 
     def v1_hardware(self, model=None):
         url = "%s/hardware" % self.v1_base_url

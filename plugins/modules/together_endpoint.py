@@ -377,10 +377,9 @@ diff:
             traffic_weight: 1}}}
 """
 
-from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
-from ansible_collections.together.ai.plugins.module_utils._endpoint_write import EndpointRequest, OptionError, PlanError
-from ansible_collections.together.ai.plugins.module_utils._endpoint_write_api import EndpointWriter
-from ansible_collections.together.ai.plugins.module_utils._hardware import HardwareCatalog
+from ansible_collections.together.ai.plugins.module_utils._errors import TogetherError
+from ansible_collections.together.ai.plugins.module_utils._endpoint_write import EndpointRequest, PlanError
+from ansible_collections.together.ai.plugins.module_utils._endpoint_write_api import endpoint_writer, module_result
 from ansible_collections.together.ai.plugins.module_utils._module import TogetherModule
 
 DEPLOYMENT_OPTIONS = dict(
@@ -392,85 +391,45 @@ DEPLOYMENT_OPTIONS = dict(
     max_replicas=dict(type="int"),
     traffic_weight=dict(type="float", default=1.0),
 )
-
-# The hidden _task_cache option: the action plugin hands each item of a loop what the items before it resolved
-# (the API key's project from whoami, readable model names), so that a loop over N endpoints reads them once.
-TASK_CACHE_MODEL_NAMES = 1000
-
-
-def seed_project(module, cache):
-    """The project whoami gave an earlier item, when neither project_id nor TOGETHER_PROJECT_ID names one."""
-    cache = cache if isinstance(cache, dict) else {}
-    project_id, slug = cache.get("project_id"), cache.get("project_slug")
-    if module.project_id is None and isinstance(project_id, str) and project_id.strip():
-        module.params["project_id"] = project_id.strip()
-        if isinstance(slug, str) and slug:
-            module.project.project_slug = slug  # what whoami said with it, for project_slug and names in --diff
-
-
-def seed_model_names(endpoints_v2, cache):
-    """Model path -> readable name as read by an earlier item; names not handed over are read as usual."""
-    names = (cache if isinstance(cache, dict) else {}).get("model_names")
-    if not isinstance(names, dict):
-        return
-    known = dict((path, name) for path, name in list(names.items())[:TASK_CACHE_MODEL_NAMES]
-                 if isinstance(path, str) and path.startswith("projects/") and isinstance(name, str) and name)
-    endpoints_v2._model_names.update(known)  # pylint: disable=protected-access
+ARGUMENT_SPEC = dict(
+    state=dict(type="str", default="present", choices=["present", "started", "stopped", "absent"]),
+    endpoint_id=dict(type="str"),
+    name=dict(type="str"),
+    display_name=dict(type="str"),
+    api_version=dict(type="str", default="auto", choices=["auto", "v1", "v2"]),
+    model=dict(type="str"),
+    config=dict(type="str"),
+    hardware=dict(type="str"),
+    min_replicas=dict(type="int"),
+    max_replicas=dict(type="int"),
+    deployment_name=dict(type="str"),
+    deployments=dict(type="list", elements="dict", options=DEPLOYMENT_OPTIONS),
+    purge_deployments=dict(type="bool", default=False),
+    visibility=dict(type="str", choices=["private", "internal"]),
+    recreate=dict(type="bool", default=False),
+    wait=dict(type="bool"),
+    wait_timeout=dict(type="float", default=1800.0),
+    wait_sleep=dict(type="float", default=5.0),
+    wait_progress_interval=dict(type="float", default=30.0),
+    # Internal, set by the action plugin: what earlier items of the same loop resolved (_endpoint_write_api).
+    _task_cache=dict(type="dict"),
+)
 
 
 def main():
-    module = TogetherModule(
-        argument_spec=dict(
-            state=dict(type="str", default="present", choices=["present", "started", "stopped", "absent"]),
-            endpoint_id=dict(type="str"),
-            name=dict(type="str"),
-            display_name=dict(type="str"),
-            api_version=dict(type="str", default="auto", choices=["auto", "v1", "v2"]),
-            model=dict(type="str"),
-            config=dict(type="str"),
-            hardware=dict(type="str"),
-            min_replicas=dict(type="int"),
-            max_replicas=dict(type="int"),
-            deployment_name=dict(type="str"),
-            deployments=dict(type="list", elements="dict", options=DEPLOYMENT_OPTIONS),
-            purge_deployments=dict(type="bool", default=False),
-            visibility=dict(type="str", choices=["private", "internal"]),
-            recreate=dict(type="bool", default=False),
-            wait=dict(type="bool"),
-            wait_timeout=dict(type="float", default=1800.0),
-            wait_sleep=dict(type="float", default=5.0),
-            wait_progress_interval=dict(type="float", default=30.0),
-            # Internal, set by the action plugin: what earlier items of the same loop resolved (seed_project/_model_names).
-            _task_cache=dict(type="dict"),
-        ),
-        project_option=True,
-        supports_check_mode=True,
-    )
+    module = TogetherModule(argument_spec=ARGUMENT_SPEC, project_option=True, supports_check_mode=True)
+    request = module.options(EndpointRequest.from_params)
+    writer = endpoint_writer(module, request)
     try:
-        request = EndpointRequest.from_params(module.params)
-    except OptionError as exc:
-        module.fail_json(msg=str(exc))
-    if request.api_version == "v2":
-        seed_project(module, module.params.get("_task_cache"))
-    reader = module.endpoint_reader(api_version=request.api_version)
-    if request.api_version == "v2":
-        seed_model_names(reader.v2, module.params.get("_task_cache"))
-    catalog = HardwareCatalog(module.client, reader.v2, module.settings.base_url)
-    writer = EndpointWriter(module.client, reader, catalog, check_mode=module.check_mode, diff=module._diff)
-    try:
-        result = writer.run(request)
+        result, warnings = module_result(writer.run(request), module._diff)
     except PlanError as exc:
         module.fail_json(msg=str(exc), changed=False)
     except TogetherError as exc:
         # Writes sent before the failure did change the endpoint: say so.
         module.fail_from(exc, changed=bool(writer.sent), actions=writer.sent)
-    for warning in result.pop("warnings"):
+    for warning in warnings:
         module.warn(warning)
-    diff = result.pop("diff")
-    if module._diff:
-        result["diff"] = diff
-    result.update(module.project_facts(always=request.api_version == "v2"))
-    module.exit_json(**result)
+    module.exit_json(**dict(result, **module.project_facts(always=request.api_version == "v2")))
 
 
 if __name__ == "__main__":

@@ -116,41 +116,25 @@ project_id:
   sample: proj_CbJNwQC2ZqCU2iFT3mrCh
 """
 
-from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
-from ansible_collections.together.ai.plugins.module_utils._endpoint_write import hardware_key
-from ansible_collections.together.ai.plugins.module_utils._hardware import HardwareCatalog, config_hardware, config_resource
+from ansible_collections.together.ai.plugins.module_utils._errors import TogetherError
+from ansible_collections.together.ai.plugins.module_utils._hardware import HardwareCatalog, model_option
 from ansible_collections.together.ai.plugins.module_utils._module import TogetherModule
+
+ARGUMENT_SPEC = dict(
+    api_version=dict(type="str", default="v2", choices=["v1", "v2"]),
+    model=dict(type="str"),
+)
 
 
 def main():
-    module = TogetherModule(
-        argument_spec=dict(
-            api_version=dict(type="str", default="v2", choices=["v1", "v2"]),
-            model=dict(type="str"),
-        ),
-        project_option=True,
-        supports_check_mode=True,
-    )
-    model = module.params["model"]
-    if model is not None and (not model.strip() or model != model.strip()):
-        module.fail_json(msg="model must be a non-empty model name without surrounding white space, got %r" % model)
+    module = TogetherModule(argument_spec=ARGUMENT_SPEC, project_option=True, supports_check_mode=True)
+    model = module.options(model_option)
     catalog = HardwareCatalog(module.client, module.endpoints_v2(), module.settings.base_url)
-    result = dict(changed=False)
     try:
-        if module.params["api_version"] == "v1":
-            result["hardware"] = catalog.v1_hardware(model)
-        else:
-            hardware = catalog.instance_types()
-            if model is not None:
-                configs = [dict(item, hardware=config_hardware(item), resource=config_resource(item))
-                           for item in catalog.configs(model)]
-                fitting = set(hardware_key(item["hardware"]) for item in configs if item["hardware"])
-                hardware = [item for item in hardware if hardware_key(item.get("name")) in fitting]
-                result.update(configs=configs, project_id=module.project.project_id)
-            result["hardware"] = hardware
+        result = catalog.info(module.params["api_version"], model)
     except TogetherError as exc:
         module.fail_from(exc)
-    module.exit_json(**result)
+    module.exit_json(changed=False, **result)
 
 
 if __name__ == "__main__":

@@ -394,6 +394,10 @@ class TogetherClient:
 
     deadline: a time.monotonic() value or None. When set, no request, retry or pause goes past it.
     Waiting and clock functions are injectable so retry behaviour is testable without sleeping.
+
+    Three methods are the hooks a subclass may override (the probe's _inference.InferenceClient does):
+    _finish(response, url) reads one answer, _status_error(status, headers, content, url) words a non-2xx
+    one, and _pause_for_rate_limit(failure, retry_number, shared) decides what a 429 costs.
     """
 
     def __init__(self, api_key, timeout=30.0, validate_certs=True, max_retries=3,

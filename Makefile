@@ -148,7 +148,10 @@ integration: tarball
 
 molecule: tarball
 	@echo "== molecule scenarios (in the installed tarball)"
-	cd $(INSTALLED_COLL)/extensions && ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) molecule test $(MOLECULE_ARGS)
+	@# Molecule keeps each scenario's state under $$ANSIBLE_HOME/tmp/molecule.<hash of "extensions">.<scenario>: the
+	@# same folder for every checkout and BUILD_DIR, so give each build its own, or two runs side by side clash.
+	cd $(INSTALLED_COLL)/extensions && ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) ANSIBLE_HOME=$(BUILD_DIR)/ansible-home \
+	  molecule test $(MOLECULE_ARGS)
 
 lint: collection
 	@echo "== ansible-lint (production profile) and changelog lint"

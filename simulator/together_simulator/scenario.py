@@ -59,11 +59,18 @@ def customize(body, resource):
     return body
 
 
+def take_settings(target, scenario, *names, prefix=""):
+    """Copy the named settings, as they are, from a scenario (or one of its resources) onto what it configures:
+    `prefix + name` in the scenario becomes `name` on the target (the v2 store's settings are `v2_...` keys)."""
+    for name in names:
+        setattr(target, name, scenario[prefix + name])
+    return target
+
+
 def take_from_spec(resource, spec, *names):
     """Give a resource being loaded its scenario settings: the named ones as they are, and copies of its
     `fields` and `drop_fields` (what customize() applies to its JSON)."""
-    for name in names:
-        setattr(resource, name, spec[name])
+    take_settings(resource, spec, *names)
     resource.fields = dict(spec["fields"])
     resource.drop_fields = list(spec["drop_fields"])
     return resource

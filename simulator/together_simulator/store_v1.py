@@ -11,7 +11,7 @@ import uuid
 
 from .catalog import DEFAULT_AVAILABILITY_ZONES, DEFAULT_SERVERLESS_ENDPOINTS, default_v1_hardware_ids, v1_hardware_item
 from .errors import ApiError, bad_request
-from .scenario import customize, take_from_spec
+from .scenario import customize, take_from_spec, take_settings
 from .timeline import ServingUnit, Timeline, iso_timestamp
 
 RUNNING_STATES = ("PENDING", "STARTING", "STARTED")
@@ -65,11 +65,7 @@ class V1Store:
     def __init__(self, scenario, timings, v1_retired):
         self.timings = timings
         self.v1_retired = v1_retired
-        self.owner = scenario["owner"]
-        self.fail_into = scenario["fail_into"]
-        self.echo_inactive_timeout = scenario["echo_inactive_timeout"]
-        self.hardware_availability = scenario["hardware_availability"]
-        self.model_hardware = scenario["model_hardware"]
+        take_settings(self, scenario, "owner", "fail_into", "echo_inactive_timeout", "hardware_availability", "model_hardware")
         self.availability_zones = scenario["availability_zones"] or list(DEFAULT_AVAILABILITY_ZONES)
         updated_at = iso_timestamp()
         try:

@@ -14,7 +14,7 @@ from .catalog import (DEFAULT_V2_HARDWARE, PLATFORM_PROJECT_ID, PUBLIC_MODEL_NAM
                       v2_config, v2_config_id, v2_config_resource, v2_hardware_for_config, v2_instance_type, v2_model, v2_model_resource,
                       v2_supported_model)
 from .errors import ApiError, bad_request, conflict
-from .scenario import customize, normalize_fault_list, take_from_spec
+from .scenario import customize, normalize_fault_list, take_from_spec, take_settings
 from .timeline import ServingUnit, Timeline, iso_timestamp
 
 STATE_PREFIX = "DEPLOYMENT_STATE_"
@@ -127,16 +127,11 @@ class V2Store:
 
     def __init__(self, scenario, timings):
         self.timings = timings
-        self.project = scenario["project"]
-        self.organization = scenario["organization"]
-        self.whoami_type = scenario["whoami_type"]
-        self.unknown_project_status = scenario["v2_unknown_project_status"]
-        self.delete_conflict_status = scenario["v2_delete_conflict_status"]
-        # Replicas each instance type can still place (absent: unlimited), and what happens beyond them.
+        take_settings(self, scenario, "project", "organization", "whoami_type")
+        take_settings(self, scenario, "unknown_project_status", "delete_conflict_status", "capacity_mode", "fail_into",
+                      "unrouted_error", prefix="v2_")
+        # Replicas each instance type can still place (absent: unlimited); capacity_mode says what happens beyond them.
         self.capacity = dict(scenario["v2_capacity"])
-        self.capacity_mode = scenario["v2_capacity_mode"]
-        self.fail_into = scenario["v2_fail_into"]
-        self.unrouted_error = scenario["v2_unrouted_error"]
         # The instance-type catalog, which configs fit which model, and the supported-models catalog: all scriptable.
         self.instance_types = {}
         for item in scenario["v2_instance_types"] or [{"name": name} for name in V2_INSTANCE_TYPES]:

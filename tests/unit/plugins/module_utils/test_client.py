@@ -419,39 +419,19 @@ def test_error_data_message_type_and_code_are_surfaced_with_the_http_status(tran
                                      error_code="invalid_autoscaling")
 
 
-def test_error_data_without_type_still_gives_its_message(transport, fixture_json):
-    transport.queue((409, {"error": {"message": "endpoint is being updated"}}))
+@pytest.mark.parametrize("status, body, message, code", [
+    (409, {"error": {"message": "endpoint is being updated"}}, "endpoint is being updated", None),
+    (400, "error_rpc.json", "endpoint ep_7Kp2 not found in project proj_9xQ", 5),
+    (409, "error_rpc_details_only.json", "deployment is being updated, retry later", 9),
+    (422, {"message": "hardware is not available in this region"}, "hardware is not available in this region", None),
+    (400, {"error": "Endpoints: Endpoint  not found.", "hint": "check the id"}, "Endpoints: Endpoint  not found.", None),
+], ids=["error-object-without-type", "rpc-envelope", "rpc-first-detail", "top-level-message", "plain-string"])
+def test_each_error_envelope_gives_its_message_and_code(transport, fixture_json, status, body, message, code):
+    # A body given as a string is a fixture file: the recorded envelopes the API really sends.
+    transport.queue((status, fixture_json(body) if isinstance(body, str) else body))
     error = raised(make_client())
-    assert error.message == "HTTP 409 from %s: endpoint is being updated" % URL
-    assert error.error_type is None
-    assert error.code is None
-
-
-def test_rpc_error_envelope_gives_message_and_numeric_code(transport, fixture_json):
-    transport.queue((400, fixture_json("error_rpc.json")))
-    error = raised(make_client())
-    assert error.message == "HTTP 400 from %s: endpoint ep_7Kp2 not found in project proj_9xQ" % URL
-    assert error.code == 5
-    assert error.error_type is None
-
-
-def test_rpc_error_without_message_uses_the_first_detail(transport, fixture_json):
-    transport.queue((409, fixture_json("error_rpc_details_only.json")))
-    error = raised(make_client())
-    assert error.message == "HTTP 409 from %s: deployment is being updated, retry later" % URL
-    assert error.code == 9
-
-
-def test_top_level_message_is_used(transport):
-    transport.queue((422, {"message": "hardware is not available in this region"}))
-    error = raised(make_client())
-    assert error.message == "HTTP 422 from %s: hardware is not available in this region" % URL
-
-
-def test_error_given_as_a_plain_string_is_used(transport):
-    transport.queue((400, {"error": "Endpoints: Endpoint  not found.", "hint": "check the id"}))
-    error = raised(make_client())
-    assert error.message == "HTTP 400 from %s: Endpoints: Endpoint  not found." % URL
+    assert error.message == "HTTP %d from %s: %s" % (status, URL, message)
+    assert (error.error_type, error.code) == (None, code)
 
 
 def test_json_error_without_a_message_says_so_and_shows_the_body(transport):

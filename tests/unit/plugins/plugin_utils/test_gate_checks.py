@@ -35,25 +35,21 @@ from ansible_collections.together.ai.tests.unit.plugins.plugin_utils.gate_fixtur
 )
 
 
-@pytest.mark.parametrize("check, expected, passes", [
-    ("min_replicas_at_least", 1, True),
-    ("min_replicas_at_least", 2, False),
-    ("min_replicas_at_most", 1, True),
-    ("min_replicas_at_most", 0, False),
-    ("max_replicas_at_least", 16, True),
-    ("max_replicas_at_least", 17, False),
-    ("max_replicas_at_most", 16, True),
-    ("max_replicas_at_most", 15, False),
-    ("min_replicas", 1, True),
-    ("min_replicas", 2, False),
-    ("max_replicas", 16, True),
-    ("max_replicas", 8, False),
+# OVERSIZED autoscales 1 to 16: each bound passes at the edge and fails one step past it.
+@pytest.mark.parametrize("check, passing, failing", [
+    ("min_replicas_at_least", 1, 2),
+    ("min_replicas_at_most", 1, 0),
+    ("max_replicas_at_least", 16, 17),
+    ("max_replicas_at_most", 16, 15),
+    ("min_replicas", 1, 2),
+    ("max_replicas", 16, 8),
 ])
-def test_replica_checks_compare_inclusively(check, expected, passes):
-    result = evaluate([OVERSIZED], [{"endpoint_id": OVERSIZED["id"], check: expected}])
+def test_replica_checks_compare_inclusively(check, passing, failing):
+    for expected, passes in ((passing, True), (failing, False)):
+        result = evaluate([OVERSIZED], [{"endpoint_id": OVERSIZED["id"], check: expected}])
 
-    assert statuses(result, OVERSIZED["id"])[check] == ("passed" if passes else "failed")
-    assert result["passed"] is passes
+        assert statuses(result, OVERSIZED["id"])[check] == ("passed" if passes else "failed"), expected
+        assert result["passed"] is passes, expected
 
 
 def test_replica_values_given_as_strings_are_compared_as_integers():

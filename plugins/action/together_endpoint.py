@@ -21,6 +21,7 @@ import time
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.together.ai.plugins.action.together_endpoint_info import ActionModule as InfoActionModule
+from ansible_collections.together.ai.plugins.plugin_utils import _task_cache
 
 MODULE = "together.ai.together_endpoint"
 # What a wait's reads need from the task: the connection and the project.
@@ -33,11 +34,10 @@ REQUIRED_THEN = ("delete", "recreate")
 MAX_PASSES = 6
 # The items of a loop run one after the other in this worker process (one process per task and host). What one
 # item's module resolved, the API key's project (whoami) and readable model names, goes to the next items through
-# the module's hidden _task_cache option: a loop over N endpoints asks whoami once and reads each model name once.
-# Keyed by everything that could point an item at another key, API or host.
+# the module's hidden _task_cache option (plugin_utils/_task_cache.py): a loop over N endpoints asks whoami once
+# and reads each model name once. Keyed by everything that could point an item at another key, API or host.
 _TASK_CACHE = {}
 CACHE_OPTIONS = ("api_key", "base_url", "project_id")
-MAX_CACHED_MODEL_NAMES = 1000
 
 
 class ActionModule(InfoActionModule):
@@ -51,7 +51,7 @@ class ActionModule(InfoActionModule):
         # The base action's run (the info plugin's own run would run the info module).
         result = super(InfoActionModule, self).run(tmp, task_vars)
         del tmp
-        args = dict(self._task.args)
+        args = _task_cache.without_cache(self._task.args)
         try:
             if self._task.async_val:
                 result.update(self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars,
@@ -64,14 +64,11 @@ class ActionModule(InfoActionModule):
                 self._remove_tmp_path(self._connection._shell.tmpdir)
 
     def _module(self, args, task_vars):
-        args = dict((key, value) for key, value in args.items() if key != "_task_cache")  # only this plugin sets it
         key = self._cache_key(args, task_vars)
-        known = _TASK_CACHE.get(key)
-        if known:
-            args["_task_cache"] = dict(known, model_names=dict(known.get("model_names") or {}))
-        result = self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars)
+        result = self._execute_module(module_name=MODULE, module_args=_task_cache.with_cache(args, _TASK_CACHE.get(key)),
+                                      task_vars=task_vars)
         if not result.get("failed"):
-            _remember(_TASK_CACHE.setdefault(key, {}), result)
+            _task_cache.remember(_TASK_CACHE.setdefault(key, {}), result)
         return result
 
     def _cache_key(self, args, task_vars):
@@ -146,20 +143,6 @@ class ActionModule(InfoActionModule):
         if item and item.get("deployment_id"):
             wait_args["deployment"] = item["deployment_id"]
         return wait_args
-
-
-def _remember(known, result):
-    """Keep what a pass resolved: the project whoami gave (with its slug) and the model names it read."""
-    if isinstance(result.get("project_id"), str) and result.get("project_id"):
-        known.update(project_id=result["project_id"], project_slug=result.get("project_slug"))
-    names = known.setdefault("model_names", {})
-    endpoint = result.get("endpoint") if isinstance(result.get("endpoint"), dict) else {}
-    for item in endpoint.get("deployments") or []:
-        if not isinstance(item, dict) or len(names) >= MAX_CACHED_MODEL_NAMES:
-            continue
-        path, name = item.get("model"), item.get("model_name")
-        if isinstance(path, str) and path.startswith("projects/") and isinstance(name, str) and name:
-            names[path] = name
 
 
 class _Progress:

@@ -19,6 +19,8 @@ import time
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.together.ai.plugins.plugin_utils import _task_cache
+
 MODULE = "together.ai.together_endpoint_info"
 display = Display()
 
@@ -34,7 +36,7 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
-        args = dict(self._task.args)
+        args = _task_cache.without_cache(self._task.args)
         try:
             if args.get("wait_for_state") is None or self._task.async_val:
                 # Nothing to wait for, or the caller chose async: the module does it all, as before.
@@ -72,9 +74,13 @@ class ActionModule(ActionBase):
         # A wait never outlives wait_timeout by more than one read's timeout: near the end, fewer retries.
         deadline = time.monotonic() + request.wait_timeout + (read_timeout(plain) or 0)
 
+        known = {}  # what the first poll resolved (project, model names), so later polls read only the endpoints
+
         def fetch(endpoint_ids):  # pylint: disable=unused-argument
-            module_args = bounded_read(plain, deadline - time.monotonic())
+            module_args = _task_cache.with_cache(bounded_read(plain, deadline - time.monotonic()), known)
             answer = self._execute_module(module_name=MODULE, module_args=module_args, task_vars=task_vars)
+            if not answer.get("failed"):
+                _task_cache.remember(known, answer)
             warnings.extend(warning for warning in answer.pop("warnings", None) or [] if warning not in warnings)
             found = found_by_id(request, answer)
             fetch.last = answer

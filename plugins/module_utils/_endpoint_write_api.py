@@ -37,43 +37,17 @@ from ansible_collections.together.ai.plugins.module_utils._endpoint_write import
 )
 
 V1_RETIRED_CODE = "endpoints_v1_create_access_disabled"
-# The hidden _task_cache option: the action plugin hands each item of a loop what the items before it resolved
-# (the API key's project from whoami, readable model names), so that a loop over N endpoints reads them once.
-TASK_CACHE_MODEL_NAMES = 1000
 # An Endpoint embeds at most this many deployment summaries (the newest); with fewer, it embeds them all.
 EMBEDDED_DEPLOYMENTS_LIMIT = 10
 
 
 def endpoint_writer(module, request):
-    """The EndpointWriter of a together_endpoint task (a _module.TogetherModule), with what earlier loop items read."""
-    cache = module.params.get("_task_cache")
-    cache = cache if isinstance(cache, dict) else {}
-    if request.api_version == "v2":
-        _seed_project(module, cache)
+    """The EndpointWriter of a together_endpoint task (a _module.TogetherModule, seeded with what earlier loop items
+    read)."""
     reader = module.endpoint_reader(api_version=request.api_version)
-    if request.api_version == "v2":
-        reader.v2.remember_model_names(_seed_model_names(cache))
     catalog = HardwareCatalog(module.client, reader.v2, module.settings.base_url)
     diff = module._diff  # pylint: disable=protected-access  # AnsibleModule's --diff flag has no public name
     return EndpointWriter(module.client, reader, catalog, check_mode=module.check_mode, diff=diff)
-
-
-def _seed_project(module, cache):
-    """The project whoami gave an earlier item, when neither project_id nor TOGETHER_PROJECT_ID names one."""
-    project_id, slug = cache.get("project_id"), cache.get("project_slug")
-    if module.project_id is None and isinstance(project_id, str) and project_id.strip():
-        module.params["project_id"] = project_id.strip()
-        if isinstance(slug, str) and slug:
-            module.project.project_slug = slug  # what whoami said with it, for project_slug and names in --diff
-
-
-def _seed_model_names(cache):
-    """Model path -> readable name as read by an earlier item; names not handed over are read as usual."""
-    names = cache.get("model_names")
-    if not isinstance(names, dict):
-        return {}
-    return dict((path, name) for path, name in list(names.items())[:TASK_CACHE_MODEL_NAMES]
-                if isinstance(path, str) and path.startswith("projects/") and isinstance(name, str) and name)
 
 
 def module_result(result, diff):

@@ -34,13 +34,20 @@ from ansible_collections.together.ai.plugins.module_utils._reader import Endpoin
 
 # The v2 project option, shared by every module that reads or writes v2 endpoints.
 PROJECT_ID_OPTION = dict(type="str", fallback=(env_fallback, ["TOGETHER_PROJECT_ID"]))
+# The hidden option through which a module's action plugin hands it what earlier runs of the same task resolved
+# (plugin_utils/_task_cache.py: the items of a loop, the polls of a wait): the project whoami gave, readable model
+# names. At most this many names are taken.
+TASK_CACHE_OPTION = dict(type="dict")
+TASK_CACHE_MODEL_NAMES = 1000
 
 
-def together_argument_spec(argument_spec=None, project_option=False):
-    """The connection options, project_id when asked, and a module's own options (which win on a clash)."""
+def together_argument_spec(argument_spec=None, project_option=False, task_cache=False):
+    """The connection options, project_id and _task_cache when asked, and a module's own options (which win on a clash)."""
     extra = {}
     if project_option:
         extra["project_id"] = dict(PROJECT_ID_OPTION)
+    if task_cache:
+        extra["_task_cache"] = dict(TASK_CACHE_OPTION)
     extra.update(argument_spec or {})
     return _connection.connection_argument_spec(**extra)
 
@@ -51,14 +58,36 @@ class TogetherModule(AnsibleModule):
     Everything is built on first use: a module that fails on its own options never builds a client.
     """
 
-    def __init__(self, argument_spec=None, project_option=False, **kwargs):
+    def __init__(self, argument_spec=None, project_option=False, task_cache=False, **kwargs):
         self._warned = []
         self._warning_sources = []
         self._settings = self._client = self._project = self._reader = None
         self._endpoints_v1 = None
         self._endpoints_v2 = {}
         super(TogetherModule, self).__init__(
-            argument_spec=together_argument_spec(argument_spec, project_option), **kwargs)
+            argument_spec=together_argument_spec(argument_spec, project_option, task_cache), **kwargs)
+        self._cached_slug = self._seed_project()
+
+    def _task_cache(self):
+        cache = self.params.get("_task_cache")
+        return cache if isinstance(cache, dict) else {}
+
+    def _seed_project(self):
+        """Take the project whoami gave an earlier run, when neither project_id nor TOGETHER_PROJECT_ID names one;
+        returns its slug (what whoami said with it, for project_slug and the names in --diff)."""
+        project_id, slug = self._task_cache().get("project_id"), self._task_cache().get("project_slug")
+        if self.project_id is None and isinstance(project_id, str) and project_id.strip():
+            self.params["project_id"] = project_id.strip()
+            return slug if isinstance(slug, str) and slug else None
+        return None
+
+    def _cached_model_names(self):
+        """Model path -> readable name as an earlier run read them; names not handed over are read as usual."""
+        names = self._task_cache().get("model_names")
+        if not isinstance(names, dict):
+            return {}
+        return dict((path, name) for path, name in list(names.items())[:TASK_CACHE_MODEL_NAMES]
+                    if isinstance(path, str) and path.startswith("projects/") and isinstance(name, str) and name)
 
     # -- options ----------------------------------------------------------------------------------------------
 
@@ -105,6 +134,7 @@ class TogetherModule(AnsibleModule):
             # Imported on first use: a task reading only v1 endpoints never loads the v2 code.
             from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import Project  # pylint: disable=import-outside-toplevel
             self._project = Project(self.client, self.v2_root, self.project_id)
+            self._project.project_slug = self._cached_slug
         return self._project
 
     def endpoints_v1(self):
@@ -120,6 +150,7 @@ class TogetherModule(AnsibleModule):
             from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import EndpointsV2  # pylint: disable=import-outside-toplevel
             self._endpoints_v2[key] = self.report_warnings_of(
                 EndpointsV2(self.client, self.project, include_deployments, deployment))
+            self._endpoints_v2[key].remember_model_names(self._cached_model_names())
         return self._endpoints_v2[key]
 
     def endpoint_reader(self, api_version="auto", include_deployments=False, deployment=None):

@@ -36,6 +36,7 @@ extends_documentation_fragment:
   - together.ai._attributes
   - together.ai._attributes.write_module
   - together.ai._attributes.actiongroup_together
+  - together.ai._task_cache
 options:
   state:
     description:
@@ -205,13 +206,6 @@ options:
       - While waiting, print a progress line at least this often (seconds).
     type: float
     default: 30
-  _task_cache:
-    description:
-      - Internal, set by the module's action plugin; do not set it (a value given in the task is dropped).
-      - What earlier items of the same loop resolved, so that the next items do not read it again (see the notes), that is
-        the project whoami gave (C(project_id), C(project_slug)) and readable model names (C(model_names), model path to
-        name). Its project is not used where O(project_id) or E(TOGETHER_PROJECT_ID) names one.
-    type: dict
 notes:
   - Check mode reads what a real run reads (below) and, for a deployment to create with O(hardware), the configs of the
     model; it sends no write, does not wait, and RV(actions) says what each write would do.
@@ -411,13 +405,11 @@ ARGUMENT_SPEC = dict(
     wait_timeout=dict(type="float", default=1800.0),
     wait_sleep=dict(type="float", default=5.0),
     wait_progress_interval=dict(type="float", default=30.0),
-    # Internal, set by the action plugin: what earlier items of the same loop resolved (_endpoint_write_api).
-    _task_cache=dict(type="dict"),
 )
 
 
 def main():
-    module = TogetherModule(argument_spec=ARGUMENT_SPEC, project_option=True, supports_check_mode=True)
+    module = TogetherModule(argument_spec=ARGUMENT_SPEC, project_option=True, task_cache=True, supports_check_mode=True)
     request = module.options(EndpointRequest.from_params)
     writer = endpoint_writer(module, request)
     try:

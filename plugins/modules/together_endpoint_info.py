@@ -31,6 +31,7 @@ extends_documentation_fragment:
   - together.ai._attributes
   - together.ai._attributes.info_module
   - together.ai._attributes.actiongroup_together
+  - together.ai._task_cache
 options:
   endpoint_id:
     description:
@@ -128,7 +129,8 @@ options:
         deployment is read for it (one more request when the primary deployment is C(DEGRADED) or C(FAILED)).
       - The wait runs on the controller (the module's action plugin), which reads the endpoints through the module
         every O(wait_sleep) seconds and prints a progress line at least every O(wait_progress_interval) seconds naming
-        each endpoint not there yet. It needs no C(async) and works whatever E(HOME) is, in check mode too.
+        each endpoint not there yet. It needs no C(async) and works whatever E(HOME) is, in check mode too. The project
+        (whoami) and the readable model names are read by the first poll only; later polls read just the endpoints.
       - An endpoint in a state it does not leave by itself (V(STOPPED) while V(STARTED), V(STARTING) or V(PENDING)
         is awaited) fails the wait once it has stayed so for 20 seconds (the time for the API to show a start
         request that was just sent), not at the timeout.
@@ -489,7 +491,7 @@ ARGUMENT_SPEC = dict(
 
 
 def main():
-    module = TogetherModule(argument_spec=ARGUMENT_SPEC, project_option=True,
+    module = TogetherModule(argument_spec=ARGUMENT_SPEC, project_option=True, task_cache=True,
                             mutually_exclusive=[("endpoint_id", "endpoint_ids")], supports_check_mode=True)
     request = module.options(EndpointInfo.from_params)
     reader = module.endpoint_reader(module.params["api_version"], module.params["include_deployments"],

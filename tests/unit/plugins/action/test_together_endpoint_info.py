@@ -206,3 +206,44 @@ def test_loading_the_action_plugin_imports_neither_the_client_nor_the_wait_code(
     assert "requests" not in imported
     assert not [module for module in imported if module.startswith("ansible_collections.together.ai.plugins.")
                 and module.rsplit(".", 1)[-1] in ("_client", "_wait", "_waiter", "_endpoint_info", "_connection")]
+
+
+# -- later polls get what the first resolved (the project, model names) ---------------------------------------------
+
+V2 = "ep_CbJNwQC2ZqCU2iFT3mrCh"
+MODEL_PATH = "projects/proj_together/models/ml_Cb/revisions/rv_Cb"
+
+
+class V2Harness(Harness):
+    """Answers as the module does for a v2 endpoint read with whoami: the project and the deployments' model names."""
+
+    def execute_module(self, module_name=None, module_args=None, task_vars=None, wrap_async=False):
+        answer = super(V2Harness, self).execute_module(module_name, module_args, task_vars, wrap_async)
+        for endpoint in answer.get("endpoints") or []:
+            endpoint["deployments"] = [{"id": "dep_blue", "model": MODEL_PATH, "model_name": "meta-llama/Llama-3.3-70B"}]
+        if not answer.get("failed"):
+            answer.update(project_id="proj_x", project_slug="x-project")
+        return answer
+
+
+def test_later_polls_of_a_wait_get_the_project_and_model_names_of_the_first(monkeypatch):
+    harness = V2Harness(monkeypatch, {"endpoint_id": V2, "wait_for_state": "STARTED", "wait_sleep": 1, "api_key": "k",
+                                      "_task_cache": {"project_id": "proj_forged"}},
+                        [{V2: "STARTING"}, {V2: "STARTING"}, {V2: "STARTED"}])
+    result = harness.run()
+    assert not result.get("failed"), result
+    args = [call["module_args"] for call in harness.calls]
+    assert len(args) == 3
+    assert "_task_cache" not in args[0]  # the task's own value never reaches the module
+    expected = {"project_id": "proj_x", "project_slug": "x-project", "model_names": {MODEL_PATH: "meta-llama/Llama-3.3-70B"}}
+    assert args[1]["_task_cache"] == expected and args[2]["_task_cache"] == expected
+    assert all(dict((k, v) for k, v in call.items() if k != "_task_cache") == {"endpoint_id": V2, "api_key": "k"}
+               for call in args)
+    assert "_task_cache" not in result
+    assert (result["project_id"], result["project_slug"]) == ("proj_x", "x-project")
+
+
+def test_a_plain_read_drops_a_task_cache_given_in_the_task(monkeypatch):
+    harness = Harness(monkeypatch, {"endpoint_ids": [A], "_task_cache": {"project_id": "proj_forged"}}, [{A: "STARTED"}])
+    harness.run()
+    assert harness.calls[0]["module_args"] == {"endpoint_ids": [A]}

@@ -88,6 +88,28 @@ def test_v2_endpoint_without_project_id_resolves_the_project_from_whoami(run_mod
     assert all(sent.url.startswith(ROOT + "/") for sent in transport.sent)
 
 
+def test_what_an_earlier_poll_resolved_spares_whoami_and_the_model_read(run_module, transport, fixture_json):
+    # The action plugin hands later polls of a wait the project and model names of the first (_task_cache).
+    body = fixture_json("v2/endpoint_one_deployment.json")
+    transport.route(v2_path(V2_ID), (200, body))
+    cache = {"project_id": PROJECT_ID, "project_slug": "my-project",
+             "model_names": {body["deployments"][0]["model"]: "devteam/Llama-3.3-70B-Instruct-Turbo"}}
+    result = run(run_module, endpoint_id=V2_ID, _task_cache=cache).result
+    assert transport.paths == [v2_path(V2_ID)]  # no whoami
+    assert transport.model_lookups == []
+    assert (result["project_id"], result["project_slug"]) == (PROJECT_ID, "my-project")
+    assert result["endpoint"]["model_name"] == "devteam/Llama-3.3-70B-Instruct-Turbo"
+    assert "_task_cache" not in result
+
+
+def test_an_earlier_poll_s_project_gives_way_to_the_project_id_option(run_module, transport, fixture_json):
+    transport.route(v2_path(V2_ID), (200, fixture_json("v2/endpoint_one_deployment.json")))
+    result = run(run_module, endpoint_id=V2_ID, project_id=PROJECT_ID,
+                 _task_cache={"project_id": "proj_Elsewhere", "project_slug": "elsewhere"}).result
+    assert transport.paths == [v2_path(V2_ID)]
+    assert (result["project_id"], result["project_slug"]) == (PROJECT_ID, None)
+
+
 def test_project_id_comes_from_together_project_id(run_module, transport, fixture_json, monkeypatch):
     monkeypatch.setenv("TOGETHER_PROJECT_ID", "proj_FromEnvironment000001")
     transport.route(v2_path(V2_ID, "proj_FromEnvironment000001"), (200, fixture_json("v2/endpoint_one_deployment.json")))

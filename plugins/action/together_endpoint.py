@@ -94,6 +94,8 @@ class ActionModule(InfoActionModule):
         except (TypeError, ValueError):
             return first  # the module accepted them, so this cannot happen; never wait on a guess
         progress = _Progress(first, time.monotonic() + timeout)
+        # The waits' polls start from what the passes resolved, and the passes after them from what the polls read.
+        known = _TASK_CACHE.setdefault(self._cache_key(args, task_vars), {})
         outcome = first
         for _pass in range(MAX_PASSES):
             pending = outcome.get("pending") or []
@@ -103,7 +105,7 @@ class ActionModule(InfoActionModule):
             for item in needed:
                 awaited = "STARTED" if item["state"] == "READY" else "STOPPED"
                 failure = self._wait(self._wait_args(args, item["endpoint_id"], awaited, progress.left(), item,
-                                                     project_id=outcome.get("project_id")), task_vars)
+                                                     project_id=outcome.get("project_id")), task_vars, known)
                 progress.waited(failure)
                 if failure.get("failed"):
                     return progress.failed(failure)
@@ -118,7 +120,7 @@ class ActionModule(InfoActionModule):
             for deployment in self._to_stop(endpoint) if state == "stopped" else [None]:
                 read = self._wait(self._wait_args(args, endpoint["id"], "STARTED" if state == "started" else "STOPPED",
                                                   progress.left(), deployment, routing=True,
-                                                  project_id=outcome.get("project_id")), task_vars)
+                                                  project_id=outcome.get("project_id")), task_vars, known)
                 progress.waited(read)
                 if read.get("failed"):
                     return progress.failed(read)

@@ -49,7 +49,9 @@ class ActionModule(ActionBase):
             if not self._task.async_val:
                 self._remove_tmp_path(self._connection._shell.tmpdir)
 
-    def _wait(self, args, task_vars):
+    def _wait(self, args, task_vars, known=None):
+        """Poll until the endpoints reach the awaited state. known: what earlier module runs of the task resolved
+        (plugin_utils/_task_cache.py); the polls add to it, so after the first nothing is read twice."""
         # Imported only for a wait: they load the client (requests) and the module's option checks, which a plain
         # read (the module does it all) never needs on the controller.
         # pylint: disable=import-outside-toplevel
@@ -74,7 +76,7 @@ class ActionModule(ActionBase):
         # A wait never outlives wait_timeout by more than one read's timeout: near the end, fewer retries.
         deadline = time.monotonic() + request.wait_timeout + (read_timeout(plain) or 0)
 
-        known = {}  # what the first poll resolved (project, model names), so later polls read only the endpoints
+        known = {} if known is None else known
 
         def fetch(endpoint_ids):  # pylint: disable=unused-argument
             module_args = _task_cache.with_cache(bounded_read(plain, deadline - time.monotonic()), known)

@@ -16,6 +16,7 @@ from ansible.playbook.task import Task
 
 from ansible_collections.together.ai.plugins.action import together_endpoint as action_plugin
 from ansible_collections.together.ai.plugins.action import together_endpoint_info as info_plugin
+from ansible_collections.together.ai.plugins.plugin_utils import _task_cache
 from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 EP = "ep_CbJNwQC2ZqCU2iFT3mrCh"
@@ -131,8 +132,9 @@ def test_started_waits_until_the_endpoint_serves(monkeypatch):
     harness = Harness(monkeypatch, {"name": "chat", "state": "started"}, [write_pass(["start"], project_id="proj_x")],
                       read_states=["STARTING", "STARTED"])
     result = harness.run()
-    # The project the module resolved goes with the reads, so they need no whoami.
-    assert harness.reads == [dict(endpoint_id=EP, project_id="proj_x")] * 2
+    # The project the module resolved goes with the reads, so they need no whoami (and with what the pass resolved).
+    assert [_task_cache.without_cache(read) for read in harness.reads] == [dict(endpoint_id=EP, project_id="proj_x")] * 2
+    assert [read["_task_cache"]["project_id"] for read in harness.reads] == ["proj_x"] * 2
     assert "Waiting for state STARTED" in harness.lines[0]
     assert result["endpoint"] == {"id": EP, "state": "STARTED"}
     assert result["changed"] is True
@@ -209,3 +211,16 @@ def test_a_failed_item_teaches_the_next_nothing(monkeypatch):
     item(monkeypatch, {"name": "chat-1"}, dict(no_op(), failed=True, msg="boom"))
     second_args, _result = item(monkeypatch, {"name": "chat-2"}, no_op())
     assert "_task_cache" not in second_args
+
+
+def test_the_waits_of_a_task_start_from_what_its_passes_resolved(monkeypatch):
+    first = dict(no_op(), actions=["create deployment 'main'"], changed=True, pending=[pending("READY", "route")])
+    harness = Harness(monkeypatch, {"name": "chat", "model": "m", "api_key": "k", "state": "started"},
+                      [first, write_pass(["route 'main'"])], read_states=["STARTED"])
+    result = harness.run()
+    assert not result.get("failed"), result
+    assert [name for name, _args in harness.calls] == [WRITE, READ, WRITE, READ]
+    known = {"project_id": "proj_x", "project_slug": "x-project",
+             "model_names": {MODEL_PATH: "meta-llama/Llama-3.3-70B-Instruct-Turbo"}}
+    # No poll of either wait asks whoami or reads the model's name again, nor does the second pass.
+    assert [args.get("_task_cache") for _name, args in harness.calls[1:]] == [known, known, known]

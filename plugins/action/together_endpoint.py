@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import hashlib
 import json
+import math
 import time
 
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -52,6 +53,11 @@ class ActionModule(InfoActionModule):
         result = super(InfoActionModule, self).run(tmp, task_vars)
         del tmp
         args = _task_cache.without_cache(self._task.args)
+        problem = wait_timeout_problem(args.get("wait_timeout"))
+        if problem:
+            # Checked here too: this plugin's own deadline comes from it, before the module is ever called.
+            result.update(failed=True, changed=False, msg=problem)
+            return result
         try:
             if self._task.async_val:
                 result.update(self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars,
@@ -145,6 +151,19 @@ class ActionModule(InfoActionModule):
         if item and item.get("deployment_id"):
             wait_args["deployment"] = item["deployment_id"]
         return wait_args
+
+
+def wait_timeout_problem(value):
+    """What is wrong with a wait_timeout as the task gives it (templated values may be strings), or None."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return None  # the module names the type error
+    if isinstance(value, bool) or not math.isfinite(seconds) or seconds < 0:
+        return "wait_timeout must be a finite number of 0 or more seconds, got %r" % (value,)
+    return None
 
 
 class _Progress:

@@ -54,6 +54,10 @@ class PlanError(Exception):
     """The endpoint as read cannot reach the request without something the options do not allow; no write was sent."""
 
 
+def _finite_number(value):
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+
+
 def _problem_of_id(value):
     problem = endpoint_id_problem(value)
     if problem is None and "/" in value:
@@ -199,6 +203,11 @@ class EndpointRequest:
 
     @staticmethod
     def _deployments(params, state):
+        for option in ("model", "config", "hardware", "deployment_name"):
+            value = params.get(option)
+            if isinstance(value, str) and not value.strip():
+                # An empty string is a mistake (an undefined variable, a typo), not "keep what is there": say so.
+                raise OptionError("%s must not be empty; leave it out to keep what the deployment has" % option)
         given = [option for option in SHORTHAND_OPTIONS if params.get(option) is not None]
         items = params.get("deployments")
         if items is not None and given:
@@ -267,13 +276,13 @@ class EndpointRequest:
         wait = params.get("wait")
         self.wait = (self.state == "started") if wait is None else bool(wait)
         timeout = params.get("wait_timeout", 1800.0)
-        if timeout is None or isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
-            raise OptionError("wait_timeout must be 0 or more seconds, got %r" % (timeout,))
+        if not _finite_number(timeout) or timeout < 0:
+            raise OptionError("wait_timeout must be a finite number of 0 or more seconds, got %r" % (timeout,))
         self.wait_timeout = float(timeout)
         for option in ("wait_sleep", "wait_progress_interval"):
             value = params.get(option)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0):
-                raise OptionError("%s must be more than 0 seconds, got %r" % (option, value))
+            if value is not None and (not _finite_number(value) or not value > 0):
+                raise OptionError("%s must be a finite number of seconds above 0, got %r" % (option, value))
 
 
 # -- reading what is there --------------------------------------------------------------------------------------
@@ -348,7 +357,8 @@ def v1_view(endpoint):
         display_name=endpoint.get("display_name"),
         model=endpoint.get("model"),
         hardware=endpoint.get("hardware"),
-        state="STARTED" if state in V1_RUNNING_STATES else state,
+        # Where the endpoint is heading, as a run that waits ends: STARTING shows STARTED, STOPPING shows STOPPED.
+        state="STARTED" if state in V1_RUNNING_STATES else ("STOPPED" if state == "STOPPING" else state),
         min_replicas=autoscaling.get("min_replicas"),
         max_replicas=autoscaling.get("max_replicas"),
     )
@@ -412,6 +422,16 @@ def _is_live(deployment):
     return (deployment.get("traffic_mode") or TRAFFIC_MODE_LIVE) == TRAFFIC_MODE_LIVE
 
 
+def ready_for_traffic(deployment):
+    """The serving rule's test of a deployment: live and READY (a deployment that serves, or may take traffic)."""
+    return _is_live(deployment) and _state(deployment) == "READY"
+
+
+def _said(deployment):
+    message = deployment.get("status_message")
+    return (" (%s)" % message) if message else ""
+
+
 def _bounds_text(minimum, maximum):
     return "%d/%d replicas" % (minimum, maximum)
 
@@ -427,6 +447,7 @@ class _V2Planner:
         self.name = endpoint.get("name") if endpoint else request.name
         self.plan = Plan(endpoint_view(endpoint, self.full), None)
         self.split = [(item["deployment_id"], item["weight"]) for item in (endpoint or {}).get("traffic_split") or []]
+        self.split_as_read = list(self.split)
         self.current = dict((bare(item.get("name")), item) for item in (endpoint or {}).get("deployments") or [])
         self.patches = []  # deployment PATCHes of this pass
         self.deletes = []
@@ -491,9 +512,11 @@ class _V2Planner:
         self.creates.append(Write("POST", "deployment", "create %s: %s on %s, %s" % (
             self.where(wanted.name), wanted.model, hardware or config_id(config), _bounds_text(minimum, maximum)),
             body=body, deployment=wanted))
+        routed = wanted.traffic_weight > 0 and maximum > 0
+        # Routed once READY: by this task when it waits, else by a rerun.
         view = dict(model=wanted.model, config=config_id(config), hardware=hardware, min_replicas=minimum,
-                    max_replicas=maximum, traffic_weight=wanted.traffic_weight)
-        if wanted.traffic_weight > 0 and maximum > 0:
+                    max_replicas=maximum, traffic_weight=wanted.traffic_weight if routed and self.request.wait else 0)
+        if routed:
             self.plan.pending.append(dict(deployment_id=None, name=wanted.name, state="READY", then="route"))
         return view
 
@@ -535,6 +558,11 @@ class _V2Planner:
     def scale(self, wanted, deployment, name, state):
         minimum, maximum = self.target_bounds(wanted, deployment, state)
         current = (deployment.get("min_replicas", 0), deployment.get("max_replicas", 0))
+        if minimum > maximum or (minimum == 0 and maximum > 0):
+            # One bound given, the other kept from the deployment: known before any write, so said before any.
+            raise PlanError("%s: min_replicas %d with max_replicas %d is refused by the API (min 1 or more, and not above "
+                            "max; 0/0 stops); the deployment has %s now, so give both bounds"
+                            % (self.where(name), minimum, maximum, _bounds_text(*current)))
         if (minimum, maximum) != current:
             verb = "stop" if (minimum, maximum) == (0, 0) else ("start" if current == (0, 0) else "scale")
             self.patches.append(Write("PATCH", "deployment", "%s %s: %s -> %s" % (
@@ -543,8 +571,19 @@ class _V2Planner:
                 deployment=deployment["id"], etag_of=deployment["id"]))
         return minimum, maximum
 
+    def ends_stopped(self, wanted, deployment):
+        """Whether a declared deployment is stopped (0/0) at the end of this task: it cannot take traffic."""
+        if self.request.state == "stopped" or (wanted.min_replicas, wanted.max_replicas) == (0, 0):
+            return True
+        current = (deployment.get("min_replicas", 0), deployment.get("max_replicas", 0))
+        return self.request.state == "present" and current == (0, 0)
+
     def routing_deferred(self, declared):
-        """Whether some declared deployment gets its weight only on a later pass (once READY)."""
+        """Whether the split must wait: some declared deployment that is to take traffic is not READY yet.
+
+        The serving rule: traffic moves to a deployment only once it is READY, also when it already holds weight,
+        so until then the split stays as it is and what serves keeps serving.
+        """
         if self.request.state == "stopped":
             return False
         for name, wanted in declared.items():
@@ -555,24 +594,97 @@ class _V2Planner:
                 return True
             if self.immutable_changes(wanted, deployment, warn=False) and self.request.recreate:
                 return True
-            if self.weight(deployment["id"]) == 0 and _state(deployment) != "READY":
+            if not self.ends_stopped(wanted, deployment) and not ready_for_traffic(deployment):
                 return True
         return False
 
-    def route(self, deployment, name, weight, stopping_to_zero):
-        """Set a declared deployment's weight; a deployment not yet routed gets weight only once READY."""
+    def desired_split(self, declared):
+        """{deployment id: weight > 0} once the declared deployments that exist take the traffic as declared."""
+        desired = {}
+        for name, wanted in declared.items():
+            deployment = self.current.get(name)
+            if deployment is not None and wanted.traffic_weight > 0:
+                desired[deployment["id"]] = wanted.traffic_weight
+        return desired
+
+    def check_routable(self, declared):
+        """Fail before any write when the declared split gives traffic to a deployment that cannot take it."""
+        if self.request.state == "stopped" or self.endpoint is None:
+            return
+        current = dict((key, weight) for key, weight in self.split if weight > 0)
+        if declared and all(wanted.traffic_weight <= 0 for wanted in declared.values()):
+            running = [name for name, item in self.current.items() if item.get("max_replicas", 0) > 0]
+            if self.request.state == "started" or running or set(declared) - set(self.current):
+                raise PlanError("%s: every declared traffic_weight is 0, which leaves the endpoint without a deployment "
+                                "to serve it (an all-zero traffic split); give the deployment that is to serve a "
+                                "traffic_weight above 0, or use state=stopped to stop the endpoint"
+                                % self.where())
+        moving = self.desired_split(declared) != current or any(
+            name not in self.current and wanted.traffic_weight > 0 for name, wanted in declared.items())
+        if not moving:
+            return
+        for name, wanted in declared.items():
+            deployment = self.current.get(name)
+            if deployment is None or wanted.traffic_weight <= 0:
+                continue
+            if self.immutable_changes(wanted, deployment, warn=False) and self.request.recreate:
+                continue  # replaced by a new deployment, which takes traffic once READY
+            state = _state(deployment)
+            if state == "FAILED":
+                raise PlanError("%s is FAILED%s: traffic cannot move to it, and the traffic split is left as it is; "
+                                "replace it (recreate: true with its model or config changed, or a new deployment), or "
+                                "declare it with traffic_weight 0" % (self.where(name), _said(deployment)))
+            if self.ends_stopped(wanted, deployment):
+                raise PlanError("%s is %s (0/0 replicas) and stays stopped with state=%s: traffic cannot move to it, "
+                                "and the traffic split is left as it is; use state=started to start it first (it is "
+                                "routed once READY)" % (self.where(name), state or "STOPPED", self.request.state))
+
+    def route(self, deployment, name, wanted, stopping_to_zero):
+        """A declared deployment's weight: set only when every deployment to be routed is READY (see
+        routing_deferred); until then it keeps its weight and the plan waits for it."""
         current = self.weight(deployment["id"])
-        if weight == current:
-            return current
-        if weight == 0 and self.deferred:
-            return current  # still serving until the deployments waiting for READY take over
-        if weight > 0 and current == 0:
-            if _state(deployment) != "READY":
-                if not stopping_to_zero:
-                    self.plan.pending.append(dict(deployment_id=deployment["id"], name=name, state="READY", then="route"))
-                return 0
-        self.set_weight(deployment["id"], weight)
+        weight = wanted.traffic_weight
+        if self.deferred:
+            if weight > 0 and not stopping_to_zero and not ready_for_traffic(deployment):
+                self.plan.pending.append(dict(deployment_id=deployment["id"], name=name, state="READY", then="route"))
+            # The view is the task's end: the split as declared once the waits are over (wait: true), else as it is.
+            return weight if self.request.wait else current
+        if weight != current:
+            self.set_weight(deployment["id"], weight)
         return weight
+
+    def check_serving(self):
+        """The serving rule, checked on the whole plan: step through its writes in order and fail, before any of
+        them is sent, when one would leave an endpoint that serves without a READY deployment with traffic weight.
+        Only state=stopped and state=absent may do that."""
+        if self.endpoint is None or self.request.state in ("stopped", "absent"):
+            return
+        ready = dict((item["id"], ready_for_traffic(item)) for item in self.current.values())
+        names = dict((item["id"], bare(item.get("name"))) for item in self.current.values())
+        split = dict(self.split_as_read)
+
+        def serving():
+            return any(weight > 0 and ready.get(key) for key, weight in split.items())
+
+        if not serving():
+            return
+        for write in self.plan.writes:
+            if write.what == "endpoint" and write.body and "trafficSplit" in write.body:
+                split = dict((entry["deploymentId"], entry["weight"]) for entry in write.body["trafficSplit"])
+            elif write.what == "deployment" and write.method == "PATCH" and write.body.get("autoscaling", {}).get(
+                    "maxReplicas") == 0:
+                ready[write.deployment] = False
+            elif write.what == "deployment" and write.method == "DELETE":
+                ready.pop(write.deployment, None)
+                split.pop(write.deployment, None)
+            if not serving():
+                serving_now = [names[key] for key, weight in self.split_as_read if weight > 0 and ready_for_traffic(
+                    self.current.get(names.get(key)) or {})]
+                raise PlanError("%s serves through %s, and %s would leave it without a READY deployment with traffic "
+                                "weight; nothing was sent. Move the traffic to a deployment that is READY first (declare "
+                                "a second deployment and give it the traffic_weight: blue/green), or use state=stopped "
+                                "to stop the endpoint" % (self.where(), ", ".join(sorted(serving_now)) or "its deployments",
+                                                          write.description))
 
     # -- the whole pass ---------------------------------------------------------------------------------------------
 
@@ -591,6 +703,7 @@ class _V2Planner:
             endpoint_body["visibility"], mask = VISIBILITIES[request.visibility], mask + ["visibility"]
         after_deployments = {}
         declared = dict((item.name, item) for item in request.deployments or [])
+        self.check_routable(declared)
         # While a declared deployment waits for READY to be routed, nothing routed now leaves the split.
         deferred_routing = self.routing_deferred(declared)
         self.deferred = deferred_routing
@@ -615,10 +728,9 @@ class _V2Planner:
             minimum, maximum = self.scale(wanted, deployment, name, request.state)
             weight = self.weight(deployment["id"])
             if request.state != "stopped":
-                weight = self.route(deployment, name, wanted.traffic_weight, maximum == 0)
+                weight = self.route(deployment, name, wanted, maximum == 0)
             view = deployment_view(deployment, self.full.get(deployment["id"]))
-            view.update(min_replicas=minimum, max_replicas=maximum,
-                        traffic_weight=wanted.traffic_weight if request.state != "stopped" else weight)
+            view.update(min_replicas=minimum, max_replicas=maximum, traffic_weight=weight)
             after_deployments[name] = view
         for name, deployment in self.current.items():
             if name in declared:
@@ -636,6 +748,7 @@ class _V2Planner:
             self.plan.add(Write("PATCH", "endpoint", "update %s: %s" % (self.where(), self.describe_endpoint_patch(
                 endpoint_body, old_split)), body=endpoint_body, mask=",".join(mask), etag_of="endpoint"))
         self.finish()
+        self.check_serving()
         self.plan.after = dict(
             name=self.qualified(endpoint_body.get("name") or self.endpoint.get("name")),
             visibility=request.visibility or self.plan.before["visibility"],
@@ -673,28 +786,42 @@ class _V2Planner:
         view = deployment_view(deployment, self.full.get(deployment["id"]))
         if request.purge_deployments and _is_live(deployment):
             if deferred_routing and self.weight(deployment["id"]) > 0:
-                # Serving until the declared deployments are READY and routed: retired on a later pass.
-                return view
+                # Serving until the declared deployments are READY and routed: retired on a later pass (of this
+                # task when it waits, so the view shows the end: gone).
+                return None if request.wait else view
             self.retire(deployment, name)
             return None
         if request.state == "stopped":
             self.stop(deployment, name)
             view.update(min_replicas=0, max_replicas=0)
             return view
-        if declared and _is_live(deployment) and not deferred_routing and self.weight(deployment["id"]) > 0:
-            # Declared deployments take all the traffic; this one keeps running, unrouted.
-            self.set_weight(deployment["id"], 0)
-            view["traffic_weight"] = 0
+        if declared and _is_live(deployment) and self.weight(deployment["id"]) > 0:
+            # Declared deployments take all the traffic; this one keeps running, unrouted (once they are routed).
+            if not deferred_routing:
+                self.set_weight(deployment["id"], 0)
+            if not deferred_routing or request.wait:
+                view["traffic_weight"] = 0
         elif request.deployments is None and request.state == "started":
             self.start_undeclared(deployment, name, view)
         return view
 
     def start_undeclared(self, deployment, name, view):
-        """state=started without deployments: start the stopped deployments that have traffic weight."""
+        """state=started without deployments: start the stopped deployments that have traffic weight.
+
+        With no weight anywhere (a split emptied by a recreate or by hand), started means "serve": every live
+        deployment is started and routed with weight 1 once it is READY.
+        """
         routed = [item for item in self.current.values() if self.weight(item["id"]) > 0]
         if deployment in routed or not routed:
             minimum, maximum = self.scale(None, deployment, name, "started")
             view.update(min_replicas=minimum, max_replicas=maximum)
+        if not routed and _is_live(deployment):
+            if ready_for_traffic(deployment) and (deployment.get("min_replicas"), deployment.get("max_replicas")) != (0, 0):
+                self.set_weight(deployment["id"], 1)
+                view["traffic_weight"] = 1
+            else:
+                self.plan.pending.append(dict(deployment_id=deployment["id"], name=name, state="READY", then="route"))
+                view["traffic_weight"] = 1 if self.request.wait else 0
 
     def finish(self):
         for write in self.patches + self.deletes + self.creates:
@@ -799,12 +926,11 @@ def plan_v1(request, endpoint):
     if request.state == "stopped" and state in V1_RUNNING_STATES:
         body["state"] = "STOPPED"
         after["state"] = "STOPPED"
-    elif request.state == "started" and state not in V1_RUNNING_STATES and state != "STOPPING":
-        body["state"] = "STARTED"
-        after["state"] = "STARTED"
-    elif request.state == "started" and state == "STOPPING":
-        raise PlanError("%s is STOPPING; start it once it is STOPPED (the API answers a v1 restart with HTTP 403 "
-                        "endpoints_v1_create_access_disabled, so a v2 endpoint is the way to run it again)" % where)
+    elif request.state == "started" and state not in V1_RUNNING_STATES:
+        # Known in advance, so check mode says it too: Together answers a v1 start with HTTP 403.
+        raise PlanError("%s is %s, and Together no longer starts v1 endpoints (the API answers HTTP 403 %s); nothing "
+                        "was sent. Run the model on a v2 endpoint instead: leave out api_version (or set it to v2) and "
+                        "give name, model and config or hardware" % (where, state, "endpoints_v1_create_access_disabled"))
     if body:
         plan.add(Write("PATCH", "v1", "update %s: %s" % (where, ", ".join(
             "%s -> %s" % (key, value) for key, value in sorted(body.items()))), body=body))

@@ -22,7 +22,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, error_details, quote_segment
+from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, error_details
 from ansible_collections.together.ai.plugins.module_utils._hardware import HardwareCatalog
 from ansible_collections.together.ai.plugins.module_utils._readiness import EXPLAINED_STATES, short_state
 from ansible_collections.together.ai.plugins.module_utils._v2_normalize import add_model_names, normalize_endpoint
@@ -39,6 +39,8 @@ from ansible_collections.together.ai.plugins.module_utils._endpoint_write import
 V1_RETIRED_CODE = "endpoints_v1_create_access_disabled"
 # An Endpoint embeds at most this many deployment summaries (the newest); with fewer, it embeds them all.
 EMBEDDED_DEPLOYMENTS_LIMIT = 10
+# Plan, apply, re-plan: how many times a task reads again and plans anew after a conflict before it gives up.
+MAX_ROUNDS = 3
 
 
 def endpoint_writer(module, request):
@@ -60,6 +62,16 @@ def module_result(result, diff):
     return result, warnings
 
 
+class _Doubt(Exception):
+    """A write met a conflict or has no clear outcome: the endpoint is read again and the rest planned anew."""
+
+    def __init__(self, write, error, reason):
+        super(_Doubt, self).__init__(reason)
+        self.write = write
+        self.error = error
+        self.reason = reason
+
+
 class EndpointWriter:
     """Applies one EndpointRequest through the API, or (check_mode) says what it would send."""
 
@@ -69,7 +81,6 @@ class EndpointWriter:
         self.reader = reader  # _info.EndpointReader: the reads (and the shape) of together_endpoint_info
         self.catalog = catalog
         self.check_mode = check_mode
-        self.etags = {}
         self.retried = []
         self.sent = []  # the writes the API accepted, for a failure's changed and actions
 
@@ -89,8 +100,11 @@ class EndpointWriter:
         if request.endpoint_id:
             return self.reader.get_endpoint(request.endpoint_id)
         wanted = request.name
+        project_id = self.v2.project.project_id
+        # Only this project's: a list answer holding another project's endpoint of the same name is not this one.
         matches = [item for item in self.v2.list_endpoints(name=wanted)
-                   if item.get("name") == wanted or ("/" not in wanted and bare(item.get("name")) == wanted)]
+                   if (item.get("name") == wanted or ("/" not in wanted and bare(item.get("name")) == wanted))
+                   and item["raw"].get("projectId") in (None, "", project_id)]
         if len(matches) > 1:
             raise TogetherError("name %s matches %d endpoints (%s); give endpoint_id" % (
                 wanted, len(matches), ", ".join(item["id"] for item in matches)))
@@ -124,18 +138,13 @@ class EndpointWriter:
         """{deployment id: full EndpointDeployment}: etags and configs, which the endpoint's summaries lack."""
         if endpoint is None:
             return {}
-        url = "%s/%s/deployments" % (self.endpoints_url(), quote_segment(endpoint["id"]))
-        items = self.v2._pages(url, {}, None, self.where(endpoint["id"]))  # pylint: disable=protected-access
-        return dict((item["id"], item) for item in items if isinstance(item, dict) and isinstance(item.get("id"), str))
-
-    def endpoints_url(self):
-        return "%s/v2/projects/%s/endpoints" % (self.v2.project.root, quote_segment(self.v2.project.resolve()))
+        return self.v2.deployments(endpoint["id"])
 
     def where(self, endpoint_id):
         return "endpoint '%s' in project '%s'" % (endpoint_id, self.v2.project.project_id)
 
-    def run_v2(self, request):
-        self.v2.project.resolve()
+    def plan_fresh(self, request):
+        """Read the endpoint now and plan this pass from that read: (endpoint, full deployments, plan)."""
         endpoint = self.find_v2(request)
         read_full = self.needs_full(request, endpoint)
         full = self.full_deployments(endpoint) if read_full else {}
@@ -152,6 +161,13 @@ class EndpointWriter:
         slug = self.v2.project.project_slug
         if plan.after.get("name") and "/" not in plan.after["name"] and slug:
             plan.after["name"] = "%s/%s" % (slug, plan.after["name"])  # as the API will name it
+        return endpoint, full, plan
+
+    def run_v2(self, request):
+        """Plan, apply, re-plan: a write that meets a conflict (or leaves the state in doubt) is never sent again as
+        planned; the endpoint is read again and the rest planned anew from that read, at most MAX_ROUNDS times."""
+        self.v2.project.resolve()
+        endpoint, full, plan = self.plan_fresh(request)
         result = dict(changed=plan.changed, actions=plan.messages, diff=dict(before=plan.before, after=plan.after),
                       warnings=list(plan.warnings), pending=[], retried=[])
         if self.check_mode or not plan.writes:
@@ -161,10 +177,26 @@ class EndpointWriter:
             else:
                 result["pending"] = self.pending(plan.pending, endpoint, {})
             return result
-        endpoint_id, created = self.execute_v2(plan, endpoint, full)
+        for round_number in range(1, MAX_ROUNDS + 1):
+            try:
+                endpoint_id, created = self.execute_v2(plan, endpoint, full)
+                break
+            except _Doubt as doubt:
+                self.retried.append("%s: %s; read again and planned anew" % (doubt.write.description, doubt.reason))
+                if round_number == MAX_ROUNDS:
+                    raise TogetherError(
+                        "%s changed while this task wrote to it, %d times in a row (last: %s: %s); nothing more was "
+                        "sent. Run the task again: it plans from what it reads then" % (
+                            self.where((endpoint or {}).get("id") or request.identity), MAX_ROUNDS,
+                            doubt.write.description, doubt.error.message), **doubt.error.context()) from doubt.error
+                endpoint, full, plan = self.plan_fresh(request)
+                result["warnings"].extend(warning for warning in plan.warnings if warning not in result["warnings"])
+                if not plan.writes:
+                    endpoint_id, created = (endpoint or {}).get("id"), {}
+                    break
         endpoint = self.reader.get_endpoint(endpoint_id) if endpoint_id else None
-        result.update(endpoint=endpoint, exists=endpoint is not None, retried=self.retried,
-                      pending=self.pending(plan.pending, endpoint, created))
+        result.update(actions=list(self.sent), changed=bool(self.sent), endpoint=endpoint, exists=endpoint is not None,
+                      retried=self.retried, pending=self.pending(plan.pending, endpoint, created))
         # After, as read back: what a rerun will compare with (a deployment waiting for READY shows no weight yet).
         result["diff"]["after"] = endpoint_view(endpoint, self.full_deployments(endpoint) if self.diff else None)
         return result
@@ -188,96 +220,85 @@ class EndpointWriter:
         return entries
 
     def execute_v2(self, plan, endpoint, full):
-        """Send the plan's writes in order; returns (endpoint id or None when deleted, {new deployment name: id})."""
-        base = self.endpoints_url()
+        """Send the plan's writes in order; returns (endpoint id or None when deleted, {new deployment name: id}).
+
+        Raises _Doubt when a write met a conflict or may or may not have been applied: the caller reads again."""
         endpoint_id = endpoint["id"] if endpoint else None
-        if endpoint:
-            self.etags["endpoint"] = endpoint.get("etag")
-        for deployment_id, body in full.items():
-            self.etags[deployment_id] = body.get("etag")
+        etags = dict((deployment_id, body.get("etag")) for deployment_id, body in full.items())
+        etags["endpoint"] = endpoint.get("etag") if endpoint else None
         created, new_endpoint, stale_endpoint = {}, False, False
         for write in plan.writes:
+            if write.what == "endpoint" and write.method == "DELETE" and stale_endpoint:
+                # Deleting a deployment changes its endpoint: its etag as read before is stale.
+                etags["endpoint"] = self.v2.etag_of(endpoint_id)
+            try:
+                answer = self.apply(write, endpoint_id, etags)
+            except TogetherError as exc:
+                doubt = self.doubt(exc, write, endpoint_id, etags)
+                if doubt:
+                    raise _Doubt(write, exc, doubt) from exc
+                failure = exc.within("%s (project %s)" % (write.description, self.v2.project.project_id),
+                                     endpoint_id=endpoint_id)
+                if write.what == "deployment" and new_endpoint and not created:
+                    raise self.rolled_back(failure, endpoint_id, etags) from exc
+                raise failure from exc
+            self.sent.append(write.description)
             if write.what == "endpoint":
-                url = base if write.method == "POST" else "%s/%s" % (base, quote_segment(endpoint_id))
-                if write.method == "DELETE" and stale_endpoint:
-                    # Deleting a deployment changes its endpoint: its etag as read before is stale.
-                    self.etags["endpoint"] = self.read_etag("endpoint", base, endpoint_id)
-                answer = self.send(write, url, endpoint_id)
                 if write.method == "POST":
                     endpoint_id, new_endpoint = answer["id"], True
                 elif write.method == "DELETE":
                     endpoint_id = None
-                continue
-            url = "%s/%s/deployments" % (base, quote_segment(endpoint_id))
-            if write.method != "POST":
-                url = "%s/%s" % (url, quote_segment(write.deployment))
-            try:
-                answer = self.send(write, url, endpoint_id, base=base)
-            except TogetherError as exc:
-                if new_endpoint and not created:
-                    raise self.rolled_back(exc, base, endpoint_id) from exc
-                raise
-            stale_endpoint = True
-            if write.method == "POST":
-                created[write.deployment.name] = answer["id"]
-                self.etags[answer["id"]] = answer.get("etag")
+            else:
+                stale_endpoint = True
+                if write.method == "POST":
+                    created[write.deployment.name] = answer["id"]
+                    etags[answer["id"]] = answer.get("etag")
+            key = "endpoint" if write.what == "endpoint" else write.etag_of
+            if key and answer and answer.get("etag"):
+                etags[key] = answer["etag"]
         return endpoint_id, created
 
-    def rolled_back(self, exc, base, endpoint_id):
+    def apply(self, write, endpoint_id, etags):
+        """One write of the plan through the v2 API layer, with the etag of the object it changes."""
+        etag = etags.get(write.etag_of) if write.etag_of else None
+        if write.what == "endpoint":
+            if write.method == "POST":
+                return self.v2.create_endpoint(write.body)
+            if write.method == "PATCH":
+                return self.v2.update_endpoint(endpoint_id, write.body, write.mask, etag)
+            return self.v2.delete_endpoint(endpoint_id, etag)
+        if write.method == "POST":
+            return self.v2.create_deployment(endpoint_id, write.body)
+        if write.method == "PATCH":
+            return self.v2.update_deployment(endpoint_id, write.deployment, write.body, write.mask, etag)
+        return self.v2.delete_deployment(endpoint_id, write.deployment, etag)
+
+    def doubt(self, exc, write, endpoint_id, etags):
+        """Why a failed write leaves the endpoint's state in doubt (so it is read again and planned anew), or None.
+
+        A 409 whose object's etag moved (or that no longer exists): someone else changed it. A failure without an
+        HTTP answer, or a 5xx, on a write that may have reached the API: it may or may not have been applied. Any
+        other 409 (a name taken, a deployment still routed) is the API's refusal, said as it is.
+        """
+        if exc.status == 409:
+            if not write.etag_of or endpoint_id is None:
+                return "HTTP 409 (%s)" % exc.message
+            deployment = None if write.etag_of == "endpoint" else write.etag_of
+            if self.v2.etag_of(endpoint_id, deployment) != etags.get(write.etag_of):
+                return "HTTP 409: it changed since it was read"
+            return None
+        if exc.status is None or exc.status >= 500:
+            return "no clear answer (%s)" % exc.message
+        return None
+
+    def rolled_back(self, exc, endpoint_id, etags):
         """The endpoint this task created is deleted again when its first deployment fails (as the CLI does)."""
         try:
-            self.client.request("DELETE", "%s/%s" % (base, quote_segment(endpoint_id)),
-                                params={"etag": self.etags.get("endpoint")} if self.etags.get("endpoint") else None)
+            self.v2.delete_endpoint(endpoint_id, etags.get("endpoint"))
             note = "the endpoint %s created by this task was deleted again" % endpoint_id
         except TogetherError as cleanup:
             note = "the endpoint %s created by this task could not be deleted again: %s" % (endpoint_id, cleanup.message)
         return TogetherError("%s (%s)" % (exc.message, note), **exc.context())
-
-    def send(self, write, url, endpoint_id, base=None):
-        """One write, with its etag; a 409 with a moved etag is sent once more after a read."""
-        params = {"updateMask": write.mask} if write.mask else {}
-        for attempt in (1, 2):
-            etag = self.etags.get(write.etag_of) if write.etag_of else None
-            query, body = dict(params), dict(write.body) if write.body is not None else None
-            if etag:
-                if write.method == "DELETE":
-                    query["etag"] = etag
-                else:
-                    body["etag"] = etag
-            try:
-                status, answer = self.client.request(write.method, url, params=query or None, json=body)
-            except TogetherError as exc:
-                if exc.status == 409 and write.etag_of and attempt == 1:
-                    fresh = self.read_etag(write.etag_of, base or url.rsplit("/", 1)[0], endpoint_id)
-                    if fresh and fresh != etag:
-                        self.etags[write.etag_of] = fresh
-                        self.retried.append(write.description)
-                        continue
-                raise exc.within("%s (project %s)" % (write.description, self.v2.project.project_id),
-                                 endpoint_id=endpoint_id) from exc
-            if status == 404:
-                raise TogetherError("%s (project %s): HTTP 404 from %s: %s" % (
-                    write.description, self.v2.project.project_id, url, error_details(answer)[0] or "not found"),
-                    status=404, url=url, endpoint_id=endpoint_id)
-            if write.method == "POST" and not (isinstance(answer, dict) and isinstance(answer.get("id"), str)):
-                raise TogetherError("%s: HTTP %d from %s has no id for what it created" % (write.description, status, url),
-                                    status=status, url=url, endpoint_id=endpoint_id)
-            if write.etag_of and isinstance(answer, dict) and answer.get("etag"):
-                self.etags[write.etag_of] = answer["etag"]
-            self.sent.append(write.description)
-            return answer
-        raise AssertionError("unreachable: the second attempt returns or raises")
-
-    def read_etag(self, what, base, endpoint_id):
-        """The current etag of the endpoint (what == 'endpoint') or of a deployment (its id)."""
-        url = "%s/%s" % (base, quote_segment(endpoint_id))
-        if what != "endpoint":
-            url = "%s/deployments/%s" % (url, quote_segment(what))
-        try:
-            status, body = self.client.get(url)
-        except TogetherError as exc:
-            raise exc.within("reading %s again for its etag" % url) from exc
-        return body.get("etag") if status != 404 and isinstance(body, dict) else None
 
     # -- v1 ------------------------------------------------------------------------------------------------------
 

@@ -182,6 +182,10 @@ class EndpointsV2:
                                 % (self._where(endpoint_id), status, url, "; ".join(problems)), status=status, url=url)
         return body
 
+    def deployments(self, endpoint_id):
+        """{deployment id: full EndpointDeployment} of an endpoint: etags and configs, which its summaries lack."""
+        return self._full_deployments(endpoint_id, "%s/%s" % (self._endpoints_url(), quote_segment(endpoint_id)))
+
     def _full_deployments(self, endpoint_id, endpoint_url):
         url = "%s/deployments" % endpoint_url
         items = self._pages(url, {}, None, self._where(endpoint_id))
@@ -191,6 +195,67 @@ class EndpointsV2:
                 raise TogetherError("%s: item %d of the deployments listed by %s is not a deployment: %s"
                                     % (self._where(endpoint_id), index, url, "; ".join(problems)), url=url)
         return dict((item["id"], item) for item in items if isinstance(item.get("id"), str))
+
+    # -- writes (together_endpoint): every one with the etag of the object it changes -----------------------------
+
+    def create_endpoint(self, body):
+        """POST a new endpoint; returns the Endpoint the API answers with (its id chosen by the API)."""
+        return self._write("POST", self._endpoints_url(), body, created=True)
+
+    def update_endpoint(self, endpoint_id, body, mask, etag):
+        return self._write("PATCH", self._endpoint_url(endpoint_id), body, mask=mask, etag=etag, endpoint_id=endpoint_id)
+
+    def delete_endpoint(self, endpoint_id, etag):
+        return self._write("DELETE", self._endpoint_url(endpoint_id), None, etag=etag, endpoint_id=endpoint_id)
+
+    def create_deployment(self, endpoint_id, body):
+        return self._write("POST", self._endpoint_url(endpoint_id) + "/deployments", body, created=True,
+                           endpoint_id=endpoint_id)
+
+    def update_deployment(self, endpoint_id, deployment_id, body, mask, etag):
+        return self._write("PATCH", self._deployment_url(endpoint_id, deployment_id), body, mask=mask, etag=etag,
+                           endpoint_id=endpoint_id)
+
+    def delete_deployment(self, endpoint_id, deployment_id, etag):
+        return self._write("DELETE", self._deployment_url(endpoint_id, deployment_id), None, etag=etag,
+                           endpoint_id=endpoint_id)
+
+    def etag_of(self, endpoint_id, deployment_id=None):
+        """The current etag of an endpoint or one of its deployments; None when it no longer exists."""
+        url = self._endpoint_url(endpoint_id) if deployment_id is None else self._deployment_url(endpoint_id, deployment_id)
+        try:
+            status, body = self.client.get(url)
+        except TogetherError as exc:
+            raise exc.within("reading %s again for its etag" % url, endpoint_id=endpoint_id) from exc
+        return body.get("etag") if status != 404 and isinstance(body, dict) else None
+
+    def _endpoint_url(self, endpoint_id):
+        return "%s/%s" % (self._endpoints_url(), quote_segment(endpoint_id))
+
+    def _deployment_url(self, endpoint_id, deployment_id):
+        return "%s/deployments/%s" % (self._endpoint_url(endpoint_id), quote_segment(deployment_id))
+
+    def _write(self, method, url, body, mask=None, etag=None, created=False, endpoint_id=None):
+        """One write: the etag goes in the body (PATCH) or the query (DELETE), as Together's SDK sends it.
+
+        Returns the answer (a dict, or None for an empty one); raises TogetherError, with the HTTP status for
+        the caller to tell a conflict (409) from a refusal; a 404 is an error here (the object went away).
+        """
+        query = {"updateMask": mask} if mask else {}
+        body = dict(body) if body is not None else None
+        if etag:
+            if method == "DELETE":
+                query["etag"] = etag
+            else:
+                body["etag"] = etag
+        status, answer = self.client.request(method, url, params=query or None, json=body)
+        if status == 404:
+            raise TogetherError("HTTP 404 from %s: %s" % (url, error_details(answer)[0] or "not found"), status=404, url=url,
+                                endpoint_id=endpoint_id)
+        if created and not (isinstance(answer, dict) and isinstance(answer.get("id"), str)):
+            raise TogetherError("HTTP %d from %s has no id for what it created" % (status, url), status=status, url=url,
+                                endpoint_id=endpoint_id)
+        return answer if isinstance(answer, dict) else None
 
     def list_endpoints(self, name=None, max_results=None):
         """Every endpoint of the project (following next_cursor up to max_results), normalized."""

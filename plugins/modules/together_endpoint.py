@@ -19,11 +19,22 @@ description:
     O(deployments) for blue/green and canary set-ups.
   - v1 endpoints (C(endpoint-...) ids) can still be scaled, stopped, renamed (O(display_name)) and deleted through
     the v1 API. Together no longer creates or restarts v1 endpoints (HTTP 403
-    C(endpoints_v1_create_access_disabled)); a task that would create one fails before any request, and a restart
-    comes back as a clear failure with the API's message.
+    C(endpoints_v1_create_access_disabled)); a task that would create or start one fails before any request, in check
+    mode too.
   - Changes go out as one PATCH per object (endpoint, deployment) with C(updateMask) naming only what changes, and the
-    object's C(etag). When the API answers HTTP 409 because the object changed meanwhile, the module reads it again
-    and sends the write once more; any other 409 (a name taken, a deployment still routed) fails with the API's message.
+    object's C(etag). Plan, apply, re-plan. When the API answers HTTP 409 because the object changed meanwhile (or a
+    write has no clear outcome: no answer, or a 5xx), the module never sends that body again. It reads the endpoint
+    again and plans the rest anew from that read, at most 3 times, and then fails with "changed while this task wrote
+    to it" and the writes it already sent. Any other 409 (a name taken, a deployment still routed) fails with the API's
+    message.
+  - The serving rule holds for every plan. A write never leaves an endpoint that serves (a C(READY) live deployment with
+    traffic weight) without a C(READY) deployment with traffic weight, unless the declared state is V(stopped) or
+    V(absent). Traffic moves to a deployment only once it is C(READY), also when it already holds weight. A deployment
+    that serves is stopped or deleted only after the deployments that take its traffic are C(READY) and routed. A
+    request that cannot be carried out safely fails before any write and names the deployment and its state, for
+    example moving the traffic to a C(FAILED) deployment, to one that O(state=present) keeps stopped, an all-zero
+    split, or O(recreate) of the only deployment that serves. A deployment that turns C(FAILED) during a wait fails
+    the task, and the old traffic split stays in place. See the collection's C(docs/reliability.md).
   - A new deployment gets traffic weight only once it is C(READY); a deployment is deleted only once it is C(STOPPED)
     and out of the traffic split. The waits between these steps run on the controller (the module's action plugin),
     which prints a progress line at least every O(wait_progress_interval) seconds, as M(together.ai.together_endpoint_info)
@@ -157,8 +168,10 @@ options:
         description:
           - The deployment's weight in the traffic split, relative to the others (its share is weight times ready
             replicas over the sum of those). V(0) takes it out of live traffic.
-          - A deployment not yet routed gets its weight once it is C(READY); while a declared deployment waits for
-            that, no routed deployment loses its weight.
+          - Weights change only once every declared deployment with a weight above 0 is C(READY) (the serving rule);
+            until then the split stays as it is and the task waits (O(wait)) for those deployments.
+          - At least one declared deployment needs a weight above 0 unless O(state=stopped); an all-zero split
+            would leave a running endpoint unrouted and is refused.
         type: float
         default: 1
   purge_deployments:
@@ -177,8 +190,9 @@ options:
     description:
       - Replace a deployment whose model, config or hardware differs from the one declared (they cannot change in
         place). It leaves the traffic split, stops, is deleted once C(STOPPED), and is created again as declared.
-      - The endpoint serves nothing from that deployment meanwhile; for no downtime, declare a second deployment in
-        O(deployments) and move the O(deployments[].traffic_weight) to it.
+      - The endpoint serves nothing from that deployment meanwhile, so it is refused (before any write) when that
+        deployment is the only one that serves; for no downtime, declare a second deployment in O(deployments) and
+        move the O(deployments[].traffic_weight) to it, or stop the endpoint first.
       - Without it, such a difference fails the task before any write, naming the deployment and the field.
     type: bool
     default: false
@@ -193,7 +207,8 @@ options:
     type: bool
   wait_timeout:
     description:
-      - Seconds all the waits of the task may take together. Provisioning commonly takes many minutes.
+      - Seconds all the waits of the task may take together, a finite number of 0 or more. Provisioning commonly takes
+        many minutes.
     type: float
     default: 1800
   wait_sleep:
@@ -338,7 +353,9 @@ pending:
   sample: [{endpoint_id: ep_CbJNwQC2ZqCU2iFT3mrCh, deployment_id: dep_CbzGdmn14t3HYrXXitmKa, name: main, state: READY,
             then: route}]
 retried:
-  description: The writes sent a second time after an HTTP 409 whose etag had moved.
+  description:
+    - The writes that met a conflict (HTTP 409 whose etag had moved) or had no clear outcome, each with why. The task
+      then read the endpoint again and planned the rest anew from that read; the body was never sent again as planned.
   returned: success
   type: list
   elements: str
@@ -415,7 +432,8 @@ def main():
     try:
         result, warnings = module_result(writer.run(request), module._diff)
     except PlanError as exc:
-        module.fail_json(msg=str(exc), changed=False)
+        # Before any write, unless a write met a conflict and the plan made again from a fresh read was refused.
+        module.fail_json(msg=str(exc), changed=bool(writer.sent), actions=writer.sent)
     except TogetherError as exc:
         # Writes sent before the failure did change the endpoint: say so.
         module.fail_from(exc, changed=bool(writer.sent), actions=writer.sent)

@@ -7,6 +7,7 @@ from .errors import ApiError, bad_request
 from .faults import normalize_fault
 from .routing import Response, Router
 from .scenario import V1_STATES, ScenarioError, v2_state_name
+from .serving import control_cause
 
 
 def health(sim, request):
@@ -87,8 +88,11 @@ def _v2_state(value):
 def force_endpoint_state(sim, request, endpointId):
     body = request.json()
     with sim.lock:
-        endpoint = sim.v1.force_state(sim.now(), endpointId, _v1_state(body.get("state")), _then(body, _v1_state))
-        return Response(200, sim.v1.render(endpoint, sim.now()))
+        now = sim.now()
+        sim.observe_serving(now)  # v1 endpoints have no outages; observed anyway, as every forced state is
+        endpoint = sim.v1.force_state(now, endpointId, _v1_state(body.get("state")), _then(body, _v1_state))
+        sim.observe_serving(now, control_cause(request, endpoint_id=endpointId, state=endpoint.timeline.state(now)))
+        return Response(200, sim.v1.render(endpoint, now))
 
 
 def force_deployment_state(sim, request, deploymentId):
@@ -97,9 +101,20 @@ def force_deployment_state(sim, request, deploymentId):
     if ready_replicas is not None and (isinstance(ready_replicas, bool) or not isinstance(ready_replicas, int) or ready_replicas < 0):
         raise bad_request("ready_replicas must be a non-negative integer", param="ready_replicas")
     with sim.lock:
-        deployment = sim.v2.force_state(sim.now(), deploymentId, _v2_state(body.get("state")), body.get("message"), ready_replicas,
+        now = sim.now()
+        sim.observe_serving(now)
+        deployment = sim.v2.force_state(now, deploymentId, _v2_state(body.get("state")), body.get("message"), ready_replicas,
                                         _then(body, _v2_state))
-        return Response(200, sim.v2.render_deployment(deployment, sim.now()))
+        sim.observe_serving(now, control_cause(request, deployment_id=deploymentId, state=deployment.timeline.state(now)))
+        return Response(200, sim.v2.render_deployment(deployment, now))
+
+
+def list_outages(sim, request):
+    return Response(200, sim.outages())
+
+
+def clear_outages(sim, request):
+    return Response(200, {"cleared": sim.clear_outages()})
 
 
 def shutdown(sim, request):
@@ -118,6 +133,8 @@ def build_router():
     router.add("DELETE", "_simulator/faults", clear_faults)
     router.add("GET", "_simulator/requests", list_requests)
     router.add("DELETE", "_simulator/requests", clear_requests)
+    router.add("GET", "_simulator/outages", list_outages)
+    router.add("DELETE", "_simulator/outages", clear_outages)
     router.add("POST", "_simulator/endpoints/{endpointId}/state", force_endpoint_state)
     router.add("POST", "_simulator/deployments/{deploymentId}/state", force_deployment_state)
     router.add("POST", "_simulator/shutdown", shutdown)

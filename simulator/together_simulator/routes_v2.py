@@ -10,6 +10,7 @@ from .catalog import stable_suffix
 from .errors import ApiError, bad_request
 from .filters import compile_filter
 from .routing import Response
+from .serving import request_cause
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -113,6 +114,18 @@ def _validate_only(request):
     return value.lower() == "true"
 
 
+def _write(sim, request, write):
+    """Run a v2 write at one instant, with the outage monitor observing just before and just after it, so whatever
+    the write changes is put down to this request (and whatever timeline events did before it, to the timeline)."""
+    with sim.lock:
+        now = sim.now()
+        sim.observe_serving(now)
+        try:
+            return write(now)
+        finally:
+            sim.observe_serving(now, request_cause(request))
+
+
 def list_endpoints(sim, request, projectId):
     predicate = compile_filter(request.query_value("filter"), ENDPOINT_FILTER_FIELDS)
     with sim.lock:
@@ -123,10 +136,11 @@ def list_endpoints(sim, request, projectId):
 
 
 def create_endpoint(sim, request, projectId):
-    with sim.lock:
+    def write(now):
         sim.v2.check_project(projectId)
         endpoint = sim.v2.create_endpoint(projectId, request.json(), _validate_only(request))
-        return Response(200, sim.v2.render_endpoint(endpoint, sim.now()))
+        return Response(200, sim.v2.render_endpoint(endpoint, now))
+    return _write(sim, request, write)
 
 
 def get_endpoint(sim, request, projectId, endpointId):
@@ -135,15 +149,15 @@ def get_endpoint(sim, request, projectId, endpointId):
 
 
 def update_endpoint(sim, request, projectId, endpointId):
-    with sim.lock:
+    def write(now):
         sim.v2.get_endpoint(projectId, endpointId)
         endpoint = sim.v2.update_endpoint(projectId, endpointId, request.json(), request.query_value("updateMask"))
-        return Response(200, sim.v2.render_endpoint(endpoint, sim.now()))
+        return Response(200, sim.v2.render_endpoint(endpoint, now))
+    return _write(sim, request, write)
 
 
 def delete_endpoint(sim, request, projectId, endpointId):
-    with sim.lock:
-        sim.v2.delete_endpoint(projectId, endpointId, request.query_value("etag"))
+    _write(sim, request, lambda now: sim.v2.delete_endpoint(projectId, endpointId, request.query_value("etag")))
     return Response(200, {})
 
 
@@ -158,11 +172,12 @@ def list_deployments(sim, request, projectId, endpointId):
 
 def create_deployment(sim, request, projectId, endpointId):
     validate_only = _validate_only(request)
-    with sim.lock:
+
+    def write(now):
         sim.v2.get_endpoint(projectId, endpointId)
-        now = sim.now()
         deployment = sim.v2.create_deployment(now, projectId, endpointId, request.json(), validate_only)
         return Response(200, sim.v2.render_deployment(deployment, now))
+    return _write(sim, request, write)
 
 
 def get_deployment(sim, request, projectId, endpointId, deploymentId):
@@ -171,16 +186,15 @@ def get_deployment(sim, request, projectId, endpointId, deploymentId):
 
 
 def update_deployment(sim, request, projectId, endpointId, deploymentId):
-    with sim.lock:
+    def write(now):
         sim.v2.get_deployment(projectId, endpointId, deploymentId)
-        now = sim.now()
         deployment = sim.v2.update_deployment(now, projectId, endpointId, deploymentId, request.json(), request.query_value("updateMask"))
         return Response(200, sim.v2.render_deployment(deployment, now))
+    return _write(sim, request, write)
 
 
 def delete_deployment(sim, request, projectId, endpointId, deploymentId):
-    with sim.lock:
-        sim.v2.delete_deployment(sim.now(), projectId, endpointId, deploymentId, request.query_value("etag"))
+    _write(sim, request, lambda now: sim.v2.delete_deployment(now, projectId, endpointId, deploymentId, request.query_value("etag")))
     return Response(200, {})
 
 

@@ -30,6 +30,7 @@ class Request:
         self.headers = headers
         self.body = body
         self.client_address = client_address
+        self.index = None  # API requests: the sequence number the request log shows (set by the server on arrival)
         self._json = None
 
     def query_value(self, name):

@@ -258,6 +258,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
 
     def _handle_api(self, request, started):
         sim = self.server.simulation
+        request.index = sim.next_request_index()  # its `index` in GET /_simulator/requests, and in outage causes
         authorized = self._authorized(sim)
         fault = sim.faults.take(request.method, request.raw_path, request.decoded_path)
         kind = fault["kind"] if fault else None

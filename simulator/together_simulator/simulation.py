@@ -5,12 +5,14 @@ with `--auth-error-status 401` or `--v1-retired` without editing it.
 """
 
 import collections
+import itertools
 import threading
 import time
 
 from .errors import ApiError
 from .faults import FaultBook
 from .scenario import ScenarioError, normalize_scenario
+from .serving import ServingMonitor
 from .store_v1 import V1Store
 from .store_v2 import V2Store
 from .timeline import iso_timestamp
@@ -29,6 +31,7 @@ class Simulation:
         self.lock = threading.RLock()
         self.faults = FaultBook()
         self.request_log = collections.deque(maxlen=REQUEST_LOG_SIZE)
+        self._request_indexes = itertools.count()  # each API request's `index`, in order of arrival, never reused
         self.started = clock()
         self.on_shutdown = None  # set by the server so POST /_simulator/shutdown can stop it
         self.stop_event = threading.Event()  # set on shutdown; waits inside requests end early
@@ -74,15 +77,36 @@ class Simulation:
             self.v1 = v1
             self.v2 = v2
             self.loaded_at = loaded_at
+            v2.monitor = ServingMonitor(v2, loaded_at)
             self.faults.replace(faults)
 
     def load_mapping(self, data):
         """Load a scenario given as a mapping (the control API's POST /_simulator/scenario)."""
         self.load(normalize_scenario(data, source="scenario"))
 
+    def next_request_index(self):
+        with self.lock:
+            return next(self._request_indexes)
+
+    def observe_serving(self, now=None, cause=None):
+        """Bring the outage monitor up to `now` (default: the clock); a change at `now` itself is put down to `cause`."""
+        with self.lock:
+            self.v2.monitor.observe(self.now() if now is None else now, cause)
+
+    def outages(self):
+        with self.lock:
+            self.observe_serving()
+            return self.v2.monitor.snapshot()
+
+    def clear_outages(self):
+        with self.lock:
+            self.observe_serving()
+            return self.v2.monitor.clear()
+
     def record(self, request, status, authorized, fault=None, duration=0.0, authorization="none"):
         """Remember an API request for GET /_simulator/requests; of the Authorization header only its scheme is kept."""
         entry = {
+            "index": getattr(request, "index", None),
             "time": iso_timestamp(),
             "method": request.method,
             "path": request.raw_path,

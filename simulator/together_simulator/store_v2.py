@@ -3,6 +3,7 @@
 An endpoint has no state of its own; each deployment has one:
 start (bounds raised above 0): PROVISIONING -> SCALING -> READY
 stop (bounds set to 0/0):      STOPPING -> STOPPED
+scale (a new minimum while READY or DEGRADED): SCALING -> READY, the replicas that run serving throughout
 DEGRADED, FAILED and unknown states come only from scenarios or the control API.
 """
 
@@ -152,6 +153,7 @@ class V2Store:
         self._sequence = 0
         self._served = {}  # endpoint id -> {deployment id: current weight}, smooth weighted round robin across the split
         self.faults = []
+        self.monitor = None  # the ServingMonitor (serving.py) of this scenario, set once it is loaded
         # (projectId, modelId) -> readable name, for GET /v2/projects/{p}/models/{id}
         self.models = {(PLATFORM_PROJECT_ID, public_model_id(name)): name for name in PUBLIC_MODEL_NAMES}
         self.models.update(((model["project"], model["id"]), model["name"]) for model in scenario.get("models", ()))
@@ -355,6 +357,16 @@ class V2Store:
     def _ready_replicas(self, deployment, now):
         state, details = deployment.timeline.current(now)
         return replica_counts(state, details, deployment.autoscaling["minReplicas"])[2]
+
+    def serves(self, endpoint, now):
+        """Whether the endpoint answers un-pinned requests at `now`: a split entry with weight > 0 names a live deployment
+        with ready replicas (what serving_deployment and _shares count). The outage monitor (serving.py) watches this."""
+        for entry in endpoint.traffic_split:
+            deployment = endpoint.deployments.get(entry["deploymentId"])
+            if (entry["weight"] > 0 and deployment is not None and deployment.traffic_mode == "TRAFFIC_MODE_LIVE"
+                    and self._ready_replicas(deployment, now) > 0):
+                return True
+        return False
 
     def serving_deployment(self, now, endpoint, pinned=None):
         """The deployment that answers a request, or the inference error the API gives instead.
@@ -733,14 +745,19 @@ class V2Store:
                 deployment.timeline.plan(now, self._stop_steps())
         elif state in STOPPED_STATES:
             deployment.timeline.plan(now, self._start_steps(placeable))
-        elif placeable is not None:
-            deployment.timeline.plan(now, [(0.0, STATE_PREFIX + "SCALING", {"message": "Starting replicas"}),
-                                           (self.timings["scaling"], STATE_PREFIX + "DEGRADED",
-                                            {"message": DEFAULT_MESSAGES["DEGRADED"], "ready_replicas": placeable})])
-        elif state in (STATE_PREFIX + "READY", STATE_PREFIX + "DEGRADED") and new_min != previous["minReplicas"]:
-            message = "Starting replicas" if new_min > previous["minReplicas"] else "Scaling down"
-            deployment.timeline.plan(now, [(0.0, STATE_PREFIX + "SCALING", {"message": message}),
-                                           (self.timings["scaling"], STATE_PREFIX + "READY", None)])
+        else:
+            # Scaling a running deployment keeps the replicas that run serving while others are added or removed:
+            # min(ready now, new minimum) stay ready during SCALING (ready now is the old minimum when READY).
+            state_now, details_now = deployment.timeline.current(now)
+            keep = min(replica_counts(state_now, details_now, previous["minReplicas"])[2], new_min)
+            if placeable is not None:
+                deployment.timeline.plan(now, [(0.0, STATE_PREFIX + "SCALING", {"message": "Starting replicas", "ready_replicas": keep}),
+                                               (self.timings["scaling"], STATE_PREFIX + "DEGRADED",
+                                                {"message": DEFAULT_MESSAGES["DEGRADED"], "ready_replicas": placeable})])
+            elif state in (STATE_PREFIX + "READY", STATE_PREFIX + "DEGRADED") and new_min != previous["minReplicas"]:
+                message = "Starting replicas" if new_min > previous["minReplicas"] else "Scaling down"
+                deployment.timeline.plan(now, [(0.0, STATE_PREFIX + "SCALING", {"message": message, "ready_replicas": keep}),
+                                               (self.timings["scaling"], STATE_PREFIX + "READY", None)])
 
     def delete_deployment(self, now, project_id, endpoint_id, deployment_id, etag):
         deployment = self.get_deployment(project_id, endpoint_id, deployment_id)

@@ -51,6 +51,16 @@ class Timeline:
             at += delay
             self.add(at, state, details)
 
+    def event_times(self, after, until):
+        """The distinct times of events in (after, until], in order: the only moments the state can change in that range."""
+        start = bisect.bisect_right(self._times, after)
+        stop = bisect.bisect_right(self._times, until)
+        times = []
+        for at in self._times[start:stop]:
+            if not times or times[-1] != at:
+                times.append(at)
+        return times
+
     def pending(self, now):
         """Events still to come, as (seconds from now, state), for debugging and the control API."""
         index = bisect.bisect_right(self._times, now)

@@ -224,3 +224,13 @@ def test_the_waits_of_a_task_start_from_what_its_passes_resolved(monkeypatch):
              "model_names": {MODEL_PATH: "meta-llama/Llama-3.3-70B-Instruct-Turbo"}}
     # No poll of either wait asks whoami or reads the model's name again, nor does the second pass.
     assert [args.get("_task_cache") for _name, args in harness.calls[1:]] == [known, known, known]
+
+
+@pytest.mark.parametrize("value", [float("inf"), "inf", "nan", -5], ids=["inf", "inf-templated", "nan-templated", "negative"])
+def test_a_wait_timeout_that_is_not_finite_fails_before_the_module_runs(monkeypatch, value):
+    # wait_timeout: inf used to create the endpoint and its deployment, then fail converting infinity to an integer.
+    harness = Harness(monkeypatch, {"name": "chat", "model": "m", "hardware": "h", "wait_timeout": value}, [])
+    result = harness.run()
+    assert harness.calls == []
+    assert result["failed"] is True and result["changed"] is False
+    assert result["msg"] == "wait_timeout must be a finite number of 0 or more seconds, got %r" % (value,)

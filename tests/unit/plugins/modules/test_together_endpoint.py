@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import json
 
 import pytest
@@ -138,16 +139,69 @@ def test_no_change_sends_no_write_and_returns_the_endpoint_as_the_info_module(ru
     assert "diff" not in outcome.result  # not asked for
 
 
-def test_a_409_whose_etag_moved_is_read_again_and_sent_once_more(run_module, api):
+def stopped_meanwhile(api):
+    """Someone else stops blue (0/0) after this task read it: later reads see that, with new etags."""
+    original_endpoint, original_deployment = copy.deepcopy(api.endpoint), copy.deepcopy(api.deployment)
+    api.then("GET", ENDPOINT, (200, original_endpoint))
+    api.then("GET", DEPLOYMENTS, (200, {"data": [original_deployment]}))
+    api.endpoint = copy.deepcopy(api.endpoint)
+    api.endpoint["etag"] = "ep-etag-moved"
+    api.endpoint["deployments"][0].update(state="DEPLOYMENT_STATE_STOPPED", autoscaling={}, readyReplicas=0)
+    api.deployment = dict(api.deployment, etag="dep-etag-moved", autoscaling={"minReplicas": 0, "maxReplicas": 0},
+                          status={"state": "DEPLOYMENT_STATE_STOPPED", "message": "Deployment stopped"})
+
+
+def test_a_409_whose_etag_moved_is_planned_again_from_a_fresh_read_not_resent(run_module, api):
+    # Run A scales blue to 2/3 while run B stops it: A's PATCH meets 409 and A must not start blue again.
+    stopped_meanwhile(api)
     api.then("PATCH", DEPLOYMENT, error(409, "etag mismatch for deployment %s: it changed since it was read" % DEP_ID,
                                         "etag_mismatch"))
-    # Someone else changed the deployment meanwhile: the read for the retry sees a new etag.
-    moved = dict(api.deployment, etag="dep-etag-moved")
-    api.then("GET", DEPLOYMENT, (200, moved))
-    outcome = run(run_module, min_replicas=2, max_replicas=4, **BLUE)
-    assert [body["etag"] for _method, _path, body in api.writes] == ["dep-etag-1", "dep-etag-moved"]
+    outcome = run(run_module, min_replicas=2, max_replicas=3, **BLUE)
+    result = outcome.result
+    # One PATCH, refused; the plan made again from the fresh read (blue stopped, state=present) sends nothing.
+    assert [body["etag"] for _method, _path, body in api.writes] == ["dep-etag-1"]
+    assert result.get("failed") is not True
+    assert result["changed"] is False
+    assert result["retried"] == ["scale endpoint '%s' deployment 'blue': 1/2 replicas -> 2/3 replicas: HTTP 409: it changed "
+                                 "since it was read; read again and planned anew" % EP_ID]
+    assert any("is stopped (0/0 replicas); state=present keeps it stopped" in warning for warning in outcome.warnings)
+
+
+def test_a_409_whose_etag_moved_sends_the_body_planned_from_the_fresh_read(run_module, api):
+    api.then("PATCH", DEPLOYMENT, error(409, "etag mismatch for deployment %s" % DEP_ID, "etag_mismatch"))
+    # Someone else scaled blue to 1/3 meanwhile: the fresh read sees it, and the new plan scales from there.
+    api.then("GET", ENDPOINT, (200, copy.deepcopy(api.endpoint)))
+    api.then("GET", DEPLOYMENTS, (200, {"data": [api.deployment]}))
+    api.deployment = dict(api.deployment, etag="dep-etag-moved", autoscaling={"minReplicas": 1, "maxReplicas": 3})
+    api.endpoint["deployments"][0]["autoscaling"] = {"minReplicas": 1, "maxReplicas": 3}
+    outcome = run(run_module, min_replicas=2, **BLUE)
+    assert [(body["autoscaling"], body["etag"]) for _method, _path, body in api.writes] == [
+        ({"minReplicas": 2, "maxReplicas": 2}, "dep-etag-1"), ({"minReplicas": 2, "maxReplicas": 3}, "dep-etag-moved")]
     assert outcome.result["changed"] is True
-    assert outcome.result["retried"] == ["scale endpoint '%s' deployment 'blue': 1/2 replicas -> 2/4 replicas" % EP_ID]
+    assert outcome.result["actions"] == ["scale endpoint '%s' deployment 'blue': 1/3 replicas -> 2/3 replicas" % EP_ID]
+
+
+def test_conflicts_on_every_round_give_up_after_three_with_a_rerun_hint(run_module, api):
+    conflict = error(409, "etag mismatch for deployment %s" % DEP_ID, "etag_mismatch")
+    api.then("PATCH", DEPLOYMENT, conflict, conflict, conflict)
+    api.then("GET", DEPLOYMENT, *[(200, dict(api.deployment, etag="dep-etag-%d" % round_number)) for round_number in (5, 6, 7)])
+    api.then("GET", DEPLOYMENTS, *[(200, {"data": [dict(api.deployment, etag="dep-etag-%d" % round_number)]})
+                                   for round_number in (1, 5, 6)])
+    outcome = run(run_module, min_replicas=2, max_replicas=4, **BLUE)
+    result = outcome.result
+    assert len(api.writes) == 3
+    assert result["failed"] is True and result["changed"] is False and result["actions"] == []
+    assert "changed while this task wrote to it, 3 times in a row" in result["msg"]
+    assert "Run the task again" in result["msg"]
+
+
+def test_a_name_matches_only_an_endpoint_of_the_tasks_project(run_module, transport, api):
+    # A list answer that holds another project's endpoint of the same name: it is not this task's endpoint.
+    other = dict(copy.deepcopy(api.endpoint), id="ep_OtherProjectsChat00000", projectId="proj_SomeoneElse000000000")
+    transport.route(ENDPOINTS, lambda prepared: (200, {"data": [other], "next_cursor": None}))
+    outcome = run(run_module, name="chat", state="absent")
+    assert outcome.result["changed"] is False and outcome.result["exists"] is False
+    assert api.writes == []
 
 
 def test_a_409_that_is_not_about_the_etag_fails_with_the_apis_message(run_module, api):
@@ -163,12 +217,12 @@ def test_a_409_that_is_not_about_the_etag_fails_with_the_apis_message(run_module
 
 
 def test_an_api_refusal_fails_with_its_message_and_no_traceback(run_module, api):
-    api.then("PATCH", DEPLOYMENT, error(400, "autoscaling.minReplicas (1) cannot be greater than autoscaling.maxReplicas (0)"))
-    outcome = run(run_module, max_replicas=0, **BLUE)
+    api.then("PATCH", DEPLOYMENT, error(400, "Cannot place replicas: insufficient GPU capacity for 1xnvidia-h100-80gb"))
+    outcome = run(run_module, min_replicas=8, max_replicas=8, **BLUE)
     result = outcome.result
     assert result["failed"] is True
     assert result["status"] == 400
-    assert "cannot be greater than autoscaling.maxReplicas (0)" in result["msg"]
+    assert "insufficient GPU capacity" in result["msg"]
     assert "Traceback" not in result["_stdout"]
 
 

@@ -177,8 +177,23 @@ def test_started_waits_by_default_and_present_does_not():
     assert request(name="chat", state="started", wait=False).wait is False
 
 
-def test_wait_timeout_must_not_be_negative():
-    assert "wait_timeout must be 0 or more seconds" in option_error(name="chat", wait_timeout=-1)
+@pytest.mark.parametrize("value", [-1, float("inf"), float("-inf"), float("nan")], ids=["negative", "inf", "-inf", "nan"])
+def test_wait_timeout_must_be_finite_and_not_negative(value):
+    # inf used to be accepted: the task created the endpoint, then failed converting infinity to an integer.
+    assert "wait_timeout must be a finite number of 0 or more seconds" in option_error(name="chat", wait_timeout=value)
+
+
+@pytest.mark.parametrize("option", ["wait_sleep", "wait_progress_interval"])
+def test_wait_sleep_and_progress_interval_must_be_finite(option):
+    assert "%s must be a finite number of seconds above 0" % option in option_error(name="chat", **{option: float("inf")})
+
+
+@pytest.mark.parametrize("option", ["model", "config", "hardware", "deployment_name"])
+def test_an_empty_string_is_refused_not_ignored(option):
+    # model: "" on an existing deployment used to be ignored silently (an undefined variable, a typo).
+    params = dict(name="chat", deployment_name="blue")
+    params[option] = "  " if option == "deployment_name" else ""
+    assert option_error(**params) == "%s must not be empty; leave it out to keep what the deployment has" % option
 
 
 def test_the_shorthand_is_one_deployment_named_main_with_all_the_traffic():
@@ -206,9 +221,23 @@ def test_a_new_endpoint_is_created_with_its_deployment_and_routed_only_later():
     # No trafficSplit write: the deployment is routed once it is READY, on the next pass.
     assert plan.pending == [dict(deployment_id=None, name="main", state="READY", then="route")]
     assert plan.before == {}
+    # Not waited for (state=present, wait false): the task ends with the deployment not yet routed, as a read shows.
     assert plan.after == dict(name="chat", visibility="private", deployments={"main": dict(
         model="meta-llama/Llama-3.1-8B-Instruct", config="cr_CbzGdmn14t3HYrXXitmKa", hardware="1xnvidia-h100-80gb",
-        min_replicas=1, max_replicas=2, traffic_weight=1)})
+        min_replicas=1, max_replicas=2, traffic_weight=0)})
+
+
+def test_a_new_endpoint_that_the_task_waits_for_ends_routed():
+    plan = plan_v2(request(name="chat", model="m", hardware="1xnvidia-h100-80gb", state="started"), None, {}, resolver([]))
+    assert plan.after["deployments"]["main"]["traffic_weight"] == 1
+    assert plan.pending == [dict(deployment_id=None, name="main", state="READY", then="route")]
+
+
+def test_a_new_endpoint_in_state_stopped_ends_unrouted():
+    plan = plan_v2(request(name="chat", model="m", hardware="1xnvidia-h100-80gb", state="stopped"), None, {}, resolver([]))
+    assert plan.after["deployments"]["main"]["traffic_weight"] == 0
+    assert plan.after["deployments"]["main"]["max_replicas"] == 0
+    assert plan.pending == []
 
 
 def test_a_new_deployment_needs_config_or_hardware():
@@ -371,26 +400,142 @@ def test_hardware_compares_without_the_nvidia_prefix(one):
     assert plan.writes == []
 
 
-def test_recreate_first_unroutes_and_stops_then_deletes_and_creates(one):
+def test_recreate_of_the_only_serving_deployment_is_refused_before_any_write(one):
     endpoint = normalized(one)
-    wanted = request(recreate=True, **blue(model="devteam/Llama-3.1-8B-Instruct"))
+    with pytest.raises(PlanError) as info:
+        plan_v2(request(recreate=True, **blue(model="devteam/Llama-3.1-8B-Instruct")), endpoint, full_of(endpoint),
+                resolver([]))
+    message = str(info.value)
+    assert "serves through blue" in message and "without a READY deployment with traffic weight" in message
+    assert "nothing was sent" in message and "blue/green" in message
+
+
+def test_recreate_first_unroutes_and_stops_then_deletes_and_creates(ab):
+    endpoint = normalized(ab)
+    declared = [{"name": "blue"}, {"name": "green", "model": "devteam/Llama-3.3-70B-Instruct-Turbo"}]
+    wanted = request(name="ab", recreate=True, deployments=declared)
     resolved = []
     first = plan_v2(wanted, endpoint, full_of(endpoint), resolver(resolved))
-    assert resolved == ["blue"]  # checked before the old deployment is stopped
+    assert resolved == ["green"]  # checked before the old deployment is stopped
+    # blue keeps serving while green is replaced.
     assert [(write.method, write.what, write.body) for write in first.writes] == [
-        ("PATCH", "endpoint", {"trafficSplit": []}),
+        ("PATCH", "endpoint", {"trafficSplit": [{"deploymentId": "dep_B1ueNewerFewerReady0002", "weight": 50}]}),
         ("PATCH", "deployment", {"autoscaling": {"minReplicas": 0, "maxReplicas": 0}})]
-    assert first.pending == [dict(deployment_id="dep_CbzGdmn14t3HYrXXitmKa", name="blue", state="STOPPED", then="recreate")]
-    assert first.after["deployments"]["blue"]["model"] == "devteam/Llama-3.1-8B-Instruct"
+    assert first.pending == [dict(deployment_id="dep_Gr33nOlderMoreReady0001", name="green", state="STOPPED", then="recreate")]
+    assert first.after["deployments"]["green"]["model"] == "devteam/Llama-3.3-70B-Instruct-Turbo"
 
-    stopped = with_blue_stopped(one)
-    stopped["trafficSplit"] = []
+    stopped = copy.deepcopy(ab)
+    summary(stopped, "green").update(state="DEPLOYMENT_STATE_STOPPED", autoscaling={}, readyReplicas=0)
+    stopped["trafficSplit"] = stopped["trafficSplit"][:1]
     endpoint = normalized(stopped)
     calls = []
     second = plan_v2(wanted, endpoint, full_of(endpoint), resolver(calls))
     assert [(write.method, write.what) for write in second.writes] == [("DELETE", "deployment"), ("POST", "deployment")]
     assert second.writes[1].body["autoscaling"] == {"minReplicas": 1, "maxReplicas": 1}
-    assert second.pending == [dict(deployment_id=None, name="blue", state="READY", then="route")]
+    assert second.pending == [dict(deployment_id=None, name="green", state="READY", then="route")]
+
+
+def test_recreate_of_a_stopped_endpoints_deployment_needs_no_second_deployment(one):
+    endpoint = normalized(with_blue_stopped(one))
+    plan = plan_v2(request(recreate=True, state="started", **blue(model="devteam/Llama-3.1-8B-Instruct")), endpoint,
+                   full_of(endpoint), resolver([]))
+    assert [(write.method, write.what) for write in plan.writes] == [
+        ("PATCH", "endpoint"), ("DELETE", "deployment"), ("POST", "deployment")]
+
+
+# -- the serving rule -------------------------------------------------------------------------------------------
+
+
+def with_green(one, state, weight, min_replicas=1, max_replicas=1, ready=None):
+    """my-project/chat with blue (READY, weight 1) and a second deployment green in `state` with `weight`."""
+    raw = copy.deepcopy(one)
+    green = copy.deepcopy(summary(raw, "blue"))
+    green.update(id="dep_Gr33nDeployment000000001", name="my-project/chat/green", state="DEPLOYMENT_STATE_" + state,
+                 autoscaling={"minReplicas": min_replicas, "maxReplicas": max_replicas},
+                 readyReplicas=ready if ready is not None else (min_replicas if state == "READY" else 0))
+    raw["deployments"].append(green)
+    if weight:
+        raw["trafficSplit"] = raw["trafficSplit"] + [{"deploymentId": green["id"], "weight": weight}]
+    return normalized(raw)
+
+
+def test_case_1_purge_towards_a_failed_deployment_that_holds_weight_is_refused(one):
+    # Split [blue:1, green:1], blue READY, green FAILED; declaring only green with purge used to move all the
+    # traffic to green, stop and delete blue, and report success while inference answered endpoint_not_ready.
+    endpoint = with_green(one, "FAILED", 1)
+    with pytest.raises(PlanError) as info:
+        plan_v2(request(name="chat", purge_deployments=True, deployments=[{"name": "green"}]), endpoint,
+                full_of(endpoint), no_resolve)
+    assert "deployment 'green' is FAILED" in str(info.value)
+    assert "the traffic split is left as it is" in str(info.value)
+
+
+def test_case_1_all_traffic_to_a_stopped_deployment_is_refused_with_state_present(one):
+    # green STOPPED at 0/0: [blue: 0, green: 1] used to route everything to green (endpoint_not_configured).
+    endpoint = with_green(one, "STOPPED", 0, 0, 0)
+    with pytest.raises(PlanError) as info:
+        plan_v2(request(name="chat", deployments=[{"name": "blue", "traffic_weight": 0}, {"name": "green"}]), endpoint,
+                full_of(endpoint), no_resolve)
+    assert "deployment 'green' is STOPPED (0/0 replicas) and stays stopped with state=present" in str(info.value)
+    assert "use state=started" in str(info.value)
+
+
+def test_case_1_with_state_started_the_stopped_deployment_starts_and_blue_keeps_the_traffic(one):
+    endpoint = with_green(one, "STOPPED", 0, 0, 0)
+    plan = plan_v2(request(name="chat", state="started", deployments=[{"name": "blue", "traffic_weight": 0},
+                                                                      {"name": "green"}]),
+                   endpoint, full_of(endpoint), no_resolve)
+    assert [(write.method, write.what, write.body) for write in plan.writes] == [
+        ("PATCH", "deployment", {"autoscaling": {"minReplicas": 1, "maxReplicas": 1}})]
+    assert plan.pending == [dict(deployment_id="dep_Gr33nDeployment000000001", name="green", state="READY", then="route")]
+    # The task waits (state=started), so it ends with the split as declared.
+    assert plan.after["deployments"]["green"]["traffic_weight"] == 1
+    assert plan.after["deployments"]["blue"]["traffic_weight"] == 0
+
+
+@pytest.mark.parametrize("state", ["PROVISIONING", "SCALING", "DEGRADED"])
+def test_traffic_moves_to_a_deployment_that_holds_weight_only_once_it_is_ready(one, state):
+    endpoint = with_green(one, state, 1)
+    plan = plan_v2(request(name="chat", purge_deployments=True, deployments=[{"name": "green"}]), endpoint,
+                   full_of(endpoint), no_resolve)
+    assert plan.writes == []  # blue keeps serving, and is not purged, until green is READY and routed
+    assert plan.pending == [dict(deployment_id="dep_Gr33nDeployment000000001", name="green", state="READY", then="route")]
+
+
+def test_once_green_is_ready_the_split_moves_first_then_blue_is_retired(one):
+    endpoint = with_green(one, "READY", 1)
+    plan = plan_v2(request(name="chat", purge_deployments=True, deployments=[{"name": "green"}]), endpoint,
+                   full_of(endpoint), no_resolve)
+    assert [(write.method, write.what, write.body) for write in plan.writes] == [
+        ("PATCH", "endpoint", {"trafficSplit": [{"deploymentId": "dep_Gr33nDeployment000000001", "weight": 1}]}),
+        ("PATCH", "deployment", {"autoscaling": {"minReplicas": 0, "maxReplicas": 0}})]
+
+
+@pytest.mark.parametrize("state", ["present", "started"])
+def test_case_2_an_all_zero_split_on_a_running_endpoint_is_refused(ab, state):
+    endpoint = normalized(ab)
+    with pytest.raises(PlanError) as info:
+        plan_v2(request(name="ab", state=state, deployments=[{"name": "blue", "traffic_weight": 0},
+                                                             {"name": "green", "traffic_weight": 0}]),
+                endpoint, full_of(endpoint), no_resolve)
+    assert "every declared traffic_weight is 0" in str(info.value)
+
+
+def test_an_all_zero_split_of_a_stopped_endpoint_with_state_stopped_is_kept(ab):
+    endpoint = normalized(ab)
+    plan = plan_v2(request(name="ab", state="stopped", deployments=[{"name": "blue", "traffic_weight": 0},
+                                                                    {"name": "green", "traffic_weight": 0}]),
+                   endpoint, full_of(endpoint), no_resolve)
+    assert {write.what for write in plan.writes} == {"deployment"}
+
+
+def test_stopping_the_only_serving_deployment_with_state_present_is_refused(one):
+    endpoint = normalized(one)
+    with pytest.raises(PlanError) as info:
+        plan_v2(request(**blue(min_replicas=0, max_replicas=0)), endpoint, full_of(endpoint), no_resolve)
+    assert "scale endpoint 'ep_CbJNwQC2ZqCU2iFT3mrCh' deployment 'blue' to 0/0" in str(info.value) or \
+        "stop endpoint 'ep_CbJNwQC2ZqCU2iFT3mrCh' deployment 'blue'" in str(info.value)
+    assert "use state=stopped" in str(info.value)
 
 
 def test_visibility_and_rename_go_in_the_one_endpoint_patch(one):
@@ -466,10 +611,20 @@ def test_v1_no_change_writes_nothing(v1_started):
     assert plan.writes == [] and plan.before == plan.after
 
 
-def test_v1_start_of_a_stopped_endpoint_is_sent(v1_started):
-    v1_started["state"] = "STOPPED"
-    plan = plan_v1(request(endpoint_id=V1_ID, state="started"), v1_started)
-    assert plan.writes[0].body == {"state": "STARTED"}
+@pytest.mark.parametrize("state", ["STOPPED", "STOPPING", "ERROR"])
+def test_v1_start_of_a_stopped_endpoint_is_refused_before_any_write(v1_started, state):
+    # Together answers a v1 start with 403; check mode used to report changed, then the real run was refused.
+    v1_started["state"] = state
+    with pytest.raises(PlanError) as info:
+        plan_v1(request(endpoint_id=V1_ID, state="started"), v1_started)
+    assert "is %s, and Together no longer starts v1 endpoints" % state in str(info.value)
+    assert "nothing was sent" in str(info.value)
+
+
+def test_v1_stop_shows_stopped_as_the_run_ends(v1_started):
+    v1_started["state"] = "STOPPING"
+    plan = plan_v1(request(endpoint_id=V1_ID, state="stopped"), v1_started)
+    assert plan.writes == [] and plan.before["state"] == "STOPPED"
 
 
 def test_v1_missing_endpoint_cannot_be_created():
@@ -484,7 +639,7 @@ def test_v1_absent_deletes_or_does_nothing(v1_started):
 
 
 def test_recreate_keeps_what_the_request_leaves_out(one):
-    endpoint = normalized(one)
+    endpoint = normalized(with_blue_stopped(one))
     wanted = request(name="chat", deployment_name="blue", hardware="2xnvidia-h100-80gb", recreate=True)
     asked = []
 
@@ -497,3 +652,23 @@ def test_recreate_keeps_what_the_request_leaves_out(one):
     assert asked == [("devteam/Llama-3.3-70B-Instruct-Turbo", "2xnvidia-h100-80gb")]
     assert plan.after["deployments"]["blue"]["hardware"] == "2xnvidia-h100-80gb"
     assert plan.after["deployments"]["blue"]["model"] == "devteam/Llama-3.3-70B-Instruct-Turbo"
+
+
+def test_started_without_deployments_routes_what_it_starts_when_nothing_has_weight(one):
+    # A split emptied (by a recreate while stopped, or by hand): started used to start blue and wait for ever
+    # for an endpoint that could not serve.
+    raw = with_blue_stopped(one)
+    raw["trafficSplit"] = []
+    endpoint = normalized(raw)
+    first = plan_v2(request(name="chat", state="started"), endpoint, full_of(endpoint), no_resolve)
+    assert [(write.what, write.body) for write in first.writes] == [
+        ("deployment", {"autoscaling": {"minReplicas": 1, "maxReplicas": 1}})]
+    assert first.pending == [dict(deployment_id="dep_CbzGdmn14t3HYrXXitmKa", name="blue", state="READY", then="route")]
+    assert first.after["deployments"]["blue"]["traffic_weight"] == 1
+
+    ready = copy.deepcopy(one)
+    ready["trafficSplit"] = []
+    endpoint = normalized(ready)
+    second = plan_v2(request(name="chat", state="started"), endpoint, full_of(endpoint), no_resolve)
+    assert [(write.what, write.body) for write in second.writes] == [
+        ("endpoint", {"trafficSplit": [{"deploymentId": "dep_CbzGdmn14t3HYrXXitmKa", "weight": 1}]})]

@@ -55,7 +55,7 @@ export NO_COLOR := 1
 # pip compiles bytecode at install time whatever PYTHONDONTWRITEBYTECODE says; say so explicitly anyway.
 PIP_INSTALL = python -m pip install --quiet --compile --disable-pip-version-check
 
-.PHONY: help venv leg-venv release-venv collection tarball sanity units release-tests simulator-tests integration molecule lint \
+.PHONY: help venv leg-venv release-venv collection tarball sanity units release-tests simulator-tests model stress integration molecule lint \
         changelog-lint test leg-test matrix docs-lint docs ee demo ci-docs benchmark benchmark-smoke simulator clean
 
 help:
@@ -141,6 +141,18 @@ simulator-tests: venv
 	@echo "== simulator conformance tests"
 	$(BIN)/python -m pytest -q -p no:cacheprovider simulator/tests
 
+# The model-based test of together_endpoint (tests/model): hypothesis drives declared states and disturbances against
+# the simulator, in the collection copy (the module and its action plugin run in-process, as ansible_collections.together.ai).
+# make model: a short derandomized run; make stress: MODEL_EXAMPLES (default 200) and MODEL_STEPS (default 40), randomized.
+MODEL_PYTEST = $(BIN)/python -m pytest -q -p no:cacheprovider tests/model
+model: collection
+	@echo "== model-based test of together_endpoint (short run)"
+	cd $(COLL) && PYTHONPATH=$(COLLECTIONS) $(MODEL_PYTEST)
+
+stress: collection
+	@echo "== model-based test of together_endpoint (stress: $${MODEL_EXAMPLES:-200} examples of $${MODEL_STEPS:-40} steps)"
+	cd $(COLL) && PYTHONPATH=$(COLLECTIONS) MODEL_EXAMPLES=$${MODEL_EXAMPLES:-200} MODEL_STEPS=$${MODEL_STEPS:-40} $(MODEL_PYTEST)
+
 integration: tarball
 	@echo "== integration tests (ansible-test integration in the installed tarball, ansible-core $(LEG), Python $(LEG_PYTHON))"
 	cd $(INSTALLED_COLL) && printf 'together_collection_root: %s\n' "$(INSTALLED_COLL)" > tests/integration/integration_config.yml \
@@ -182,7 +194,7 @@ ee: tarball release-venv
 # make test: the main leg gets every layer, then the other legs (make matrix) unless LEG was given.
 # make test LEG=<another leg>: sanity, units and integration on that leg only.
 ifeq ($(LEG),$(MAIN_LEG))
-MAIN_LAYERS := lint docs-lint release-tests sanity units simulator-tests integration molecule ci-docs benchmark-smoke ee docs
+MAIN_LAYERS := lint docs-lint release-tests sanity units simulator-tests model integration molecule ci-docs benchmark-smoke ee docs
 ifeq ($(origin LEG),file)
 test: $(MAIN_LAYERS) matrix
 else

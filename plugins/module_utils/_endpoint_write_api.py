@@ -164,8 +164,10 @@ class EndpointWriter:
         return endpoint, full, plan
 
     def run_v2(self, request):
-        """Plan, apply, re-plan: a write that meets a conflict (or leaves the state in doubt) is never sent again as
-        planned; the endpoint is read again and the rest planned anew from that read, at most MAX_ROUNDS times."""
+        """Plan, apply, re-plan. The endpoint is read again after the writes of a round and planned anew from that read:
+        what another client changed meanwhile shows there (a write that met a conflict, or left the state in doubt,
+        is never sent again as planned; another object's change meets no conflict at all). The task ends when a plan
+        made from a fresh read has nothing left to send now, or fails after MAX_ROUNDS rounds."""
         self.v2.project.resolve()
         endpoint, full, plan = self.plan_fresh(request)
         result = dict(changed=plan.changed, actions=plan.messages, diff=dict(before=plan.before, after=plan.after),
@@ -178,27 +180,32 @@ class EndpointWriter:
                 result["pending"] = self.pending(plan.pending, endpoint, {})
             return result
         for round_number in range(1, MAX_ROUNDS + 1):
+            failure = None
             try:
-                endpoint_id, created = self.execute_v2(plan, endpoint, full)
-                break
+                self.execute_v2(plan, endpoint, full)
             except _Doubt as doubt:
                 self.retried.append("%s: %s; read again and planned anew" % (doubt.write.description, doubt.reason))
-                if round_number == MAX_ROUNDS:
-                    raise TogetherError(
-                        "%s changed while this task wrote to it, %d times in a row (last: %s: %s); nothing more was "
-                        "sent. Run the task again: it plans from what it reads then" % (
-                            self.where((endpoint or {}).get("id") or request.identity), MAX_ROUNDS,
-                            doubt.write.description, doubt.error.message), **doubt.error.context()) from doubt.error
-                endpoint, full, plan = self.plan_fresh(request)
-                result["warnings"].extend(warning for warning in plan.warnings if warning not in result["warnings"])
-                if not plan.writes:
-                    endpoint_id, created = (endpoint or {}).get("id"), {}
-                    break
-        endpoint = self.reader.get_endpoint(endpoint_id) if endpoint_id else None
+                failure = doubt
+            # The read-back of this round is the read the next round plans from.
+            endpoint, full, plan = self.plan_fresh(request)
+            result["warnings"].extend(warning for warning in plan.warnings if warning not in result["warnings"])
+            if not plan.writes:
+                break
+            if failure is None:
+                self.retried.append("the endpoint changed while this task wrote to it (read back: %s); planned anew"
+                                    % "; ".join(plan.messages))
+            if round_number == MAX_ROUNDS:
+                last = ("%s: %s" % (failure.write.description, failure.error.message) if failure
+                        else "still to send: %s" % "; ".join(plan.messages))
+                context = failure.error.context() if failure else {}
+                raise TogetherError("%s changed while this task wrote to it, %d times in a row (last: %s); nothing more "
+                                    "was sent. Run the task again: it plans from what it reads then" % (
+                                        self.where((endpoint or {}).get("id") or request.identity), MAX_ROUNDS, last),
+                                    **context)
         result.update(actions=list(self.sent), changed=bool(self.sent), endpoint=endpoint, exists=endpoint is not None,
-                      retried=self.retried, pending=self.pending(plan.pending, endpoint, created))
+                      retried=self.retried, pending=self.pending(plan.pending, endpoint, {}))
         # After, as read back: what a rerun will compare with (a deployment waiting for READY shows no weight yet).
-        result["diff"]["after"] = endpoint_view(endpoint, self.full_deployments(endpoint) if self.diff else None)
+        result["diff"]["after"] = endpoint_view(endpoint, full if self.diff else None)
         return result
 
     def planning_view(self, endpoint, full):

@@ -304,14 +304,23 @@ def test_the_endpoint_returned_is_together_endpoint_info_s(run_module, api):
 def test_deployments_beyond_the_ten_the_endpoint_embeds_are_stopped_too(run_module, transport, fixture_json):
     fleet = "%s/ep_TwelveDeployments00001" % ENDPOINTS
     writes = []
+    endpoint = fixture_json("v2/endpoint_twelve_deployments.json")
+    pages = [fixture_json("v2/deployments_twelve_page1.json"), fixture_json("v2/deployments_twelve_page2.json")]
 
     def write(prepared):
+        # The API stops it: the read-back (and the plan made from it) sees 0/0.
         writes.append((prepared.path_url, json.loads(prepared.body)))
+        deployment_id = prepared.path_url.split("?")[0].rsplit("/", 1)[-1]
+        for item in endpoint["deployments"] + pages[0]["data"] + pages[1]["data"]:
+            if item["id"] == deployment_id:
+                item["autoscaling"] = {"minReplicas": 0, "maxReplicas": 0}
         return (200, {})
 
-    pages = [(200, fixture_json("v2/deployments_twelve_page1.json")), (200, fixture_json("v2/deployments_twelve_page2.json"))]
-    transport.route(fleet, (200, fixture_json("v2/endpoint_twelve_deployments.json")))
-    transport.route(fleet + "/deployments", *(pages * 2))
+    def page(prepared):
+        return (200, pages[1] if "after=" in prepared.path_url else pages[0])
+
+    transport.route(fleet, lambda prepared: (200, endpoint))
+    transport.route(fleet + "/deployments", page)
     for number in ("12", "01"):
         transport.route("%s/deployments/dep_Twelve%s00000000000000" % (fleet, number), write)
     outcome = run(run_module, endpoint_id="ep_TwelveDeployments00001", state="stopped")

@@ -23,7 +23,7 @@ description:
     mode too.
   - Changes go out as one PATCH per object (endpoint, deployment) with C(updateMask) naming only what changes, and the
     object's C(etag). Plan, apply, re-plan. When the API answers HTTP 409 because the object changed meanwhile (or a
-    write has no clear outcome: no answer, or a 5xx), the module never sends that body again. It reads the endpoint
+    write has no clear outcome (no answer, or a 5xx)), the module never sends that body again. It reads the endpoint
     again and plans the rest anew from that read, at most 3 times, and then fails with "changed while this task wrote
     to it" and the writes it already sent. Any other 409 (a name taken, a deployment still routed) fails with the API's
     message.

@@ -55,7 +55,7 @@ export NO_COLOR := 1
 # pip compiles bytecode at install time whatever PYTHONDONTWRITEBYTECODE says; say so explicitly anyway.
 PIP_INSTALL = python -m pip install --quiet --compile --disable-pip-version-check
 
-.PHONY: help venv leg-venv release-venv collection tarball sanity units release-tests simulator-tests model stress integration molecule lint \
+.PHONY: help venv leg-venv release-venv collection tarball sanity units release-tests simulator-tests model contract stress integration molecule lint \
         changelog-lint test leg-test matrix docs-lint docs ee demo ci-docs benchmark benchmark-smoke simulator clean
 
 help:
@@ -149,6 +149,15 @@ model: collection
 	@echo "== model-based test of together_endpoint (short run)"
 	cd $(COLL) && PYTHONPATH=$(COLLECTIONS) $(MODEL_PYTEST)
 
+# The contract tests (tests/contract, docs/contract.md): every request the collection sends, recorded on a loopback proxy in
+# front of the simulator, against the request Together's own SDK or CLI (together 3.1.1 and 1.6.0) sends for the same
+# operation. The reference venvs are the simulator tests' (.build/simulator-reference in this checkout, built here when
+# missing), so they outlive the collection copy.
+contract: collection
+	@echo "== contract tests: the collection's requests against Together's SDK and CLI"
+	cd $(COLL) && PYTHONPATH=$(COLLECTIONS) TOGETHER_REFERENCE_BUILD_DIR=$(ROOT)/.build/simulator-reference \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider tests/contract
+
 stress: collection
 	@echo "== model-based test of together_endpoint (stress: $${MODEL_EXAMPLES:-200} examples of $${MODEL_STEPS:-40} steps)"
 	cd $(COLL) && PYTHONPATH=$(COLLECTIONS) MODEL_EXAMPLES=$${MODEL_EXAMPLES:-200} MODEL_STEPS=$${MODEL_STEPS:-40} $(MODEL_PYTEST)
@@ -194,7 +203,7 @@ ee: tarball release-venv
 # make test: the main leg gets every layer, then the other legs (make matrix) unless LEG was given.
 # make test LEG=<another leg>: sanity, units and integration on that leg only.
 ifeq ($(LEG),$(MAIN_LEG))
-MAIN_LAYERS := lint docs-lint release-tests sanity units simulator-tests model integration molecule ci-docs benchmark-smoke ee docs
+MAIN_LAYERS := lint docs-lint release-tests sanity units simulator-tests model contract integration molecule ci-docs benchmark-smoke ee docs
 ifeq ($(origin LEG),file)
 test: $(MAIN_LAYERS) matrix
 else

@@ -26,8 +26,9 @@ options:
     description:
       - Base URL of the Together v1 REST API, including its C(/v1) path.
       - If not set, the value of the E(TOGETHER_BASE_URL) environment variable is used, else
-        V(https://api.together.xyz/v1), the server of the API specification.
-        V(https://api.together.ai/v1) is the same API under Together's newer host name.
+        V(https://api.together.ai/v1), the server of the API specification and the SDKs' default.
+      - V(https://api.together.xyz/v1), Together's older host name, keeps working for v1; v2 and v3 calls (project-scoped
+        endpoints, whoami) then go to V(https://api.together.ai), where every SDK sends them.
       - A trailing slash is harmless. A value that is not an C(http://) or C(https://) URL with a host is rejected
         before any request.
       - Point it at the bundled simulator (for example V(http://127.0.0.1:8080/v1)) for offline tests.

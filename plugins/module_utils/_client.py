@@ -711,7 +711,7 @@ class TogetherClient:
                     # A 404 from something that is not the API (a proxy, a wrong base_url) has no JSON.
                     raise TogetherError(
                         "HTTP 404 from %s is not the API's answer (%s): the URL is unknown there; check base_url "
-                        "(for v1 it ends in /v1, for example https://api.together.xyz/v1)"
+                        "(for v1 it ends in /v1, for example https://api.together.ai/v1)"
                         % (url, _describe(headers, content, problem)), status=404, url=url)
                 if problem == "not JSON":
                     raise TogetherError("HTTP %d from %s: the response is not JSON (Content-Type %s): %s"
@@ -722,7 +722,7 @@ class TogetherClient:
             if status == 404 and is_unknown_route(body):
                 message, error_type, code = error_details(body)
                 raise TogetherError("HTTP 404 from %s: %s (the API does not know this URL: check base_url, for v1 it "
-                                    "ends in /v1, for example https://api.together.xyz/v1)" % (url, message),
+                                    "ends in /v1, for example https://api.together.ai/v1)" % (url, message),
                                     status=404, url=url, error_type=error_type, code=code)
             return status, body
         raise self._status_error(status, headers, content, url)

@@ -31,8 +31,11 @@ from ansible_collections.together.ai.plugins.module_utils._parallel import (
     MIN_CONCURRENCY,
 )
 
-# The seed spec's server; https://api.together.ai/v1 is the same API under Together's newer host name.
-DEFAULT_BASE_URL = "https://api.together.xyz/v1"
+# The OpenAPI spec's server and the SDKs' default; https://api.together.xyz/v1 is the same v1 API under Together's older
+# host name, and keeps working.
+DEFAULT_BASE_URL = "https://api.together.ai/v1"
+# The older host answers v1; no SDK sends v2 or v3 there, so those calls go to DEFAULT_V2_ROOT instead.
+LEGACY_HOSTS = ("api.together.xyz",)
 
 CONNECTION_ARGUMENT_SPEC = dict(
     api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["TOGETHER_API_KEY"])),
@@ -64,7 +67,10 @@ def v2_root(base_url, base_url_given):
     """The host root for /v2 and /v3 paths: base_url without one trailing /v1, never .../v1/v2/..."""
     if not base_url_given:
         return DEFAULT_V2_ROOT
-    return re.sub(r"/v1$", "", base_url.rstrip("/"))
+    root = re.sub(r"/v1$", "", base_url.rstrip("/"))
+    if re.match(r"^https://(%s)$" % "|".join(re.escape(host) for host in LEGACY_HOSTS), root, re.IGNORECASE):
+        return DEFAULT_V2_ROOT
+    return root
 
 
 def connection_argument_spec(**extra):

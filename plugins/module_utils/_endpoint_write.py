@@ -27,6 +27,7 @@ import copy
 import math
 
 from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
+from ansible_collections.together.ai.plugins.module_utils._models import config_id, hardware_key
 from ansible_collections.together.ai.plugins.module_utils._options import endpoint_id_problem
 from ansible_collections.together.ai.plugins.module_utils._readiness import TRAFFIC_MODE_LIVE, short_state
 from ansible_collections.together.ai.plugins.module_utils._v2_normalize import model_resource
@@ -293,22 +294,18 @@ def bare(name):
     return (name or "").rsplit("/", 1)[-1]
 
 
-def hardware_key(value):
-    """Instance types compare as the official CLI matches them: case aside, with the nvidia- prefix ignored."""
-    return (value or "").strip().lower().replace("nvidia-", "")
-
-
-def config_id(value):
-    """cr_... from a config id or resource path projects/{p}/configs/{id}."""
-    return (value or "").rstrip("/").rsplit("/", 1)[-1] or None
-
-
-def model_matches(wanted, deployment):
-    """Whether a deployment runs the wanted model (a public name, ml_... id or resource path).
+def model_matches(wanted, deployment, project_id=None):
+    """Whether a deployment runs the wanted model (a public name, <project-slug>/<name>, ml_... id or resource path).
 
     None when it cannot be told: the model is named but its readable name could not be read.
     """
     current = deployment.get("model") or ""
+    resource = model_resource(current)
+    if "/" in wanted and not wanted.startswith("projects/") and resource and project_id and resource[0] == project_id:
+        # The project's own model: the API may name it bare (my-ft) where the task says <project-slug>/my-ft, and the
+        # CLI takes both as the same model.
+        if deployment.get("model_name") in (wanted, wanted.rsplit("/", 1)[-1]):
+            return True
     if wanted.startswith("projects/"):
         if "/revisions/" in wanted:
             return current == wanted
@@ -455,6 +452,13 @@ class _V2Planner:
         self.after = {}
         self.deferred = False
 
+    def existing_text(self):
+        """The deployments the endpoint has, for a message about one it does not have."""
+        if self.endpoint is None:
+            return "the endpoint is new"
+        names = sorted(self.current)
+        return "the endpoint's deployments: %s" % (", ".join(names) if names else "none")
+
     def where(self, deployment_name=None):
         text = "endpoint '%s'" % (self.endpoint["id"] if self.endpoint else self.request.identity)
         return text + (" deployment '%s'" % deployment_name if deployment_name else "")
@@ -495,10 +499,11 @@ class _V2Planner:
 
     def create(self, wanted, stopped):
         if not wanted.model:
-            raise PlanError("%s does not exist yet: creating it needs model" % self.where(wanted.name))
+            raise PlanError("%s does not exist yet (%s): creating it needs model" % (self.where(wanted.name),
+                                                                                  self.existing_text()))
         if not (wanted.config or wanted.hardware):
-            raise PlanError("%s does not exist yet: creating it needs config or hardware (the instance type, such as "
-                            "1xnvidia-h100-80gb)" % self.where(wanted.name))
+            raise PlanError("%s does not exist yet (%s): creating it needs config or hardware (the instance type, such as "
+                            "1xnvidia-h100-80gb)" % (self.where(wanted.name), self.existing_text()))
         if stopped:
             minimum = maximum = 0
         else:
@@ -523,7 +528,7 @@ class _V2Planner:
     def immutable_changes(self, wanted, deployment, warn=True):
         changes = []
         if wanted.model:
-            matches = model_matches(wanted.model, deployment)
+            matches = model_matches(wanted.model, deployment, (self.endpoint or {}).get("project_id"))
             if matches is None and warn:
                 self.plan.warnings.append("%s: its model %s has no readable name to compare with %s; taken as the same"
                                           % (self.where(wanted.name), deployment.get("model"), wanted.model))
@@ -739,7 +744,9 @@ class _V2Planner:
         for name in list(after_deployments):
             if after_deployments[name] is None:
                 del after_deployments[name]
-        new_split = [dict(deploymentId=key, weight=value) for key, value in self.split]
+        # Whole weights as integers, as the SDK sends them (the option's float type makes 1 into 1.0).
+        new_split = [dict(deploymentId=key, weight=int(value) if float(value).is_integer() else value)
+                     for key, value in self.split]
         old_split = [dict(deploymentId=item["deployment_id"], weight=item["weight"])
                      for item in self.endpoint.get("traffic_split") or []]
         if new_split != old_split:
@@ -832,15 +839,16 @@ class _V2Planner:
             return "%s/%s" % (self.endpoint["name"].split("/", 1)[0], name)
         return name
 
-    @staticmethod
-    def describe_endpoint_patch(body, old_split):
+    def describe_endpoint_patch(self, body, old_split):
         parts = []
         if "name" in body:
             parts.append("name -> %s" % body["name"])
         if "visibility" in body:
             parts.append("visibility -> %s" % body["visibility"])
         if "trafficSplit" in body:
-            parts.append("traffic split %s -> %s" % (_split_text(old_split), _split_text(body["trafficSplit"])))
+            # By the names users declare (blue), not the ids the API chooses.
+            names = dict((item["id"], bare(item.get("name")) or item["id"]) for item in self.current.values())
+            parts.append("traffic split %s -> %s" % (_split_text(old_split, names), _split_text(body["trafficSplit"], names)))
         return ", ".join(parts)
 
     def new_endpoint(self):
@@ -882,10 +890,11 @@ class _V2Planner:
         return self.plan
 
 
-def _split_text(entries):
+def _split_text(entries, names):
     if not entries:
         return "[] (unrouted)"
-    return "[%s]" % ", ".join("%s: %s" % (entry["deploymentId"], entry["weight"]) for entry in entries)
+    return "[%s]" % ", ".join("%s: %s" % (names.get(entry["deploymentId"], entry["deploymentId"]), entry["weight"])
+                              for entry in entries)
 
 
 def plan_v2(request, endpoint, full_deployments, resolve):

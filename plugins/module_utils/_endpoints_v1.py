@@ -56,7 +56,7 @@ def shape_problems(body, required):
 
 
 class EndpointsV1:
-    """The v1 dedicated endpoints API under base_url (for example https://api.together.xyz/v1)."""
+    """The v1 dedicated endpoints API under base_url (for example https://api.together.ai/v1)."""
 
     def __init__(self, client, base_url):
         self.client = client

@@ -35,6 +35,8 @@ PAGE_SIZE = 100
 MAX_EMPTY_PAGES = 3
 # 500 pages of 100 are far beyond any project; a list longer than that is a server that never ends.
 MAX_PAGES = 500
+# Far beyond any catalog or model list: a list longer than this is a server that never ends.
+MAX_LISTED = 10000
 # whoami types that carry a project; organization-scoped keys and plain user tokens do not.
 PROJECT_WHOAMI_TYPES = ("project_api_key", "user_org_project_jwt")
 
@@ -49,6 +51,7 @@ class Project:
         self.project_slug = None
         self._lock = threading.Lock()
         self._resolved = project_id is not None
+        self._slug_asked = False
 
     def resolve(self):
         """The project id: the option, else GET /v3/whoami, else GET /v1/whoami. Raises TogetherError."""
@@ -79,6 +82,19 @@ class Project:
         raise TogetherError("resolving the project for the v2 API: HTTP 404 from %s: no whoami route; check base_url "
                             "(v2 calls use its host root), or set project_id / TOGETHER_PROJECT_ID"
                             % " and ".join(tried), status=404, url=tried[0])
+
+    def slug(self):
+        """The project's slug (whoami tells it), or None when it cannot be told; whoami is asked at most once."""
+        with self._lock:
+            if self.project_slug is None and not self._slug_asked:
+                self._slug_asked = True
+                try:
+                    project_id, self.project_slug = self._whoami()
+                except TogetherError:
+                    return None
+                if self.project_id is not None and project_id != self.project_id:
+                    self.project_slug = None  # the key's own project is not the one managed: its slug names nothing here
+        return self.project_slug
 
     @staticmethod
     def _from_v3(body, url):
@@ -162,9 +178,16 @@ class EndpointsV2:
         full = self._full_deployments(endpoint_id, url) if self.include_deployments else None
         endpoint, warnings = normalize_endpoint(body, self.project.project_id, full, self.deployment)
         if full is None and short_state(endpoint["deployment_state"]) in EXPLAINED_STATES:
-            # Summaries carry no status message; one more read says why the deployment is degraded or failed.
-            full = {endpoint["primary_deployment_id"]: self._deployment(endpoint_id, url, endpoint["primary_deployment_id"])}
-            endpoint, warnings = normalize_endpoint(body, self.project.project_id, full, self.deployment)
+            # Summaries carry no status message; one more read says why the deployment is degraded or failed. It only
+            # decorates the verdict: when it fails, the verdict stands and the failure is a warning.
+            try:
+                full = {endpoint["primary_deployment_id"]: self._deployment(endpoint_id, url,
+                                                                            endpoint["primary_deployment_id"])}
+            except TogetherError as exc:
+                self.warnings.append("%s: the status message of deployment %s could not be read (%s)"
+                                     % (self._where(endpoint_id), endpoint["primary_deployment_id"], exc.message))
+            else:
+                endpoint, warnings = normalize_endpoint(body, self.project.project_id, full, self.deployment)
         self.warnings.extend(warnings)
         return self._named(endpoint)
 
@@ -275,10 +298,55 @@ class EndpointsV2:
             endpoints.append(self._named(endpoint))
         return endpoints
 
-    def _pages(self, url, params, max_results, where):
+    # -- models, configs and the catalogs (the model resolver and together_hardware_info) -------------------------
+
+    def get_model(self, project_id, model_id):
+        """GET /v2/projects/{p}/models/{ml}: the Model, or None when the API says (HTTP 404) it does not exist."""
+        url = "%s/v2/projects/%s/models/%s" % (self.project.root, quote_segment(project_id), quote_segment(model_id))
+        try:
+            status, body = self.client.get(url)
+        except TogetherError as exc:
+            raise exc.within("reading model %s of project %s" % (model_id, project_id)) from exc
+        if status == 404:
+            return None
+        if not isinstance(body, dict) or not isinstance(body.get("id"), str):
+            raise TogetherError("reading model %s of project %s: HTTP %d from %s is not a Model (no id)"
+                                % (model_id, project_id, status, url), status=status, url=url)
+        return body
+
+    def list_models(self):
+        """The project's own models (GET /v2/projects/{p}/models, every page), as the CLI lists them: no page size."""
+        url = "%s/v2/projects/%s/models" % (self.project.root, quote_segment(self.project.resolve()))
+        return self._objects(url, {}, "listing the models of project '%s'" % self.project.project_id)
+
+    def list_configs(self, reference_model_id):
+        """The configs of a model (GET /v2/projects/{p}/configs?referenceModelId=ml_...), as the CLI's deploy lists them."""
+        url = "%s/v2/projects/%s/configs" % (self.project.root, quote_segment(self.project.resolve()))
+        return self._objects(url, {"referenceModelId": reference_model_id},
+                             "listing the configs of model %s" % reference_model_id)
+
+    def supported_models(self, search):
+        """GET /v2/supported-models?search=...: Together's catalog of deployable models matching a name."""
+        return self._objects(self.project.root + "/v2/supported-models", {"search": search},
+                             "searching the supported models for %s" % search)
+
+    def instance_types(self):
+        """GET /v2/public/inference-instance-types: the catalog comes whole (the SDK sends no query)."""
+        url = self.project.root + "/v2/public/inference-instance-types"
+        return self._objects(url, {}, "listing v2 instance types", page_size=None)
+
+    def _objects(self, url, params, where, page_size=None):
+        items = self._pages(url, params, MAX_LISTED, where, page_size=page_size)
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise TogetherError("%s: item %d of %s is %s, expected an object" % (where, index, url, json_kind(item)),
+                                    url=url)
+        return items
+
+    def _pages(self, url, params, max_results, where, page_size=PAGE_SIZE):
         items, after, seen_cursors, empty_run = [], None, set(), 0
         for _page in range(MAX_PAGES):
-            query = dict(params, limit=PAGE_SIZE)
+            query = dict(params, limit=page_size) if page_size else dict(params)
             if after:
                 query["after"] = after
             try:

@@ -106,18 +106,21 @@ def _dead_end(state, goal):
 def _progress_v2(endpoint, goal, wait_for_routing):
     deployment = endpoint.get("primary_deployment_id")
     raw_state = short_state(endpoint.get("deployment_state"))
-    message = next((item["status_message"] for item in endpoint.get("deployments") or []
-                    if item.get("id") == deployment and item.get("status_message")), None)
-    described = "deployment %s %s%s" % (deployment, raw_state or "absent", (": %s" % message) if message else "")
+    primary = next((item for item in endpoint.get("deployments") or [] if item.get("id") == deployment), {})
+    message = primary.get("status_message")
+    # Named as users declare it (blue), with the id that API calls and the console show.
+    name = (primary.get("name") or "").rsplit("/", 1)[-1]
+    label = "'%s' (%s)" % (name, deployment) if name else deployment
+    described = "deployment %s %s%s" % (label, raw_state or "absent", (": %s" % message) if message else "")
     if deployment is None:
         described = "no live deployment"
     if raw_state == "FAILED" and goal != "ERROR":
-        return Progress(failure="%s (v1 state ERROR)" % described)
+        return Progress(failure=described)
     dead_end = _dead_end(endpoint["state"], goal)
     if goal != "STARTED":
         if endpoint["state"] == goal:
             return Progress(done=True)
-        return Progress(detail="%s, v1 state %s" % (described, endpoint["state"]), dead_end=dead_end)
+        return Progress(detail=described, dead_end=dead_end)
     if raw_state != "READY":
         return Progress(detail=described, dead_end=dead_end)
     if wait_for_routing and not endpoint.get("serving"):

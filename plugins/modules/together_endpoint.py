@@ -48,6 +48,7 @@ extends_documentation_fragment:
   - together.ai._attributes.write_module
   - together.ai._attributes.actiongroup_together
   - together.ai._task_cache
+  - together.ai._models
 options:
   state:
     description:
@@ -98,8 +99,9 @@ options:
   model:
     description:
       - The model of the endpoint's one deployment (named O(deployment_name)), as a public model name such as
-        V(meta-llama/Llama-3.3-70B-Instruct-Turbo), an C(ml_...) id, or a resource path
-        C(projects/{p}/models/{ml}[/revisions/{rv}]).
+        V(meta-llama/Llama-3.3-70B-Instruct-Turbo), a private model C(<project-slug>/<name>), an C(ml_...) id, or a
+        resource path C(projects/{p}/models/{ml}[/revisions/{rv}]). The notes say how each is resolved and what it
+        costs.
       - Compared with the deployment's model by its readable name (or id, or path). A different model cannot be set in
         place; see O(recreate).
       - Mutually exclusive with O(deployments).
@@ -113,9 +115,10 @@ options:
   hardware:
     description:
       - The instance type of the one deployment, such as V(1xnvidia-h100-80gb) (see M(together.ai.together_hardware_info)).
-        It is resolved to the config of O(model) for that hardware, as the official CLI does
-        (C(GET /v2/projects/{p}/configs?referenceModel=...), matched on C(<accelerator_count>x<accelerator_type>) with
-        the C(nvidia-) prefix ignored).
+        It is resolved to the config of O(model) for that hardware, as the official CLI does: the deployment profile
+        with that GPU count and type for a catalog name, else the config of the model listed by
+        C(GET /v2/projects/{p}/configs?referenceModelId=...), matched on C(<accelerator_count>x<accelerator_type>) with
+        the C(nvidia-) prefix ignored.
       - Mutually exclusive with O(config) and O(deployments).
     type: str
   min_replicas:

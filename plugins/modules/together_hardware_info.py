@@ -14,9 +14,9 @@ version_added: 1.1.0
 description:
   - v2 (the default) lists the inference instance types (C(GET /v2/public/inference-instance-types)), such as
     V(1xnvidia-h100-80gb), with their GPUs, hourly price and regions.
-  - With O(model), also lists the configs that fit the model (C(GET /v2/projects/{projectId}/configs?referenceModel=...))
-    in RV(configs), each with the instance type it fixes, and keeps in RV(hardware) only the instance types some config
-    runs on. Those are the values O(together.ai.together_endpoint#module:hardware) accepts for that model.
+  - With O(model), also lists the configs that fit the model (C(GET /v2/projects/{projectId}/configs?referenceModelId=...),
+    after resolving the model as the notes say) in RV(configs), each with the instance type it fixes, and keeps in
+    RV(hardware) only the instance types some config runs on. Those are the values O(together.ai.together_endpoint#module:hardware) accepts for that model.
   - With O(api_version=v1), lists C(GET /v1/hardware), filtered by O(model) when given (v1 endpoints only; Together no
     longer creates them).
   - Reads only.
@@ -27,6 +27,7 @@ extends_documentation_fragment:
   - together.ai._attributes
   - together.ai._attributes.info_module
   - together.ai._attributes.actiongroup_together
+  - together.ai._models
 options:
   api_version:
     description:
@@ -36,8 +37,9 @@ options:
     default: v2
   model:
     description:
-      - A model, as a public name (V(meta-llama/Llama-3.3-70B-Instruct-Turbo)), an C(ml_...) id (v2) or a resource path
-        C(projects/{p}/models/{ml}) (v2).
+      - A model, as a public name (V(meta-llama/Llama-3.3-70B-Instruct-Turbo)), and for v2 also a private model
+        C(<project-slug>/<name>), an C(ml_...) id or a resource path C(projects/{p}/models/{ml}) (the notes say how each is
+        resolved).
       - v2 returns the configs that fit it in RV(configs); v1 sends it as the C(model) filter.
     type: str
   project_id:

@@ -66,8 +66,9 @@ def main(base_url, project_id):
     completion = raw.parse()
     out["chat"] = [raw.headers.get("x-cluster"), completion.model, completion.choices[0].finish_reason,
                    completion.usage.completion_tokens]
-    out["catalog"] = [[item.name for item in client.models.list_supported(search="Llama-3.1-8B")],
-                      len(client.models.configs.list(reference_model="meta-llama/Llama-3.1-8B-Instruct").data)]
+    supported = list(client.models.list_supported(search="Llama-3.1-8B"))
+    # configs take the model's resource name (the catalog's baseModel), not its readable name
+    out["catalog"] = [[item.name for item in supported], len(client.models.configs.list(reference_model=supported[0].base_model).data)]
     checked = client.endpoints.deployments.create(endpoint.id, name="checked", model="meta-llama/Llama-3.3-70B-Instruct-Turbo",
                                                   autoscaling={"min_replicas": 1}, validate_only=True)
     out["validate_only"] = [checked.name, [d.name for d in client.endpoints.deployments.list(endpoint_id=endpoint.id)]]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from test_v2_routes import FAST, P, error, ok
+from test_v2_routes import FAST, P, error, model_path, ok
 
 MODEL = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
 SMALL = "meta-llama/Llama-3.1-8B-Instruct"
@@ -37,24 +37,27 @@ def test_the_scenario_replaces_the_instance_types_and_shows_capacity_as_headroom
     api.post(P + "/endpoints/ep_a/deployments", json={"name": "one", "model": MODEL, "autoscaling": {"minReplicas": 2}})
     h100 = ok(api.get("/v2/public/inference-instance-types/1xnvidia-h100-80gb"), schemas, "InferenceInstanceType")
     assert h100["regions"][0]["headroom"]["value"] == 1
-    configs = api.get(P + "/configs", params={"referenceModel": MODEL}).json()["data"]
+    configs = api.get(P + "/configs", params={"referenceModel": model_path(MODEL)}).json()["data"]
     assert sorted(hardware_of(config) for config in configs) == ["1xnvidia-h100-80gb", "4xnvidia-gb200-186gb"]
 
 
 def test_model_configs_narrow_the_configs_of_a_model_by_name_id_or_path(api, schemas):
     api.load({"v2_model_configs": {SMALL: ["1xnvidia-l40s-48gb", "1xnvidia-h100-80gb"]}})
     [small] = ok(api.get("/v2/supported-models", params={"search": SMALL}), schemas, "SupportedModelPage")["data"]
-    for params in ({"referenceModel": SMALL}, {"referenceModel": small["baseModel"]}, {"referenceModelId": small["baseModelId"]}):
+    for params in ({"referenceModel": small["baseModel"]}, {"referenceModelId": small["baseModelId"]},
+                   {"referenceModel": small["baseModel"], "referenceModelId": small["baseModelId"]}):
         configs = ok(api.get(P + "/configs", params=params), schemas, "ConfigPage")["data"]
         assert [hardware_of(config) for config in configs] == ["1xnvidia-l40s-48gb", "1xnvidia-h100-80gb"], params
         assert {config["referenceModel"] for config in configs} == {small["baseModel"]}
-    assert len(api.get(P + "/configs", params={"referenceModel": MODEL}).json()["data"]) == 8  # not listed: fits all
+    assert len(api.get(P + "/configs", params={"referenceModel": model_path(MODEL)}).json()["data"]) == 8  # not listed: fits all
     assert error(api.get(P + "/configs"), schemas, 400)["message"] == "referenceModelId or referenceModel is required"
+    # a readable name is not a resource name: the API refuses it instead of guessing (refusals: test_sdk_types.py)
+    assert error(api.get(P + "/configs", params={"referenceModel": SMALL}), schemas, 400)["param"] == "referenceModel"
 
 
 def test_a_config_that_does_not_fit_the_model_is_refused(api, schemas):
     api.load({"v2_model_configs": {SMALL: ["1xnvidia-l40s-48gb"]}, "v2_endpoints": [{"id": "ep_a", "name": "a"}]})
-    big = [c for c in api.get(P + "/configs", params={"referenceModel": MODEL}).json()["data"]
+    big = [c for c in api.get(P + "/configs", params={"referenceModel": model_path(MODEL)}).json()["data"]
            if hardware_of(c) == "8xnvidia-h200-141gb"][0]
     refused = error(api.post(P + "/endpoints/ep_a/deployments", json={"name": "x", "model": SMALL, "config": big["id"],
                                                                       "autoscaling": {"minReplicas": 1}}), schemas, 400)
@@ -86,7 +89,7 @@ def test_the_scenario_sets_the_supported_models(api, schemas):
     api.load({"v2_supported_models": ["acme/tiny-chat"], "v2_model_configs": {"acme/tiny-chat": ["1xnvidia-a100-80gb"]}})
     [entry] = ok(api.get("/v2/supported-models"), schemas, "SupportedModelPage")["data"]
     assert entry["name"] == "acme/tiny-chat" and entry["publisher"] == "acme"
-    assert [(p["gpuType"], p["gpuCount"]) for p in entry["deploymentProfiles"]] == [("A100", 1)]
+    assert [(p["gpuType"], p["gpuCount"]) for p in entry["deploymentProfiles"]] == [("nvidia-a100-80gb", 1)]
 
 
 @pytest.mark.parametrize("scenario, key", [

@@ -16,6 +16,7 @@ import requests
 from together_simulator.scenario import ScenarioError, normalize_scenario
 from together_simulator.server import make_server, tls_context
 from together_simulator.simulation import Simulation
+from test_v2_routes import model_path
 from threaded_server import serve
 
 ENDPOINT_ID = "endpoint-00000000-0000-4000-8000-0000000000aa"
@@ -270,7 +271,7 @@ def test_models_route_knows_scenario_models_and_404s_unknown_ones(api):
     assert missing.json()["error"]["code"] == "model_not_found" and "ml_nothing" in missing.json()["error"]["message"]
     assert api.get("/v2/projects/proj_other/models/ml_supportchat").status_code == 404
     builtin = api.get("/v2/projects/proj_together/models/" + api.get(
-        "/v2/projects/proj_demo/configs", params={"referenceModel": "meta-llama/Llama-3-8b-chat-hf"}
+        "/v2/projects/proj_demo/configs", params={"referenceModel": model_path("meta-llama/Llama-3-8b-chat-hf")}
     ).json()["data"][0]["referenceModelId"])
     assert builtin.json()["name"] == "meta-llama/Llama-3-8b-chat-hf"
 

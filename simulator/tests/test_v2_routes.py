@@ -4,8 +4,16 @@ import time
 
 import pytest
 
+from together_simulator.catalog import public_model_id
+
 P = "/v2/projects/proj_demo"
 FAST = {"provisioning": 0.1, "scaling": 0.1, "stopping": 0.1}
+LLAMA_70B = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
+
+
+def model_path(name):
+    """The resource name (no revision) of a public model known by its readable name, as referenceModel takes it."""
+    return "projects/proj_together/models/" + public_model_id(name)
 
 
 def blue_green(**deployment_changes):
@@ -286,37 +294,38 @@ def test_create_deployment_provisions_scales_and_becomes_ready(api, schemas):
 
 def test_configs_for_a_model_fix_the_hardware_of_a_deployment(api, schemas):
     api.load({"v2_endpoints": [{"id": "ep_chat", "name": "chat"}]})
-    configs = ok(api.get(P + "/configs", params={"referenceModel": "meta-llama/Llama-3.3-70B-Instruct-Turbo"}), schemas, "ConfigPage")["data"]
+    configs = ok(api.get(P + "/configs", params={"referenceModel": model_path("meta-llama/Llama-3.3-70B-Instruct-Turbo")}), schemas,
+                 "ConfigPage")["data"]
     h200 = [c for c in configs if {"key": "accelerator_type", "value": "nvidia-h200-141gb"} in c["selectors"]
             and {"key": "accelerator_count", "value": "8"} in c["selectors"]][0]
     assert ok(api.get(P + "/configs/" + h200["id"]), schemas, "Config")["id"] == h200["id"]
     for index, config in enumerate((h200["id"], "projects/proj_together/configs/" + h200["id"])):
-        body = {"name": "d%d" % index, "model": "m/m", "config": config, "autoscaling": {"minReplicas": 1}}
+        body = {"name": "d%d" % index, "model": LLAMA_70B, "config": config, "autoscaling": {"minReplicas": 1}}
         dep = ok(api.post(P + "/endpoints/ep_chat/deployments", json=body), schemas, "EndpointDeployment")
         assert dep["hardware"] == "8xnvidia-h200-141gb" and dep["configId"] == h200["id"]
         assert dep["autoscaling"] == {"minReplicas": 1, "maxReplicas": 1}  # maxReplicas defaults to minReplicas
-    assert error(api.post(P + "/endpoints/ep_chat/deployments", json={"name": "c", "model": "m/m", "autoscaling": {"minReplicas": 1},
+    assert error(api.post(P + "/endpoints/ep_chat/deployments", json={"name": "c", "model": LLAMA_70B, "autoscaling": {"minReplicas": 1},
                                                                       "config": "cr_unknown"}), schemas, 400)["param"] == "config"
     assert error(api.get(P + "/configs"), schemas, 400)["param"] == "referenceModel"
 
 
 def test_validate_only_creates_nothing(api, schemas):
     api.load({"v2_endpoints": [{"id": "ep_chat", "name": "chat"}]})
-    body = {"name": "blue", "model": "m/m", "autoscaling": {"minReplicas": 1}}
+    body = {"name": "blue", "model": LLAMA_70B, "autoscaling": {"minReplicas": 1}}
     ok(api.post(P + "/endpoints/ep_chat/deployments?validateOnly=true", json=body), schemas, "EndpointDeployment")
     assert ok(api.get(P + "/endpoints/ep_chat/deployments"), schemas, "DeploymentPage")["data"] == []
 
 
 @pytest.mark.parametrize("body, param", [
-    ({"model": "m/m", "autoscaling": {"minReplicas": 1}}, "name"),
-    ({"name": "x", "model": "m/m"}, "autoscaling"),
+    ({"model": LLAMA_70B, "autoscaling": {"minReplicas": 1}}, "name"),
+    ({"name": "x", "model": LLAMA_70B}, "autoscaling"),
     ({"name": "x", "autoscaling": {"minReplicas": 1}}, "model"),
-    ({"name": "x", "model": "m/m", "autoscaling": {"minReplicas": 0, "maxReplicas": 2}}, "autoscaling.minReplicas"),
-    ({"name": "x", "model": "m/m", "autoscaling": {"minReplicas": 3, "maxReplicas": 2}}, "autoscaling"),
-    ({"name": "x", "model": "m/m", "autoscaling": {"minReplicas": 1}, "inactiveTimeout": 10}, "inactiveTimeout"),
-    ({"name": "x", "model": "m/m", "autoscaling": {"minReplicas": 1}, "maxConcurrentRequestsPerReplica": 8}, "maxConcurrentRequestsPerReplica"),
-    ({"name": "other-project/chat/x", "model": "m/m", "autoscaling": {"minReplicas": 1}}, "name"),
-    ({"name": "blue", "model": "m/m", "autoscaling": {"minReplicas": 1}}, None),
+    ({"name": "x", "model": LLAMA_70B, "autoscaling": {"minReplicas": 0, "maxReplicas": 2}}, "autoscaling.minReplicas"),
+    ({"name": "x", "model": LLAMA_70B, "autoscaling": {"minReplicas": 3, "maxReplicas": 2}}, "autoscaling"),
+    ({"name": "x", "model": LLAMA_70B, "autoscaling": {"minReplicas": 1}, "inactiveTimeout": 10}, "inactiveTimeout"),
+    ({"name": "x", "model": LLAMA_70B, "autoscaling": {"minReplicas": 1}, "maxConcurrentRequestsPerReplica": 8}, "maxConcurrentRequestsPerReplica"),
+    ({"name": "other-project/chat/x", "model": LLAMA_70B, "autoscaling": {"minReplicas": 1}}, "name"),
+    ({"name": "blue", "model": LLAMA_70B, "autoscaling": {"minReplicas": 1}}, None),
 ])
 def test_create_deployment_validation(api, schemas, body, param):
     api.load(blue_green())

@@ -2,7 +2,7 @@
 
 import pytest
 
-from test_v2_routes import FAST, P, blue_green, error, ok, wait_for_state
+from test_v2_routes import FAST, P, blue_green, error, model_path, ok, wait_for_state
 
 MODEL = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
 
@@ -36,7 +36,7 @@ def test_capacity_refuses_a_create_beyond_it_and_counts_running_deployments(api,
     error(api.post(P + "/endpoints/ep_a/deployments?validateOnly=true",
                    json={"name": "two", "model": MODEL, "autoscaling": {"minReplicas": 2}}), schemas, 400)
     ok(create(api, "ep_a", "parked", 0), schemas, "EndpointDeployment")
-    h200 = api.get(P + "/configs", params={"referenceModel": MODEL}).json()["data"]
+    h200 = api.get(P + "/configs", params={"referenceModel": model_path(MODEL)}).json()["data"]
     h200 = [c["id"] for c in h200 if {"key": "accelerator_type", "value": "nvidia-h200-141gb"} in c["selectors"]][0]
     ok(create(api, "ep_a", "elsewhere", 5, config=h200), schemas, "EndpointDeployment")
     assert [d["name"] for d in api.get(P + "/endpoints/ep_a/deployments").json()["data"]] == [

@@ -8,8 +8,6 @@ import hashlib
 import secrets
 import string
 
-from .errors import ApiError
-
 ALPHABET = string.digits + string.ascii_letters
 
 # family -> (gpu_type, gpu_link, gpu_memory in GB, cents per minute per GPU, GPU counts offered)
@@ -122,38 +120,24 @@ def v2_instance_type(name, spec=None, remaining=None):
     }
 
 
-def v2_config_id(hardware):
-    return "cr_" + stable_suffix("config:" + hardware)
+def v2_config_id(hardware, model_path):
+    """The id of the config that runs `model_path` (projects/{p}/models/{ml}, no revision) on an instance type."""
+    return "cr_" + stable_suffix("config:%s:%s" % (model_path, hardware))
 
 
-def v2_config_resource(hardware):
-    return "projects/%s/configs/%s" % (PLATFORM_PROJECT_ID, v2_config_id(hardware))
-
-
-def v2_config(hardware, reference_model):
-    """A public Config whose selectors fix `hardware` (`<count>x<accelerator-type>`), for one reference model."""
+def v2_config(config_id, hardware, reference_model, project_id=None):
+    """A Config whose selectors fix `hardware` (`<count>x<accelerator-type>`): it belongs to one reference model and is
+    owned by `project_id` (the platform project for public models' configs)."""
     count, _sep, accelerator = hardware.partition("x")
     model_path = reference_model.split("/revisions/")[0]
     return {
-        "id": v2_config_id(hardware),
+        "id": config_id,
         "certifications": [],
-        "projectId": PLATFORM_PROJECT_ID,
+        "projectId": project_id or PLATFORM_PROJECT_ID,
         "referenceModel": model_path,
         "referenceModelId": model_path.rsplit("/", 1)[-1],
         "selectors": [{"key": "accelerator_type", "value": accelerator}, {"key": "accelerator_count", "value": count}],
     }
-
-
-def v2_hardware_for_config(config, names=None):
-    """The instance type (one of `names`) a config fixes; accepts `cr_...` or `projects/{p}/configs/cr_...`."""
-    config_id = config.rsplit("/", 1)[-1]
-    names = V2_INSTANCE_TYPES if names is None else names
-    for name in names:
-        if v2_config_id(name) == config_id:
-            return name
-    raise ApiError(400, "config %r not found; known public configs: %s" % (
-        config, ", ".join("%s (%s)" % (v2_config_resource(name), name) for name in names)),
-        param="config", code="invalid_config")
 
 
 def v2_model_resource(model):
@@ -179,17 +163,27 @@ def public_model_id(name):
     return "ml_" + stable_suffix("model:" + name)
 
 
-def v2_model(model_id, name, project_id, organization_id):
-    """A Model as GET /v2/projects/{p}/models/{id} answers it (the fields an info client reads)."""
+def v2_model(model_id, record, project_id, organization_id):
+    """A Model (together 3.1.1 types/model.py) as GET /v2/projects/{p}/models[/{id}] answers it.
+
+    `record` is {name, base_model (a path or ""), description?, visibility?}. The SDK's visibility enum has only
+    VISIBILITY_PRIVATE and VISIBILITY_INTERNAL, so a public model (owned by the platform organization) reads INTERNAL.
+    """
     public = project_id == PLATFORM_PROJECT_ID
-    return {
+    body = {
         "id": model_id,
-        "name": name,
-        "projectId": project_id,
+        "name": record["name"],
         "organizationId": PLATFORM_ORGANIZATION_ID if public else organization_id,
-        "visibility": "VISIBILITY_PUBLIC" if public else "VISIBILITY_PRIVATE",
-        "createdAt": "2025-01-01T00:00:00Z",
+        "projectId": project_id,
+        "visibility": record.get("visibility") or ("VISIBILITY_INTERNAL" if public else "VISIBILITY_PRIVATE"),
+        "weights": {"type": "WEIGHTS_TYPE_DEFAULT"},
     }
+    if record.get("base_model"):
+        body["baseModel"] = record["base_model"]
+        body["baseModelId"] = record["base_model"].rsplit("/", 1)[-1]
+    if record.get("description"):
+        body["description"] = record["description"]
+    return body
 
 
 def model_ids(model_resource):
@@ -200,25 +194,31 @@ def model_ids(model_resource):
     return model_id, revision_id
 
 
-def v2_supported_model(name, hardware_names, instance_types):
-    """A SupportedModel catalog entry (GET /v2/supported-models) with one deployment profile per instance type that fits."""
+def v2_supported_model(name, configs, instance_types):
+    """A SupportedModel catalog entry (GET /v2/supported-models) with one deployment profile per config of the model.
+
+    `configs` is [(config_id, instance type name)]: the configs whose reference model is this public model.
+    """
     resource = v2_model_resource(name)
     model_path = resource.split("/revisions/")[0]
     publisher = name.split("/", 1)[0] if "/" in name else "together"
     profiles = []
-    for hardware in hardware_names:
-        gpu_type, gpu_count, _memory, _price = instance_types[hardware]
+    for config_id, hardware in configs:
+        _gpu_type, gpu_count, _memory, _price = instance_types[hardware]
+        # The profile's gpuType is the accelerator as the instance type names it (nvidia-h100-80gb), so
+        # {gpuCount}x{gpuType} is the instance type; the 3.1.1 CLI splits it on "-" to show it ("Nvidia H100 80gb").
+        gpu_type = hardware.partition("x")[2]
         profiles.append({
-            "certifiedConfigRevisionId": v2_config_id(hardware),
+            "certifiedConfigRevisionId": config_id,
             "certifiedModelRevisionId": resource.rsplit("/", 1)[-1],
-            "config": v2_config_resource(hardware),
+            "config": "projects/%s/configs/%s" % (PLATFORM_PROJECT_ID, config_id),
             "gpuCount": gpu_count,
             "gpuType": gpu_type,
             "model": resource,
             "modelName": name,
             "parallelism": "TP%d" % gpu_count,
             "performanceBenchmarks": {},
-            "profileId": v2_config_id(hardware),
+            "profileId": config_id,
             "quantization": "",
         })
     return {

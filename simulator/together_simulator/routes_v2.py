@@ -225,14 +225,11 @@ def get_instance_type(sim, request, instanceTypeId):
 
 
 def list_configs(sim, request, projectId):
-    """Public configs that fit a model (`referenceModel` name or path, or `referenceModelId`): every instance type unless
-    the scenario's v2_model_configs narrows it."""
-    model = request.query_value("referenceModel") or request.query_value("referenceModelId")
+    """The configs of one model: `referenceModel` (a resource name projects/{p}/models/{ml}, no revision) or
+    `referenceModelId` (a bare ml_ id); anything else is 400 invalid_argument, an unknown model an empty page."""
     with sim.lock:
         sim.v2.check_project(projectId)
-        if not model:
-            raise bad_request("referenceModelId or referenceModel is required", param="referenceModel")
-        items = sim.v2.configs_for(model)
+        items = sim.v2.list_configs(request.query_value("referenceModel") or None, request.query_value("referenceModelId") or None)
     return Response(200, _page(sim, request, items))
 
 
@@ -252,6 +249,14 @@ def list_supported_models(sim, request):
 def get_supported_model(sim, request, modelId):
     with sim.lock:
         return Response(200, sim.v2.supported_model(modelId))
+
+
+def list_models(sim, request, projectId):
+    """The project's own models (the Model type, paged like every v2 list), as the 3.1.1 CLI lists them to find
+    `<project-slug>/<name>`; `visibility` narrows them."""
+    with sim.lock:
+        items = sim.v2.list_models(projectId, request.query_value("visibility"))
+    return Response(200, _page(sim, request, items))
 
 
 def get_model(sim, request, projectId, modelId):
@@ -276,6 +281,7 @@ def register(router):
     router.add("GET", "v2/public/inference-instance-types/{instanceTypeId}", get_instance_type)
     router.add("GET", "v2/projects/{projectId}/configs", list_configs)
     router.add("GET", "v2/projects/{projectId}/configs/{configId}", get_config)
+    router.add("GET", "v2/projects/{projectId}/models", list_models)
     router.add("GET", "v2/projects/{projectId}/models/{modelId}", get_model)
     router.add("GET", "v2/supported-models", list_supported_models)
     router.add("GET", "v2/supported-models/{modelId}", get_supported_model)

@@ -20,6 +20,11 @@ V2_SHORT_STATES = ("PROVISIONING", "SCALING", "READY", "DEGRADED", "STOPPING", "
 DEFAULT_TIMINGS = {"pending": 1.0, "starting": 2.0, "stopping": 1.0, "provisioning": 1.0, "scaling": 2.0}
 DEFAULT_PROJECT = {"id": "proj_demo", "slug": "demo-project", "name": "Demo project"}
 DEFAULT_ORGANIZATION = {"id": "org_demo", "name": "Demo organization"}
+# The project's own model every scenario without a `models` key has: a fine-tune of a public model, named
+# `<project slug>/support-chat-ft`, so that the CLI's private-model resolution can be exercised anywhere.
+DEFAULT_PRIVATE_MODEL = {"id": "ml_simsupportchatft", "name": "support-chat-ft", "base_model": "meta-llama/Llama-3.1-8B-Instruct",
+                         "description": "Support chat fine-tune of Llama 3.1 8B Instruct (simulator default)",
+                         "visibility": "VISIBILITY_PRIVATE"}
 
 TOP_LEVEL_KEYS = (
     "description", "api_key", "auth_error_status", "v1_retired", "time_scale", "owner", "timings", "fail_into",
@@ -374,7 +379,9 @@ def normalize_scenario(data, source="scenario"):
         "v2_delete_conflict_status": _choice("v2_delete_conflict_status", data.get("v2_delete_conflict_status", 409), (400, 409)),
         "v2_last_page_cursor": _choice("v2_last_page_cursor", data.get("v2_last_page_cursor", "omit"), ("omit", "empty")),
         "omit_zero_fields": omit_zero_default,
-        "models": [_model("models[%d]" % i, item, project["id"]) for i, item in enumerate(_list("models", data.get("models")))],
+        "models": [_model("models[%d]" % i, item, project["id"]) for i, item in enumerate(_list("models", data.get("models")))]
+                  if "models" in data else [dict(DEFAULT_PRIVATE_MODEL, name=project["slug"] + "/" + DEFAULT_PRIVATE_MODEL["name"],
+                                                 project=project["id"])],
         "v2_capacity": {_string("v2_capacity key", key, required=True): _integer("v2_capacity." + str(key), value)
                         for key, value in _mapping("v2_capacity", data.get("v2_capacity")).items()},
         "v2_capacity_mode": _choice("v2_capacity_mode", data.get("v2_capacity_mode", "refuse"), ("refuse", "degrade")),
@@ -414,10 +421,18 @@ def _instance_type(where, data):
 
 
 def _model(where, data, default_project):
-    """A project model that GET /v2/projects/{p}/models/{id} knows: {id: ml_..., name, project?}."""
-    _check_keys(where, data, ("id", "name", "project"))
+    """A project's own model: {id: ml_..., name, project?, base_model?, description?, visibility?}."""
+    _check_keys(where, data, ("id", "name", "project", "base_model", "description", "visibility"))
     model_id = _string(where + ".id", data.get("id"), required=True)
     if not model_id.startswith("ml_") or "/" in model_id:
         raise ScenarioError("%s.id must be a model id such as ml_abc, got %r" % (where, model_id))
+    base = _string(where + ".base_model", data.get("base_model"))
+    if base and not (re.match(r"^projects/[^/]+/models/[^/]+$", base) or re.match(r"^ml_[A-Za-z0-9_-]+$", base)
+                     or (len(base.split("/")) == 2 and all(base.split("/")))):
+        raise ScenarioError("%s.base_model must be a public model's readable name (meta-llama/Llama-3.1-8B-Instruct), ml_ id "
+                            "or path projects/{p}/models/{id}; got %r" % (where, base))
     return {"id": model_id, "name": _string(where + ".name", data.get("name"), required=True),
-            "project": _string(where + ".project", data.get("project")) or default_project}
+            "project": _string(where + ".project", data.get("project")) or default_project, "base_model": base,
+            "description": _string(where + ".description", data.get("description")),
+            "visibility": _choice(where + ".visibility", data.get("visibility", "VISIBILITY_PRIVATE"),
+                                  ("VISIBILITY_PRIVATE", "VISIBILITY_INTERNAL"))}

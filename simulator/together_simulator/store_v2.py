@@ -12,8 +12,7 @@ import re
 import secrets
 
 from .catalog import (DEFAULT_V2_HARDWARE, PLATFORM_PROJECT_ID, PUBLIC_MODEL_NAMES, V2_INSTANCE_TYPES, model_ids, new_suffix, public_model_id,
-                      v2_config, v2_config_id, v2_config_resource, v2_hardware_for_config, v2_instance_type, v2_model, v2_model_resource,
-                      v2_supported_model)
+                      stable_suffix, v2_config, v2_config_id, v2_instance_type, v2_model, v2_model_resource, v2_supported_model)
 from .errors import ApiError, bad_request, conflict
 from .scenario import customize, normalize_fault_list, take_from_spec, take_settings
 from .timeline import ServingUnit, Timeline, iso_timestamp
@@ -30,6 +29,9 @@ DEFAULT_MESSAGES = {
     "FAILED": "Timed out waiting for readiness",
 }
 STALLED_MESSAGE = "Startup stalled: replicas did not become ready"
+MODEL_PATH_PATTERN = re.compile(r"^projects/([^/]+)/models/([^/]+)(?:/revisions/([^/]+))?$")
+MODEL_ID_PATTERN = re.compile(r"^ml_[A-Za-z0-9_-]+$")
+CONFIG_PATH_PATTERN = re.compile(r"^projects/([^/]+)/configs/([^/]+)$")
 NAME_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 # The 3.1.1 CLI names deployments f"{model}-{uuid[:8]}" with "/" replaced ("meta-llama-Llama-3.1-8B-Instruct-31b46032"),
 # so the API takes capitals and dots there; endpoint names stay in the stricter, documented-looking form.
@@ -154,24 +156,109 @@ class V2Store:
         self._served = {}  # endpoint id -> {deployment id: current weight}, smooth weighted round robin across the split
         self.faults = []
         self.monitor = None  # the ServingMonitor (serving.py) of this scenario, set once it is loaded
-        # (projectId, modelId) -> readable name, for GET /v2/projects/{p}/models/{id}
-        self.models = {(PLATFORM_PROJECT_ID, public_model_id(name)): name for name in PUBLIC_MODEL_NAMES}
-        self.models.update(((model["project"], model["id"]), model["name"]) for model in scenario.get("models", ()))
+        # (projectId, modelId) -> {name, base_model (path or ""), description, visibility}: the models that exist.
+        # Public models live in the platform project; a project's own (private) models come from the scenario's `models`.
+        self.models = {}
+        for name in PUBLIC_MODEL_NAMES:
+            self.register_public(name)
+        for name in self.supported_model_names:
+            self.register_public(name)
+        for model in scenario.get("models", ()):
+            base = model.get("base_model") or ""
+            if base and not base.startswith("projects/"):
+                base = self.register_public(base) if not base.startswith("ml_") else "projects/%s/models/%s" % (PLATFORM_PROJECT_ID, base)
+            match = MODEL_PATH_PATTERN.match(base)
+            if match and (match.group(1), match.group(2)) not in self.models:
+                self.models[(match.group(1), match.group(2))] = {"name": match.group(2), "base_model": ""}
+            self.models[(model["project"], model["id"])] = {"name": model["name"], "base_model": base,
+                                                           "description": model.get("description") or "",
+                                                           "visibility": model.get("visibility") or "VISIBILITY_PRIVATE"}
+
+    def register_public(self, name):
+        """Make a public model with this readable name exist (scenarios only); returns its path (no revision)."""
+        model_id = public_model_id(name)
+        self.models.setdefault((PLATFORM_PROJECT_ID, model_id), {"name": name, "base_model": ""})
+        return "projects/%s/models/%s" % (PLATFORM_PROJECT_ID, model_id)
 
     def model_resource(self, model):
-        """v2_model_resource, remembering the readable name it was given so the models route can answer it."""
-        resource = v2_model_resource(model)
-        if not model.startswith("projects/"):
-            self.models.setdefault((PLATFORM_PROJECT_ID, public_model_id(model)), model)
-        return resource
+        """A scenario deployment's model as a pinned path; a readable name the scenario uses becomes a public model."""
+        if not model.startswith("projects/") and not model.startswith("ml_") and self._private_by_name(model) is None:
+            return self.pinned(PLATFORM_PROJECT_ID, self.register_public(model).rsplit("/", 1)[-1])
+        if model.startswith("projects/"):
+            match = MODEL_PATH_PATTERN.match(model)
+            if match and (match.group(1), match.group(2)) in self.models:
+                return self.pinned(match.group(1), match.group(2), match.group(3))
+            return v2_model_resource(model)
+        project_id, model_id, revision = self.resolve_model(model, self.project["id"])
+        return self.pinned(project_id, model_id, revision)
+
+    def _private_by_name(self, name):
+        """(project, id) of a model of the caller's project named `<slug>/<name>` (or bare `<name>`), as the CLI finds it."""
+        bare = name.rsplit("/", 1)[-1]
+        if "/" in name and name.split("/", 1)[0] != self.project["slug"]:
+            return None
+        for (project_id, model_id), record in self.models.items():
+            if project_id == self.project["id"] and record["name"] in (name, self.qualified(bare)):
+                return project_id, model_id
+        return None
+
+    def resolve_model(self, model, project_id, param="model"):
+        """(projectId, modelId, revision or None) of a model that exists, from a path, an ml_ id or a readable name.
+
+        A path to no model is 404 model_not_found; a name (or id) no model has is 400 invalid_argument.
+        """
+        match = MODEL_PATH_PATTERN.match(model)
+        if match:
+            key = (match.group(1), match.group(2))
+            if key not in self.models:
+                raise ApiError(404, "model %r not found: no model %s exists in project %s (list the project's models with GET "
+                               "/v2/projects/{projectId}/models, public ones with GET /v2/supported-models)"
+                               % (model, key[1], key[0]), code="model_not_found", param=param)
+            return key + (match.group(3),)
+        if model.startswith("projects/"):
+            raise bad_request("%s %r is not a model resource name: use projects/{projectId}/models/{modelId}[/revisions/{revisionId}]"
+                              % (param, model), param=param, code="invalid_argument")
+        if "/" not in model:
+            for key in ((project_id, model), (PLATFORM_PROJECT_ID, model)):
+                if key in self.models:
+                    return key + (None,)
+        else:
+            private = self._private_by_name(model)
+            if private is not None:
+                return private + (None,)
+            key = (PLATFORM_PROJECT_ID, public_model_id(model))
+            if key in self.models:
+                return key + (None,)
+        raise bad_request("%s %r is not a known model: pass a resource name projects/{projectId}/models/{modelId}"
+                          "[/revisions/{revisionId}] of a model that exists (GET /v2/supported-models?search= finds a public "
+                          "model's path, GET /v2/projects/{projectId}/models the project's own)" % (param, model),
+                          param=param, code="invalid_argument")
+
+    def pinned(self, project_id, model_id, revision=None):
+        """The deployment's model path: as sent, with its /revisions/ pin kept, else the model's latest revision."""
+        path = "projects/%s/models/%s" % (project_id, model_id)
+        if revision:
+            return path + "/revisions/" + revision
+        if project_id == PLATFORM_PROJECT_ID:
+            return v2_model_resource(self.models[(project_id, model_id)]["name"])
+        return path + "/revisions/rv_" + stable_suffix("revision:" + path)
 
     def get_model(self, project_id, model_id):
         if project_id != PLATFORM_PROJECT_ID:
             self.check_project(project_id)  # public models are readable from any project; other projects are not
-        name = self.models.get((project_id, model_id))
-        if name is None:
+        record = self.models.get((project_id, model_id))
+        if record is None:
             raise ApiError(404, "model %r not found in project %r" % (model_id, project_id), code="model_not_found")
-        return v2_model(model_id, name, project_id, self.organization["id"])
+        return v2_model(model_id, record, project_id, self.organization["id"])
+
+    def list_models(self, project_id, visibility=None):
+        """The project's own models (GET /v2/projects/{p}/models), optionally of one visibility."""
+        self.check_project(project_id)
+        if visibility not in (None, "", "VISIBILITY_PRIVATE", "VISIBILITY_INTERNAL"):
+            raise bad_request("visibility must be VISIBILITY_PRIVATE or VISIBILITY_INTERNAL; got %r" % visibility, param="visibility",
+                              code="invalid_argument")
+        return [v2_model(model_id, record, project, self.organization["id"]) for (project, model_id), record in self.models.items()
+                if project == project_id and (not visibility or record["visibility"] == visibility)]
 
     def _next_sequence(self):
         self._sequence += 1
@@ -222,11 +309,18 @@ class V2Store:
         return endpoint
 
     def _load_deployment(self, endpoint, spec, loaded_at, time_scale):
-        hardware = spec["hardware"] or (v2_hardware_for_config(spec["config"], self.instance_types) if spec["config"] else DEFAULT_V2_HARDWARE)
+        model = self.model_resource(spec["model"])
+        if spec["config"]:
+            owner, _model_id, config_id, hardware = self.find_config(spec["config"], "deployment config")
+            hardware = spec["hardware"] or hardware
+            config = "projects/%s/configs/%s" % (owner, config_id)
+        else:
+            hardware = spec["hardware"] or DEFAULT_V2_HARDWARE
+            config = self.config_resource(model, hardware)
         autoscaling = {"minReplicas": spec["autoscaling"]["min_replicas"], "maxReplicas": spec["autoscaling"]["max_replicas"]}
         details = {"message": spec["status_message"], "ready_replicas": spec["ready_replicas"]}
         deployment = V2Deployment(spec["id"] or "dep_" + new_suffix(), self.bare_name(spec["name"], "deployment name", endpoint), endpoint,
-                                  self.model_resource(spec["model"]), hardware, spec["config"] or v2_config_resource(hardware),
+                                  model, hardware, config,
                                   autoscaling, spec["created_at"] or iso_timestamp(), Timeline(loaded_at, spec["state"], details))
         if any(other.id == deployment.id or other.name == deployment.name for other in endpoint.deployments.values()) or any(
                 deployment.id in other.deployments for other in self.endpoints.values()):
@@ -304,30 +398,95 @@ class V2Store:
     def render_instance_types(self, now):
         return [v2_instance_type(name, spec, self.remaining(now, name)) for name, spec in self.instance_types.items()]
 
-    def fitting_hardware(self, model):
-        """The instance types whose configs fit a model (readable name, ml_ id or resource path); all unless v2_model_configs says."""
-        path = v2_model_resource(model).split("/revisions/")[0] if not model.startswith("ml_") else model
-        model_id = path.rsplit("/", 1)[-1]
-        keys = [model, path, model_id] + [name for (_project, known_id), name in self.models.items() if known_id == model_id]
-        for key in keys:
+    def fitting_hardware(self, project_id, model_id):
+        """The instance types a model's configs run on: all unless v2_model_configs lists its name, ml_ id or path."""
+        record = self.models.get((project_id, model_id), {})
+        path = "projects/%s/models/%s" % (project_id, model_id)
+        for key in (record.get("name"), path, model_id):
             if key in self.model_configs:
                 return list(self.model_configs[key])
         return list(self.instance_types)
 
-    def configs_for(self, model):
-        """The public configs that fit a model, as GET /v2/projects/{p}/configs?referenceModel= lists them."""
-        resource = v2_model_resource(model) if not model.startswith("ml_") else "projects/%s/models/%s" % (PLATFORM_PROJECT_ID, model)
-        return [v2_config(name, resource) for name in self.fitting_hardware(model)]
+    def config_model(self, project_id, model_id):
+        """(projectId, modelId) whose configs a model deploys with: its base model when it has one, else itself."""
+        base = self.models.get((project_id, model_id), {}).get("base_model")
+        match = MODEL_PATH_PATTERN.match(base or "")
+        return (match.group(1), match.group(2)) if match else (project_id, model_id)
+
+    def config_resource(self, model_path, hardware):
+        """The path of the config that runs a model (path, any revision) on an instance type: one of its base model's."""
+        match = MODEL_PATH_PATTERN.match(model_path)
+        project_id, model_id = self.config_model(match.group(1), match.group(2)) if match else (PLATFORM_PROJECT_ID, "ml_unknown")
+        return "projects/%s/configs/%s" % (project_id, v2_config_id(hardware, "projects/%s/models/%s" % (project_id, model_id)))
+
+    def _configs_of(self, project_id, model_id):
+        """[(config id, instance type)] of the configs whose reference model is this model (none for a derived model)."""
+        if self.models.get((project_id, model_id), {}).get("base_model"):
+            return []
+        path = "projects/%s/models/%s" % (project_id, model_id)
+        return [(v2_config_id(hardware, path), hardware) for hardware in self.fitting_hardware(project_id, model_id)]
+
+    def _render_config(self, project_id, model_id, config_id, hardware):
+        return v2_config(config_id, hardware, "projects/%s/models/%s" % (project_id, model_id), project_id)
+
+    def all_configs(self):
+        """Every config that exists: (owning project, model id, config id, instance type)."""
+        return [(project_id, model_id, config_id, hardware) for project_id, model_id in list(self.models)
+                for config_id, hardware in self._configs_of(project_id, model_id)]
+
+    def find_config(self, config, param="config"):
+        """(owning project, model id, config id, instance type) of `cr_...` or `projects/{p}/configs/cr_...`, or a 400."""
+        if not isinstance(config, str) or not config:
+            raise bad_request("%s must be a resource name projects/{projectId}/configs/{configId}" % param, param=param,
+                              code="invalid_argument")
+        match = CONFIG_PATH_PATTERN.match(config)
+        owner, config_id = (match.group(1), match.group(2)) if match else (None, config)
+        if "/" in config_id:
+            raise bad_request("%s %r is not a config resource name: use projects/{projectId}/configs/{configId}" % (param, config),
+                              param=param, code="invalid_argument")
+        for entry in self.all_configs():
+            if entry[2] == config_id and owner in (None, entry[0]):
+                return entry
+        raise bad_request("config %r not found: list the configs of the model with GET /v2/projects/{projectId}/configs?"
+                          "referenceModel=projects/{projectId}/models/{modelId}" % config, param=param, code="invalid_config")
+
+    def list_configs(self, reference_model=None, reference_model_id=None):
+        """GET /v2/projects/{p}/configs: the configs whose reference model is `referenceModel` (a path without revision)
+        or `referenceModelId` (a bare ml_ id); if both are given they must agree. An unknown model has none."""
+        if reference_model is not None and not (MODEL_PATH_PATTERN.match(reference_model) and "/revisions/" not in reference_model):
+            raise bad_request("referenceModel must be a model resource name projects/{projectId}/models/{modelId} (no /revisions/ "
+                              "segment; not a readable name such as meta-llama/Llama-3.1-8B-Instruct: GET /v2/supported-models?search= "
+                              "gives a public model's baseModel path); got %r" % reference_model, param="referenceModel",
+                              code="invalid_argument")
+        if reference_model_id is not None and not MODEL_ID_PATTERN.match(reference_model_id):
+            raise bad_request("referenceModelId must be a bare model id such as ml_abc123 (referenceModel takes the resource name "
+                              "projects/{projectId}/models/{modelId}); got %r" % reference_model_id, param="referenceModelId",
+                              code="invalid_argument")
+        if reference_model is None and reference_model_id is None:
+            raise bad_request("referenceModelId or referenceModel is required", param="referenceModel", code="invalid_argument")
+        if reference_model is not None and reference_model_id is not None and reference_model.rsplit("/", 1)[-1] != reference_model_id:
+            raise bad_request("referenceModel %r and referenceModelId %r must agree" % (reference_model, reference_model_id),
+                              param="referenceModelId", code="invalid_argument")
+        items = []
+        for project_id, model_id, config_id, hardware in self.all_configs():
+            path = "projects/%s/models/%s" % (project_id, model_id)
+            if reference_model not in (None, path) or reference_model_id not in (None, model_id):
+                continue
+            items.append(self._render_config(project_id, model_id, config_id, hardware))
+        return items
 
     def get_config(self, config_id):
-        for name in self.instance_types:
-            if config_id == v2_config_id(name):
-                return v2_config(name, v2_model_resource("meta-llama/Llama-3.3-70B-Instruct-Turbo"))
+        for project_id, model_id, known_id, hardware in self.all_configs():
+            if known_id == config_id:
+                return self._render_config(project_id, model_id, known_id, hardware)
         raise ApiError(404, "config %r not found" % config_id, code="not_found")
 
     def supported_models(self, search=None):
         """SupportedModel entries; `search` is case-insensitive over id and name, as the SDK documents it."""
-        items = [v2_supported_model(name, self.fitting_hardware(name), self.instance_types) for name in self.supported_model_names]
+        items = []
+        for name in self.supported_model_names:
+            model_id = public_model_id(name)
+            items.append(v2_supported_model(name, self._configs_of(PLATFORM_PROJECT_ID, model_id), self.instance_types))
         if search:
             needle = search.lower()
             items = [item for item in items if needle in item["name"].lower() or needle in item["id"].lower()]
@@ -664,23 +823,32 @@ class V2Store:
         if not isinstance(model, str) or not model:
             raise bad_request("model is required: a resource name projects/{projectId}/models/{modelId}[/revisions/{revisionId}]",
                               param="model")
-        if model.startswith("ml_"):
-            model = "projects/%s/models/%s" % (project_id, model)
-            if body.get("modelRevisionId"):
-                model += "/revisions/" + body["modelRevisionId"]
+        param = "model" if body.get("model") else "modelId"
+        model_project, model_id, revision = self.resolve_model(model, project_id, param)
+        revision = revision or (body.get("modelRevisionId") if "/" not in model else None)
+        model_path = self.pinned(model_project, model_id, revision)
+        config_project, config_model_id = self.config_model(model_project, model_id)
+        own_configs = self._configs_of(config_project, config_model_id)
+        fitting = [hardware for _config_id, hardware in own_configs]
         config = body.get("config") or body.get("configId")
         if config is not None and not isinstance(config, str):
-            raise bad_request("config must be a resource name projects/{projectId}/configs/{configId}", param="config")
-        fitting = self.fitting_hardware(model)
+            raise bad_request("config must be a resource name projects/{projectId}/configs/{configId}", param="config",
+                              code="invalid_argument")
         if config:
-            hardware = v2_hardware_for_config(config, self.instance_types)
-            if hardware not in fitting:
-                raise bad_request("config %r (%s) does not support model %r; configs for this model run on: %s"
-                                  % (config, hardware, model, ", ".join(fitting) or "none"), param="config", code="invalid_config")
+            owner, reference_id, config_id, hardware = self.find_config(config)
+            if (owner, reference_id) != (config_project, config_model_id):
+                base = "" if (config_project, config_model_id) == (model_project, model_id) else (
+                    " (nor of its base model projects/%s/models/%s)" % (config_project, config_model_id))
+                raise bad_request("config %r (%s) does not support model %r: it is a config of model projects/%s/models/%s, not of "
+                                  "this model%s; configs for this model run on: %s"
+                                  % (config, hardware, model, owner, reference_id, base, ", ".join(fitting) or "none"),
+                                  param="config", code="invalid_config")
+            config_resource = "projects/%s/configs/%s" % (owner, config_id)
         elif not fitting:
             raise bad_request("model %r has no config that can deploy it" % model, param="config", code="invalid_config")
         else:
             hardware = DEFAULT_V2_HARDWARE if DEFAULT_V2_HARDWARE in fitting else fitting[0]
+            config_resource = self.config_resource(model_path, hardware)
         inactive_timeout = self._inactive_timeout(body.get("inactiveTimeout"))
         max_concurrent = self._max_concurrent(body.get("maxConcurrentRequestsPerReplica"))
         placement = body.get("placement")
@@ -690,8 +858,7 @@ class V2Store:
         stopped = autoscaling["maxReplicas"] == 0
         placeable = None if stopped else self._placeable(now, hardware, autoscaling["minReplicas"])
         timeline = Timeline(now, STATE_PREFIX + ("STOPPED" if stopped else "PROVISIONING"))
-        config_resource = config if config and config.startswith("projects/") else v2_config_resource(hardware)
-        deployment = V2Deployment("dep_" + new_suffix(), name, endpoint, self.model_resource(model), hardware, config_resource,
+        deployment = V2Deployment("dep_" + new_suffix(), name, endpoint, model_path, hardware, config_resource,
                                   autoscaling, iso_timestamp(), timeline)
         deployment.inactive_timeout = inactive_timeout
         deployment.max_concurrent_requests_per_replica = max_concurrent

@@ -84,8 +84,8 @@ def test_an_unknown_deployment_names_the_known_ones():
 
 
 @pytest.mark.parametrize("api_version, base_url, given, expected", [
-    ("v1", "https://api.together.xyz/v1", False, "https://api.together.xyz/v1"),
-    ("v2", "https://api.together.xyz/v1", False, V2_INFERENCE_BASE_URL),
+    ("v1", "https://api.together.ai/v1", False, "https://api.together.ai/v1"),
+    ("v2", "https://api.together.ai/v1", False, V2_INFERENCE_BASE_URL),
     ("v2", "https://api.together.ai/v1", True, V2_INFERENCE_BASE_URL),
     ("v2", "https://eu.api.together.ai/v1", True, V2_INFERENCE_BASE_URL),
     ("v2", "http://127.0.0.1:8080/v1", True, "http://127.0.0.1:8080/v1"),

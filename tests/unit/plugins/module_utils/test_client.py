@@ -33,7 +33,7 @@ from ansible_collections.together.ai.plugins.module_utils._client import (
 from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 API_KEY = "sk-unit-7f3a9c2e4b1d8a6f0e5c3b2a1d9e8f7c"
-URL = "https://api.together.xyz/v1/endpoints/endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7"
+URL = "https://api.together.ai/v1/endpoints/endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7"
 PATH = "/v1/endpoints/endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7"
 GALAXY_YML = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "galaxy.yml")
 
@@ -121,7 +121,7 @@ def test_an_injected_session_gets_the_bearer_auth_headers_and_verify_setting():
 def test_default_session_pools_one_connection_per_concurrent_request():
     client = TogetherClient(API_KEY, pool_size=7)
     for scheme in ("https://", "http://"):
-        adapter = client.session.get_adapter(scheme + "api.together.xyz/v1")
+        adapter = client.session.get_adapter(scheme + "api.together.ai/v1")
         assert adapter._pool_maxsize == 7
         assert adapter._pool_connections == 7
 
@@ -129,7 +129,7 @@ def test_default_session_pools_one_connection_per_concurrent_request():
 def test_get_sends_query_params_and_returns_status_and_decoded_body(transport, fixture_json):
     body = fixture_json("endpoints_list.json")
     transport.queue((200, body))
-    status, decoded = make_client().get("https://api.together.xyz/v1/endpoints", params={"type": "dedicated"})
+    status, decoded = make_client().get("https://api.together.ai/v1/endpoints", params={"type": "dedicated"})
     assert (status, decoded) == (200, body)
     assert transport.sent[0].method == "GET"
     assert transport.sent[0].query == {"type": "dedicated"}
@@ -164,7 +164,7 @@ def test_404_from_a_proxy_without_json_fails_naming_the_url_and_base_url(transpo
     error = raised(make_client())
     assert error.status == 404
     assert error.message == ("HTTP 404 from %s is not the API's answer (%s): the URL is unknown there; check base_url "
-                             "(for v1 it ends in /v1, for example https://api.together.xyz/v1)" % (URL, seen))
+                             "(for v1 it ends in /v1, for example https://api.together.ai/v1)" % (URL, seen))
 
 
 def test_404_unknown_url_from_the_api_fails_naming_the_url_and_base_url(transport):
@@ -174,7 +174,7 @@ def test_404_unknown_url_from_the_api_fails_naming_the_url_and_base_url(transpor
                                      "code": "unknown_url"}}))
     error = raised(make_client())
     assert error.message == ("HTTP 404 from %s: %s (the API does not know this URL: check base_url, for v1 it ends in "
-                             "/v1, for example https://api.together.xyz/v1)" % (URL, message))
+                             "/v1, for example https://api.together.ai/v1)" % (URL, message))
     assert (error.status, error.code) == (404, "unknown_url")
 
 
@@ -385,14 +385,14 @@ def test_other_request_errors_are_not_retried(transport, exception):
 
 
 @pytest.mark.parametrize("text, reason", [
-    ("HTTPSConnectionPool(host='api.together.xyz', port=443): Max retries exceeded with url: %s (Caused by "
-     "NameResolutionError(\"HTTPSConnection(host='api.together.xyz', port=443): Failed to resolve 'api.together.xyz' "
+    ("HTTPSConnectionPool(host='api.together.ai', port=443): Max retries exceeded with url: %s (Caused by "
+     "NameResolutionError(\"HTTPSConnection(host='api.together.ai', port=443): Failed to resolve 'api.together.ai' "
      "([Errno -2] Name or service not known)\"))" % PATH,
-     "Failed to resolve 'api.together.xyz' ([Errno -2] Name or service not known)"),
-    ("HTTPSConnectionPool(host='api.together.xyz', port=443): Max retries exceeded with url: %s (Caused by "
-     "ConnectTimeoutError(<urllib3.connection.HTTPSConnection object at 0x7f2b1c>, 'Connection to api.together.xyz "
+     "Failed to resolve 'api.together.ai' ([Errno -2] Name or service not known)"),
+    ("HTTPSConnectionPool(host='api.together.ai', port=443): Max retries exceeded with url: %s (Caused by "
+     "ConnectTimeoutError(<urllib3.connection.HTTPSConnection object at 0x7f2b1c>, 'Connection to api.together.ai "
      "timed out. (connect timeout=30.0)'))" % PATH,
-     "Connection to api.together.xyz timed out. (connect timeout=30.0)"),
+     "Connection to api.together.ai timed out. (connect timeout=30.0)"),
     ("connection reset by peer", "connection reset by peer"),
 ], ids=["name-resolution", "connect-timeout", "plain"])
 def test_nested_urllib3_reason_is_extracted_without_pool_text_or_object_reprs(transport, text, reason):
@@ -561,9 +561,9 @@ def test_quote_segment_refuses_dot_segments_that_servers_resolve_as_navigation(s
 
 
 @pytest.mark.parametrize("value, expected", [
-    ("https://api.together.xyz/v1", "https://api.together.xyz/v1"),
-    ("https://api.together.xyz/v1/", "https://api.together.xyz/v1"),
-    ("https://api.together.xyz/v1///", "https://api.together.xyz/v1"),
+    ("https://api.together.ai/v1", "https://api.together.ai/v1"),
+    ("https://api.together.ai/v1/", "https://api.together.ai/v1"),
+    ("https://api.together.ai/v1///", "https://api.together.ai/v1"),
     ("  https://api.together.ai/v1/  ", "https://api.together.ai/v1"),
     ("http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1"),
     ("http://[::1]:8080/v1/", "http://[::1]:8080/v1"),
@@ -574,7 +574,7 @@ def test_normalize_base_url_accepts_http_and_https_and_drops_trailing_slashes(va
 
 
 @pytest.mark.parametrize("value", [
-    "ftp://api.together.xyz/v1", "file:///etc/passwd", "api.together.xyz/v1", "https:///v1", "https://", "//host/v1",
+    "ftp://api.together.ai/v1", "file:///etc/passwd", "api.together.ai/v1", "https:///v1", "https://", "//host/v1",
     "", None, "   ",
 ])
 def test_normalize_base_url_rejects_non_http_urls_and_urls_without_host(value):
@@ -583,14 +583,14 @@ def test_normalize_base_url_rejects_non_http_urls_and_urls_without_host(value):
     assert info.value.message.startswith("base_url must be an http:// or https:// URL with a host")
 
 
-@pytest.mark.parametrize("value", ["https://api.together.xyz/v1?project=x", "https://api.together.xyz/v1#top"])
+@pytest.mark.parametrize("value", ["https://api.together.ai/v1?project=x", "https://api.together.ai/v1#top"])
 def test_normalize_base_url_rejects_a_query_or_fragment(value):
     with pytest.raises(TogetherError) as info:
         normalize_base_url(value, option_name="my_url")
     assert info.value.message.startswith("my_url must not carry a query or a fragment")
 
 
-@pytest.mark.parametrize("value", ["https://api.together.xyz/v1?", "https://api.together.xyz/v1#"])
+@pytest.mark.parametrize("value", ["https://api.together.ai/v1?", "https://api.together.ai/v1#"])
 def test_normalize_base_url_rejects_a_bare_query_or_fragment_marker(value):
     with pytest.raises(TogetherError):
         normalize_base_url(value)

@@ -35,7 +35,7 @@ from ansible_collections.together.ai.plugins.module_utils._endpoints_v1 import E
 from ansible_collections.together.ai.tests.unit._helpers import FakeTime, QuietHandler, serving
 
 API_KEY = "sk-unit-policy-8d2f4a6c1e"
-URL = "https://api.together.xyz/v1/endpoints/endpoint-1"
+URL = "https://api.together.ai/v1/endpoints/endpoint-1"
 RATE_LIMITED = {"error": {"message": "rate limit exceeded, slow down", "type": "rate_limit_error",
                           "code": "rate_limit_exceeded"}}
 
@@ -55,7 +55,7 @@ def test_a_429_pauses_the_whole_batch_once_not_once_per_thread(transport, fixtur
         transport.route("/v1/endpoints/" + endpoint_id, (429, RATE_LIMITED, {"Retry-After": "20"}), (200, body))
     sleeps = FakeTime(1000.0)
     client = TogetherClient(API_KEY, sleep=sleeps, max_retries=1)
-    found = EndpointsV1(client, "https://api.together.xyz/v1").get_endpoints(ids)
+    found = EndpointsV1(client, "https://api.together.ai/v1").get_endpoints(ids)
     assert sorted(found) == ids
     # Eight separate 20 s pauses would be 160 s, over the 60 s budget; one shared pause is 20 s.
     assert 20.0 <= client.rate_limit_waited < 20.5
@@ -150,8 +150,8 @@ def test_same_origin_redirect_is_followed_with_the_key(transport):
 
 @pytest.mark.parametrize("location, what", [
     ("https://evil.example/v1/endpoints/endpoint-1", "another origin"),
-    ("https://api.together.xyz:8443/v1/endpoints/endpoint-1", "another origin"),
-    ("http://api.together.xyz/v1/endpoints/endpoint-1", "from https to plain http"),
+    ("https://api.together.ai:8443/v1/endpoints/endpoint-1", "another origin"),
+    ("http://api.together.ai/v1/endpoints/endpoint-1", "from https to plain http"),
 ])
 def test_redirect_off_the_api_origin_fails_naming_the_location_and_sends_nothing_there(transport, location, what):
     transport.route("/v1/endpoints/endpoint-1", (302, None, {"Location": location}))

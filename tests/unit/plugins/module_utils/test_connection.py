@@ -57,8 +57,8 @@ class FakeModule:
 
 def test_default_base_url_is_the_spec_server():
     settings = ConnectionSettings(params())
-    assert DEFAULT_BASE_URL == "https://api.together.xyz/v1"
-    assert settings.base_url == "https://api.together.xyz/v1"
+    assert DEFAULT_BASE_URL == "https://api.together.ai/v1"
+    assert settings.base_url == "https://api.together.ai/v1"
     assert settings.base_url_given is False
 
 
@@ -100,7 +100,7 @@ def test_max_retries_must_be_zero_or_more(max_retries):
     assert settings_error(max_retries=max_retries).startswith("max_retries must be 0 or more")
 
 
-@pytest.mark.parametrize("base_url", ["ftp://api.together.xyz/v1", "api.together.xyz", "https://x/v1?a=b"])
+@pytest.mark.parametrize("base_url", ["ftp://api.together.ai/v1", "api.together.ai", "https://x/v1?a=b"])
 def test_bad_base_url_fails_naming_base_url(base_url):
     assert settings_error(base_url=base_url).startswith("base_url must")
 
@@ -134,19 +134,19 @@ def test_settings_and_client_builds_a_client_from_the_options():
     assert (client.timeout, client.max_retries, client.session.verify) == (4.0, 1, False)
     assert client.session.auth(requests.Request("GET", DEFAULT_BASE_URL).prepare()).headers["Authorization"] == (
         "Bearer %s" % API_KEY)
-    assert client.session.get_adapter("https://api.together.xyz")._pool_maxsize == 3
+    assert client.session.get_adapter("https://api.together.ai")._pool_maxsize == 3
 
 
 def test_the_connection_pool_holds_as_many_connections_as_reads_run_at_once():
     _settings, client = settings_and_client(FakeModule())
-    adapter = client.session.get_adapter("https://api.together.xyz")
+    adapter = client.session.get_adapter("https://api.together.ai")
     assert adapter._pool_maxsize == adapter._pool_connections == MAX_PARALLEL_REQUESTS == 16
 
 
 @pytest.mark.parametrize("concurrency", [1, 5, 64])
 def test_the_connection_pool_follows_the_concurrency_option(concurrency):
     _settings, client = settings_and_client(FakeModule(concurrency=concurrency))
-    adapter = client.session.get_adapter("https://api.together.xyz")
+    adapter = client.session.get_adapter("https://api.together.ai")
     assert adapter._pool_maxsize == adapter._pool_connections == concurrency
 
 
@@ -154,7 +154,7 @@ def test_the_connection_pool_follows_the_concurrency_option(concurrency):
 def test_a_concurrency_the_module_rejects_leaves_the_default_pool(concurrency):
     # The module fails on such a value before it builds a client; the pool never takes it meanwhile.
     _settings, client = settings_and_client(FakeModule(concurrency=concurrency))
-    assert client.session.get_adapter("https://api.together.xyz")._pool_maxsize == MAX_PARALLEL_REQUESTS
+    assert client.session.get_adapter("https://api.together.ai")._pool_maxsize == MAX_PARALLEL_REQUESTS
 
 
 def test_settings_and_client_fails_the_module_with_the_option_problem():
@@ -241,7 +241,7 @@ def test_settings_and_client_passes_ca_path_warns_and_binds_the_client_to_the_ap
     module = FakeModule(ca_path=str(bundle), validate_certs=True)
     _settings, client = settings_and_client(module)
     assert client.session.verify == str(bundle)
-    assert client.origins == set([("https", "api.together.xyz", 443), ("https", "api.together.ai", 443)])
+    assert client.origins == set([("https", "api.together.ai", 443), ("https", "api.together.ai", 443)])
     module = FakeModule(validate_certs=False, base_url="http://127.0.0.1:8080/v1")
     _settings, client = settings_and_client(module)
     assert client.origins == set([("http", "127.0.0.1", 8080)])

@@ -21,7 +21,7 @@ from ansible_collections.together.ai.tests.unit.plugins.module_utils.test_endpoi
 from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 API_KEY = "sk-unit-info-v2-8b3d0f61"
-BASE_URL = "https://api.together.xyz/v1"
+BASE_URL = "https://api.together.ai/v1"
 ROOT = "https://api.together.ai"
 PROJECT_ID = "proj_CbJNwQC2ZqCU2iFT3mrCh"
 V1_ID = "endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7"
@@ -265,7 +265,7 @@ def test_ready_but_unrouted_times_out_saying_it_does_not_serve(fixture_json):
     unrouted = v2_endpoint(fixture_json, "v2/endpoint_ready_unrouted.json")
     error = failed_wait(RoundsReader({V2_ID: unrouted}), fake_time, wait_for_state="STARTED", wait_timeout=10.0)
     assert error.message == ("timed out after 10.0s waiting for state STARTED; not there yet: '%s' (deployment "
-                             "dep_ReadyNoWeight000000001 READY but not serving: no traffic weight on a deployment "
+                             "'main' (dep_ReadyNoWeight000000001) READY but not serving: no traffic weight on a deployment "
                              "with ready replicas)" % V2_ID)
     assert error.partial_result["endpoint"]["state"] == "STARTED"
 
@@ -286,9 +286,9 @@ def test_ready_and_serving_is_started_at_once(fixture_json, fixture):
 
 
 @pytest.mark.parametrize("summary_changes, detail", [
-    (dict(state="DEPLOYMENT_STATE_SCALING", readyReplicas=0), "deployment dep_CbzGdmn14t3HYrXXitmKa SCALING"),
-    (dict(state="DEPLOYMENT_STATE_SCALING", readyReplicas=2), "deployment dep_CbzGdmn14t3HYrXXitmKa SCALING"),
-    (dict(state="DEPLOYMENT_STATE_PROVISIONING", readyReplicas=0), "deployment dep_CbzGdmn14t3HYrXXitmKa PROVISIONING"),
+    (dict(state="DEPLOYMENT_STATE_SCALING", readyReplicas=0), "deployment 'blue' (dep_CbzGdmn14t3HYrXXitmKa) SCALING"),
+    (dict(state="DEPLOYMENT_STATE_SCALING", readyReplicas=2), "deployment 'blue' (dep_CbzGdmn14t3HYrXXitmKa) SCALING"),
+    (dict(state="DEPLOYMENT_STATE_PROVISIONING", readyReplicas=0), "deployment 'blue' (dep_CbzGdmn14t3HYrXXitmKa) PROVISIONING"),
 ], ids=["scaling-ready-0", "scaling-ready-2", "provisioning"])
 def test_wait_started_keeps_waiting_until_the_deployment_is_ready(fixture_json, summary_changes, detail):
     fake_time = FakeTime()
@@ -308,7 +308,7 @@ def test_degraded_keeps_waiting_and_the_timeout_message_carries_its_status_messa
     error = failed_wait(RoundsReader({V2_ID: degraded}), fake_time, wait_for_state="STARTED", wait_timeout=12.0,
                         wait_sleep=5.0)
     assert error.message == ("timed out after 12.0s waiting for state STARTED; not there yet: '%s' (deployment "
-                             "dep_DegradedCapacity000001 DEGRADED: Cannot place replicas: insufficient GPU capacity)"
+                             "'main' (dep_DegradedCapacity000001) DEGRADED: Cannot place replicas: insufficient GPU capacity)"
                              % V2_ID)
     assert fake_time.sleeps == [5.0, 5.0, 2.0]
 
@@ -329,7 +329,7 @@ def test_failed_deployment_fails_the_wait_at_once(fixture_json, wait_for_state):
     failed = v2_endpoint(fixture_json, "v2/endpoint_one_deployment.json", state="DEPLOYMENT_STATE_FAILED", readyReplicas=0)
     reader = RoundsReader({V2_ID: starting}, {V2_ID: failed}, {V2_ID: starting})
     error = failed_wait(reader, fake_time, wait_for_state=wait_for_state, wait_timeout=600.0)
-    assert error.message == ("endpoint '%s': deployment dep_CbzGdmn14t3HYrXXitmKa FAILED (v1 state ERROR) while waiting "
+    assert error.message == ("endpoint '%s': deployment 'blue' (dep_CbzGdmn14t3HYrXXitmKa) FAILED while waiting "
                              "for state %s (after 5.0s)" % (V2_ID, wait_for_state))
     assert reader.calls == 2
     assert error.partial_result["endpoint"]["state"] == "ERROR"
@@ -341,7 +341,7 @@ def test_failed_deployment_message_is_shown_when_known(fixture_json):
     failed = v2_endpoint(fixture_json, "v2/endpoint_one_deployment.json", full={full["id"]: full},
                          state="DEPLOYMENT_STATE_FAILED", readyReplicas=0)
     error = failed_wait(RoundsReader({V2_ID: failed}), FakeTime(), wait_for_state="STARTED")
-    assert "deployment dep_CbzGdmn14t3HYrXXitmKa FAILED: Timed out waiting for readiness (v1 state ERROR)" in error.message
+    assert "deployment 'blue' (dep_CbzGdmn14t3HYrXXitmKa) FAILED: Timed out waiting for readiness" in error.message
 
 
 def test_waiting_for_error_is_satisfied_by_a_failed_deployment(fixture_json):
@@ -359,7 +359,7 @@ def test_wait_stopped_follows_stopping_to_stopped(fixture_json):
     result = wait(reader, fake_time, wait_for_state="STOPPED")
     assert (result["endpoint"]["state"], result["elapsed"]) == ("STOPPED", 5.0)
     error = failed_wait(RoundsReader({V2_ID: stopping}), FakeTime(), wait_for_state="STOPPED", wait_timeout=0.0)
-    assert error.message.endswith("'%s' (deployment dep_CbzGdmn14t3HYrXXitmKa STOPPING, v1 state STOPPING)" % V2_ID)
+    assert error.message.endswith("'%s' (deployment 'blue' (dep_CbzGdmn14t3HYrXXitmKa) STOPPING)" % V2_ID)
 
 
 def test_wait_stopped_is_met_by_an_endpoint_without_deployments(fixture_json):
@@ -386,7 +386,7 @@ def test_wait_uses_the_selected_deployment(fixture_json):
     raw["deployments"][0]["state"] = "DEPLOYMENT_STATE_PROVISIONING"
     selected = normalize_endpoint(raw, PROJECT_ID, None, "v2")[0]
     error = failed_wait(RoundsReader({V2_ID: selected}), FakeTime(), wait_for_state="STARTED", wait_timeout=0.0)
-    assert error.message.endswith("'%s' (deployment dep_NewReadyZeroWeight0002 PROVISIONING)" % V2_ID)
+    assert error.message.endswith("'%s' (deployment 'v2' (dep_NewReadyZeroWeight0002) PROVISIONING)" % V2_ID)
 
 
 def test_one_wait_covers_v1_and_v2_endpoints(fixture_json):

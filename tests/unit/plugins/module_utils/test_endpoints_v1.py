@@ -23,7 +23,7 @@ from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_P
 from ansible_collections.together.ai.plugins.module_utils._readiness import STATES
 
 API_KEY = "sk-unit-endpoints-0c7d2e91"
-BASE_URL = "https://api.together.xyz/v1"
+BASE_URL = "https://api.together.ai/v1"
 EP1 = "endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7"
 EP2 = "endpoint-5c0c20db-62fe-4f41-8ffc-d9e4ea1a264e"
 
@@ -405,9 +405,9 @@ def test_list_item_that_is_not_an_object_is_rejected(transport):
 def test_list_404_says_the_route_was_not_found_and_mentions_base_url(transport, fixture_json):
     transport.route("/endpoints", (404, fixture_json("error_not_found.json")))
     with pytest.raises(TogetherError) as info:
-        make_api(base_url="https://api.together.xyz").list_endpoints()
+        make_api(base_url="https://api.together.ai").list_endpoints()
     assert info.value.status == 404
-    assert info.value.message.startswith("listing endpoints: HTTP 404 from https://api.together.xyz/endpoints")
+    assert info.value.message.startswith("listing endpoints: HTTP 404 from https://api.together.ai/endpoints")
     assert "base_url" in info.value.message and "/v1" in info.value.message
 
 

@@ -49,8 +49,9 @@ def raised(call, *args, **kwargs):
 # --- v2_root --------------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("base_url, given, root", [
-    ("https://api.together.xyz/v1", False, DEFAULT_V2_ROOT),
-    ("https://api.together.xyz/v1", True, "https://api.together.xyz"),
+    ("https://api.together.ai/v1", False, DEFAULT_V2_ROOT),
+    # The older host answers v1 only: no SDK sends v2 or v3 there.
+    ("https://api.together.xyz/v1", True, "https://api.together.ai"),
     ("https://api.together.ai/v1", True, "https://api.together.ai"),
     ("https://api.together.ai/v1/", True, "https://api.together.ai"),
     ("http://127.0.0.1:8080/v1", True, "http://127.0.0.1:8080"),
@@ -69,7 +70,7 @@ def test_default_v2_root_is_api_together_ai():
     assert DEFAULT_V2_ROOT == "https://api.together.ai"
 
 
-@pytest.mark.parametrize("base_url", ["https://api.together.xyz/v1", "https://api.together.ai/v1/"])
+@pytest.mark.parametrize("base_url", ["https://api.together.ai/v1", "https://api.together.ai/v1/"])
 def test_v2_urls_never_go_under_v1(transport, fixture_json, base_url):
     transport.route(endpoint_path(ENDPOINT_ID), (200, fixture_json("v2/endpoint_one_deployment.json")))
     transport.route(V3_WHOAMI, (200, fixture_json("v2/whoami_v3_project_api_key.json")))
@@ -468,7 +469,7 @@ def test_list_404_fails_pointing_at_project_id_and_base_url(transport, fixture_j
     error = raised(make_api().list_endpoints)
     assert error.message.startswith("listing v2 endpoints of project '%s': HTTP 404 from %s" % (PROJECT_ID, ROOT + LIST_PATH))
     assert error.message.endswith("(check project_id and base_url)" if fixture else
-                                  "(for v1 it ends in /v1, for example https://api.together.xyz/v1)")
+                                  "(for v1 it ends in /v1, for example https://api.together.ai/v1)")
     assert error.status == 404
 
 
@@ -637,3 +638,21 @@ def test_an_endpoint_without_deployments_has_no_model_name_and_looks_nothing_up(
     endpoint = make_api().get_endpoint(ENDPOINT_ID)
     assert endpoint["model_name"] is None
     assert transport.model_lookups == []
+
+
+def test_a_failed_status_read_the_api_does_not_know_leaves_the_verdict_and_warns(transport, fixture_json):
+    # The read of a DEGRADED/FAILED deployment only decorates the verdict: a proxy without that route used to fail the
+    # task with "the API does not know this URL" instead of reporting the deployment's state.
+    endpoint_id, deployment_id = "ep_DegradedPrimary0000001", "dep_DegradedCapacity000001"
+    transport.route(endpoint_path(endpoint_id), (200, fixture_json("v2/endpoint_degraded.json")))
+    transport.route(endpoint_path(endpoint_id) + "/deployments/" + deployment_id,
+                    (404, {"error": {"message": "Unknown request URL: GET /v2/...", "type": "invalid_request_error",
+                                     "code": "unknown_url"}}))
+    api = make_api()
+    endpoint = api.get_endpoint(endpoint_id)
+    assert endpoint["deployments"][0]["state"] == "DEPLOYMENT_STATE_DEGRADED"
+    assert endpoint["deployments"][0]["status_message"] is None
+    assert len(api.warnings) == 2
+    assert api.warnings[0].startswith("endpoint '%s' in project " % endpoint_id)
+    assert "the status message of deployment %s could not be read (" % deployment_id in api.warnings[0]
+    assert "the API does not know this URL" in api.warnings[0]

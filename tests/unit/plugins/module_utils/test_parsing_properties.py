@@ -186,7 +186,7 @@ def test_any_whoami_answer_gives_a_project_id_string_or_a_together_error(v3, v1)
 @PROPERTY_SETTINGS
 @given(body=st.one_of(v1_endpoints, json_values, error_bodies), status=statuses)
 def test_any_v1_endpoint_body_gives_an_endpoint_none_or_a_together_error(body, status):
-    api = EndpointsV1(CannedClient(lambda url: (status, body)), "https://api.together.xyz/v1")
+    api = EndpointsV1(CannedClient(lambda url: (status, body)), "https://api.together.ai/v1")
     endpoint = only_endpoint_or_together_error(lambda: api.get_endpoint("endpoint-1"))
     if endpoint is not None:
         assert isinstance(endpoint, dict)
@@ -197,7 +197,7 @@ def test_any_v1_endpoint_body_gives_an_endpoint_none_or_a_together_error(body, s
 @PROPERTY_SETTINGS
 @given(body=st.one_of(st.fixed_dictionaries({"data": field(st.lists(field(v1_endpoints), max_size=3))}), json_values))
 def test_any_v1_list_gives_endpoints_or_a_together_error(body):
-    api = EndpointsV1(CannedClient(lambda url: (200, body)), "https://api.together.xyz/v1")
+    api = EndpointsV1(CannedClient(lambda url: (200, body)), "https://api.together.ai/v1")
     endpoints = only_endpoint_or_together_error(api.list_endpoints)
     if endpoints is not None:
         assert all(isinstance(endpoint, dict) for endpoint in endpoints)
@@ -214,7 +214,7 @@ def test_any_body_bytes_decode_to_status_and_json_or_a_together_error(content, s
     client = TogetherClient("sk-property", sleep=lambda seconds: None)
     try:
         decoded_status, _body = client._decode(status, {"Content-Type": "application/json"}, bytearray(content),
-                                               "https://api.together.xyz/v1/endpoints/x")
+                                               "https://api.together.ai/v1/endpoints/x")
     except TogetherError as exc:
         assert "sk-property" not in exc.message
         return

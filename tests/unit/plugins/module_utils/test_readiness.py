@@ -89,7 +89,7 @@ def test_ready_but_unrouted_is_started_only_without_routing(fixture_json):
     endpoint = v2(fixture_json, "v2/endpoint_ready_unrouted.json")
     waiting = progress(endpoint, "STARTED")
     assert not waiting.done and waiting.dead_end is None
-    assert waiting.detail == ("deployment dep_ReadyNoWeight000000001 READY but not serving: no traffic weight on a "
+    assert waiting.detail == ("deployment 'main' (dep_ReadyNoWeight000000001) READY but not serving: no traffic weight on a "
                               "deployment with ready replicas")
     assert progress(endpoint, "STARTED", wait_for_routing=False).done is True
     # SERVING always asks for routing, whatever wait_for_routing says.
@@ -98,7 +98,7 @@ def test_ready_but_unrouted_is_started_only_without_routing(fixture_json):
 
 def test_a_failed_deployment_fails_unless_error_is_awaited(fixture_json):
     endpoint = v2(fixture_json, "v2/endpoint_one_deployment.json", state="DEPLOYMENT_STATE_FAILED")
-    assert progress(endpoint, SERVING).failure == "deployment dep_CbzGdmn14t3HYrXXitmKa FAILED (v1 state ERROR)"
+    assert progress(endpoint, SERVING).failure == "deployment 'blue' (dep_CbzGdmn14t3HYrXXitmKa) FAILED"
     assert progress(endpoint, "STOPPED").failure is not None
     assert progress(endpoint, "ERROR").done is True
 
@@ -108,7 +108,7 @@ def test_a_deployment_on_its_way_names_its_raw_state(fixture_json):
                   readyReplicas=0)
     status = progress(endpoint, "STARTED")
     assert (status.done, status.failure, status.dead_end) == (False, None, None)
-    assert status.detail == "deployment dep_CbzGdmn14t3HYrXXitmKa PROVISIONING"
+    assert status.detail == "deployment 'blue' (dep_CbzGdmn14t3HYrXXitmKa) PROVISIONING"
 
 
 def test_a_v2_endpoint_without_deployments_is_stopped_and_a_dead_end_for_serving(fixture_json):
@@ -121,7 +121,7 @@ def test_a_v2_endpoint_without_deployments_is_stopped_and_a_dead_end_for_serving
 
 def test_waiting_for_stopped_reports_the_v1_state(fixture_json):
     endpoint = v2(fixture_json, "v2/endpoint_one_deployment.json", state="DEPLOYMENT_STATE_STOPPING")
-    assert progress(endpoint, "STOPPED").detail == "deployment dep_CbzGdmn14t3HYrXXitmKa STOPPING, v1 state STOPPING"
+    assert progress(endpoint, "STOPPED").detail == "deployment 'blue' (dep_CbzGdmn14t3HYrXXitmKa) STOPPING"
 
 
 # --- the serving rule -----------------------------------------------------------------------------------------------

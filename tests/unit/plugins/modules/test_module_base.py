@@ -91,8 +91,8 @@ def test_an_option_error_fails_before_the_connection_options_are_checked(run_mod
 
 
 def test_bad_connection_options_fail_when_the_client_is_first_needed(run_module, transport):
-    outcome = run_with_key(run_module, main_options, name="good", base_url="ftp://api.together.xyz")
-    assert outcome.result["msg"] == "base_url must be an http:// or https:// URL with a host, got 'ftp://api.together.xyz'"
+    outcome = run_with_key(run_module, main_options, name="good", base_url="ftp://api.together.ai")
+    assert outcome.result["msg"] == "base_url must be an http:// or https:// URL with a host, got 'ftp://api.together.ai'"
     outcome = run_module(main_options, dict(name="good"))
     assert outcome.result["msg"] == "no API key: set the api_key option or the TOGETHER_API_KEY environment variable"
     assert transport.sent == []
@@ -124,7 +124,7 @@ def test_fail_from_reports_the_error_context(run_module, transport):
     transport.route("/v1/endpoints/%s" % V1_ID, (403, {"error": {"message": "Invalid API key provided",
                                                                  "type": "invalid_request_error"}}))
     outcome = run_with_key(run_module, main_read, endpoint_id=V1_ID, max_retries=0)
-    url = "https://api.together.xyz/v1/endpoints/%s" % V1_ID
+    url = "https://api.together.ai/v1/endpoints/%s" % V1_ID
     assert outcome.result["msg"].startswith("endpoint '%s': HTTP 403 from %s: Invalid API key provided" % (V1_ID, url))
     assert (outcome.result["status"], outcome.result["url"], outcome.result["error_type"]) == (
         403, url, "invalid_request_error")

@@ -240,6 +240,11 @@ def test_a_new_endpoint_is_deleted_again_when_its_first_deployment_is_refused(ru
             return reply
         return answer
 
+    # devteam/... is a private model of the project (its slug, from whoami): configs of its base model, deployed as itself.
+    private = {"id": "ml_PrivateFineTune0000001", "name": "devteam/Llama-3.3-70B-Instruct-Turbo", "projectId": PROJECT_ID,
+               "baseModelId": "ml_CbJNwQC2ZqCU2iFT3mrCh"}
+    transport.route("/v3/whoami", (200, {"type": "project_api_key", "project": {"id": PROJECT_ID, "slug": "devteam"}}))
+    transport.route("/v2/projects/%s/models" % PROJECT_ID, (200, {"data": [private]}))
     transport.route(ENDPOINTS, (200, {"data": []}), record((200, created)))
     transport.route("/v2/projects/%s/configs" % PROJECT_ID, (200, {"data": [config]}))
     transport.route(new_endpoint + "/deployments", record(error(400, "Cannot place replicas: insufficient GPU capacity")))
@@ -247,7 +252,9 @@ def test_a_new_endpoint_is_deleted_again_when_its_first_deployment_is_refused(ru
     outcome = run(run_module, name="chat", model="devteam/Llama-3.3-70B-Instruct-Turbo", hardware="1xnvidia-h100-80gb")
     assert [(method, path.split("?")[0]) for method, path, _body in sent] == [
         ("POST", ENDPOINTS), ("POST", new_endpoint + "/deployments"), ("DELETE", new_endpoint)]
-    assert sent[1][2] == {"name": "main", "model": config["referenceModel"],
+    configs_request = next(item for item in transport.sent if item.path == "/v2/projects/%s/configs" % PROJECT_ID)
+    assert configs_request.query == {"referenceModelId": "ml_CbJNwQC2ZqCU2iFT3mrCh"}
+    assert sent[1][2] == {"name": "main", "model": "projects/%s/models/ml_PrivateFineTune0000001" % PROJECT_ID,
                           "config": "projects/proj_together/configs/cr_CbzGdmn14t3HYrXXitmKa",
                           "autoscaling": {"minReplicas": 1, "maxReplicas": 1}}
     result = outcome.result

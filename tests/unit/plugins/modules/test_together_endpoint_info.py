@@ -20,7 +20,7 @@ from ansible_collections.together.ai.tests.unit._helpers import MODULE_API_KEY a
 from ansible_collections.together.ai.tests.unit._helpers import assert_refused_before_any_request
 from ansible_collections.together.ai.tests.unit._helpers import run_endpoint_info as run
 
-BASE_URL = "https://api.together.xyz/v1"
+BASE_URL = "https://api.together.ai/v1"
 EP1 = "endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7"
 EP2 = "endpoint-5c0c20db-62fe-4f41-8ffc-d9e4ea1a264e"
 EP3 = "endpoint-0a4f9e2c-3b7d-4c1e-9f8a-6d5b2c1e0f9a"
@@ -62,8 +62,8 @@ def endpoint(fixture_json, endpoint_id, state="STARTED"):
     (dict(endpoint_id=EP1, max_retries="many"), "argument 'max_retries' is of type str and we were unable to convert to int"),
     (dict(endpoint_id=EP1, timeout=0), "timeout must be a number of seconds greater than 0, got 0.0"),
     (dict(endpoint_id=EP1, max_retries=-1), "max_retries must be 0 or more, got -1"),
-    (dict(endpoint_id=EP1, base_url="ftp://api.together.xyz/v1"), "base_url must be an http:// or https:// URL with a host"),
-    (dict(endpoint_id=EP1, base_url="https://api.together.xyz/v1?x=1"), "base_url must not carry a query or a fragment"),
+    (dict(endpoint_id=EP1, base_url="ftp://api.together.ai/v1"), "base_url must be an http:// or https:// URL with a host"),
+    (dict(endpoint_id=EP1, base_url="https://api.together.ai/v1?x=1"), "base_url must not carry a query or a fragment"),
     (dict(endpoint_id=EP1, api_key="   "), "no API key: set the api_key option or the TOGETHER_API_KEY environment variable"),
     (dict(endpoint_id=EP1, api_key=None), "no API key: set the api_key option or the TOGETHER_API_KEY environment variable"),
     (dict(endpoint_ids=[EP1, EP2], concurrency=0), "concurrency must be a whole number of reads at a time from 1 to 64, got 0"),
@@ -283,7 +283,7 @@ def test_listing_without_filters_sends_no_query_and_empty_list_does_not_exist(ru
 
 def test_listing_404_fails_pointing_at_base_url(run_module, transport, fixture_json):
     transport.route("/endpoints", (404, fixture_json("error_not_found.json")))
-    result = run(run_module, base_url="https://api.together.xyz").result
+    result = run(run_module, base_url="https://api.together.ai").result
     assert result["failed"] is True
     assert "base_url" in result["msg"]
     assert result["status"] == 404

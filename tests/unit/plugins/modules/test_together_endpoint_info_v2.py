@@ -14,7 +14,7 @@ from ansible_collections.together.ai.tests.unit._helpers import MODULE_API_KEY a
 from ansible_collections.together.ai.tests.unit._helpers import assert_refused_before_any_request
 from ansible_collections.together.ai.tests.unit._helpers import run_endpoint_info as run
 
-V1_BASE_URL = "https://api.together.xyz/v1"
+V1_BASE_URL = "https://api.together.ai/v1"
 ROOT = "https://api.together.ai"
 PROJECT_ID = "proj_CbJNwQC2ZqCU2iFT3mrCh"
 V1_ID = "endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7"
@@ -354,7 +354,7 @@ def test_wait_through_degraded_times_out_with_the_status_message(run_module, tra
     result = outcome.result
     assert result["failed"] is True
     assert result["msg"] == ("timed out after 10.0s waiting for state STARTED; not there yet: '%s' (deployment "
-                             "dep_DegradedCapacity000001 DEGRADED: Cannot place replicas: insufficient GPU capacity)"
+                             "'main' (dep_DegradedCapacity000001) DEGRADED: Cannot place replicas: insufficient GPU capacity)"
                              % endpoint_id)
     assert result["endpoint"]["state"] == "STARTED" and result["elapsed"] == 10.0
     # Each poll reads the endpoint and then the degraded deployment.
@@ -374,8 +374,8 @@ def test_wait_fails_at_once_on_a_failed_deployment(run_module, transport, fixtur
     transport.route(v2_path(V2_ID), (200, starting), (200, failed), (200, starting))
     transport.route(deployment_path, (200, full))
     result = run(run_module, endpoint_id=V2_ID, project_id=PROJECT_ID, wait_for_state="STARTED").result
-    assert result["msg"] == ("endpoint '%s': deployment dep_CbzGdmn14t3HYrXXitmKa FAILED: Timed out waiting for "
-                             "readiness (v1 state ERROR) while waiting for state STARTED (after 5.0s)" % V2_ID)
+    assert result["msg"] == ("endpoint '%s': deployment 'main' (dep_CbzGdmn14t3HYrXXitmKa) FAILED: Timed out waiting for "
+                             "readiness while waiting for state STARTED (after 5.0s)" % V2_ID)
     assert result["endpoint"]["state"] == "ERROR"
     assert transport.paths == [v2_path(V2_ID), v2_path(V2_ID), deployment_path]
 

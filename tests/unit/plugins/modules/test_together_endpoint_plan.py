@@ -243,7 +243,7 @@ def test_a_new_endpoint_in_state_stopped_ends_unrouted():
 def test_a_new_deployment_needs_config_or_hardware():
     with pytest.raises(PlanError) as info:
         plan_v2(request(name="chat", model="m"), None, {}, no_resolve)
-    assert "deployment 'main' does not exist yet: creating it needs config or hardware" in str(info.value)
+    assert "deployment 'main' does not exist yet (the endpoint is new): creating it needs config or hardware" in str(info.value)
 
 
 def test_an_unknown_endpoint_id_is_not_created():
@@ -672,3 +672,39 @@ def test_started_without_deployments_routes_what_it_starts_when_nothing_has_weig
     second = plan_v2(request(name="chat", state="started"), endpoint, full_of(endpoint), no_resolve)
     assert [(write.what, write.body) for write in second.writes] == [
         ("endpoint", {"trafficSplit": [{"deploymentId": "dep_CbzGdmn14t3HYrXXitmKa", "weight": 1}]})]
+
+
+def test_a_missing_deployment_without_model_names_the_deployments_there(ab):
+    endpoint = normalized(ab)
+    with pytest.raises(PlanError) as info:
+        plan_v2(request(name="ab", deployments=[{"name": "blue"}, {"name": "main", "hardware": "1xnvidia-h100-80gb"}]),
+                endpoint, full_of(endpoint), no_resolve)
+    assert "deployment 'main' does not exist yet (the endpoint's deployments: blue, green): creating it needs model" \
+        in str(info.value)
+
+
+def test_action_lines_name_deployments_by_name_not_id(ab):
+    endpoint = normalized(ab)
+    plan = plan_v2(request(name="ab", deployments=[{"name": "blue", "traffic_weight": 3}, {"name": "green", "traffic_weight": 1}]),
+                   endpoint, full_of(endpoint), no_resolve)
+    assert plan.messages == ["update endpoint 'ep_Ab5050SplitDifferentRdy': traffic split [blue: 50, green: 50] -> "
+                             "[blue: 3, green: 1]"]
+
+
+def test_a_private_model_named_with_the_slug_matches_its_bare_readable_name(one):
+    # The API names a private model bare (my-ft); the task says <project-slug>/my-ft, as the CLI takes it. A deploy used to
+    # be followed by "model my-ft -> devteam/my-ft cannot change in place".
+    raw = copy.deepcopy(one)
+    private = "projects/%s/models/ml_MyFineTune0000000000001/revisions/rv_1" % PROJECT_ID
+    summary(raw, "blue")["model"] = private
+    endpoint, _warnings = normalize_endpoint(raw, PROJECT_ID)
+    endpoint = add_model_names(endpoint, {private: "my-ft"})
+    plan = plan_v2(request(**blue(model="devteam/my-ft")), endpoint, full_of(endpoint), no_resolve)
+    assert plan.writes == []
+    # A catalog model (another project's) that happens to have that bare name is another model.
+    public = "projects/proj_together/models/ml_PublicMyFt00000000000001"
+    summary(raw, "blue")["model"] = public
+    other = add_model_names(normalize_endpoint(raw, PROJECT_ID)[0], {public: "my-ft"})
+    with pytest.raises(PlanError) as info:
+        plan_v2(request(**blue(model="devteam/my-ft")), other, full_of(other), no_resolve)
+    assert "model my-ft -> devteam/my-ft cannot change in place" in str(info.value)

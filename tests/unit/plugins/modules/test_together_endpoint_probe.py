@@ -28,7 +28,7 @@ CUTOVER_ID = "ep_Cut100ZeroSplit00000001"
 MISSING_ID = "ep_Missing0000000000000001"
 CHAT = "/v1/chat/completions"
 V2_INFERENCE_URL = "https://api-inference.together.ai/v1/chat/completions"
-V1_INFERENCE_URL = "https://api.together.xyz/v1/chat/completions"
+V1_INFERENCE_URL = "https://api.together.ai/v1/chat/completions"
 
 
 def run(run_module, check_mode=False, **args):

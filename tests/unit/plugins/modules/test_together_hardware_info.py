@@ -28,7 +28,7 @@ def run(run_module, **args):
 def test_v2_lists_the_instance_types_from_the_host_root(run_module, transport):
     transport.route(INSTANCE_TYPES, (200, {"data": [H100, H200], "object": "list", "next_cursor": None}))
     outcome = run(run_module)
-    assert [sent.url.split("?")[0] for sent in transport.sent] == ["https://api.together.ai" + INSTANCE_TYPES]
+    assert [sent.url for sent in transport.sent] == ["https://api.together.ai" + INSTANCE_TYPES]  # no query, as the SDK
     assert outcome.result["hardware"] == [H100, H200]
     assert outcome.result["changed"] is False
     assert "configs" not in outcome.result
@@ -41,7 +41,7 @@ def test_with_a_model_only_the_hardware_its_configs_run_on(run_module, transport
     transport.route(configs, (200, {"data": [CONFIG, dict(CONFIG, id="cr_noselectors", selectors=[])]}))
     outcome = run(run_module, model="ml_CbJNwQC2ZqCU2iFT3mrCh", project_id=PROJECT_ID)
     config_request = [sent for sent in transport.sent if sent.path == configs][0]
-    assert config_request.query["referenceModelId"] == "ml_CbJNwQC2ZqCU2iFT3mrCh"
+    assert config_request.query == {"referenceModelId": "ml_CbJNwQC2ZqCU2iFT3mrCh"}  # as the CLI lists them: no limit
     assert [item["name"] for item in outcome.result["hardware"]] == ["1xnvidia-h100-80gb"]
     assert [(item["id"], item["hardware"], item["resource"]) for item in outcome.result["configs"]] == [
         ("cr_CbzGdmn14t3HYrXXitmKa", "1xnvidia-h100-80gb", "projects/proj_together/configs/cr_CbzGdmn14t3HYrXXitmKa"),
@@ -55,7 +55,7 @@ def test_v1_sends_the_model_filter(run_module, transport, fixture_json):
             "updated_at": "2026-01-01T00:00:00Z"}
     transport.route("/v1/hardware", (200, {"object": "list", "data": [item]}))
     outcome = run(run_module, api_version="v1", model="meta-llama/Llama-3-8b-chat-hf")
-    assert transport.sent[0].url.startswith("https://api.together.xyz/v1/hardware?")
+    assert transport.sent[0].url.startswith("https://api.together.ai/v1/hardware?")
     assert transport.sent[0].query == {"model": "meta-llama/Llama-3-8b-chat-hf"}
     assert outcome.result["hardware"] == [item]
 
@@ -73,3 +73,28 @@ def test_a_blank_model_fails_before_any_request(run_module, transport):
     assert outcome.result["failed"] is True
     assert "model must be a non-empty model name" in outcome.result["msg"]
     assert transport.sent == []
+
+
+def test_a_public_model_name_is_searched_and_its_base_models_configs_listed(run_module, transport):
+    # The name is never sent as referenceModel (the API takes a resource name there): the catalog tells its base model.
+    transport.route(INSTANCE_TYPES, (200, {"data": [H100, H200], "object": "list", "next_cursor": None}))
+    transport.route("/v3/whoami", (200, {"type": "project_api_key", "project": {"id": PROJECT_ID, "slug": "devteam"}}))
+    transport.route("/v2/supported-models", (200, {"data": [
+        {"id": "sm_1", "name": "meta-llama/Llama-3.3-70B-Instruct-Turbo", "baseModelId": "ml_CbJNwQC2ZqCU2iFT3mrCh",
+         "baseModel": "projects/proj_together/models/ml_CbJNwQC2ZqCU2iFT3mrCh", "deploymentProfiles": []}]}))
+    configs = "/v2/projects/%s/configs" % PROJECT_ID
+    transport.route(configs, (200, {"data": [CONFIG]}))
+    outcome = run(run_module, model="meta-llama/Llama-3.3-70B-Instruct-Turbo", project_id=PROJECT_ID)
+    search = [sent for sent in transport.sent if sent.path == "/v2/supported-models"][0]
+    assert search.query == {"search": "meta-llama/Llama-3.3-70B-Instruct-Turbo"}
+    assert [sent.query for sent in transport.sent if sent.path == configs] == [{"referenceModelId": "ml_CbJNwQC2ZqCU2iFT3mrCh"}]
+    assert [item["name"] for item in outcome.result["hardware"]] == ["1xnvidia-h100-80gb"]
+
+
+def test_a_model_the_catalog_does_not_know_fails_naming_it(run_module, transport):
+    transport.route(INSTANCE_TYPES, (200, {"data": [H100], "object": "list", "next_cursor": None}))
+    transport.route("/v3/whoami", (200, {"type": "project_api_key", "project": {"id": PROJECT_ID, "slug": "devteam"}}))
+    transport.route("/v2/supported-models", (200, {"data": []}))
+    outcome = run(run_module, model="meta-llama/Llama-9-chat", project_id=PROJECT_ID)
+    assert outcome.result["failed"] is True
+    assert outcome.result["msg"].startswith("model meta-llama/Llama-9-chat not found: GET /v2/supported-models?search=")

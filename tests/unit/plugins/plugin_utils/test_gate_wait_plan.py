@@ -69,7 +69,7 @@ def test_wait_plan_waits_for_error_when_error_is_expected():
 
 
 def test_wait_plan_rejects_bad_entries_before_any_wait():
-    with pytest.raises(AnsibleFilterError, match="unknown check"):
+    with pytest.raises(AnsibleFilterError, match="unknown key replicas; did you mean min_replicas"):
         wait_plan([HEALTHY], [{"endpoint_id": HEALTHY["id"], "replicas": 2}])
 
 
@@ -80,7 +80,7 @@ def test_wait_plan_waits_for_a_provisioning_v2_endpoint_with_its_deployment_stat
                                                {"endpoint_id": provisioning["id"]}])
 
     assert plan == [{"state": "STARTED", "wait_for_routing": True, "endpoint_ids": [HEALTHY["id"], provisioning["id"]],
-                     "not_yet": {provisioning["id"]: "PENDING (deployment dep_CbzGdmn14t3HYrXXitmKa PROVISIONING)"}}]
+                     "not_yet": {provisioning["id"]: "PENDING (deployment 'blue' (dep_CbzGdmn14t3HYrXXitmKa) PROVISIONING)"}}]
 
 
 def test_wait_plan_waits_for_a_v2_endpoint_expected_to_serve_until_it_serves():
@@ -88,7 +88,7 @@ def test_wait_plan_waits_for_a_v2_endpoint_expected_to_serve_until_it_serves():
     plan = wait_plan([UNROUTED], [{"endpoint_id": UNROUTED["id"]}])
 
     assert plan == [{"state": "STARTED", "wait_for_routing": True, "endpoint_ids": [UNROUTED["id"]],
-                     "not_yet": {UNROUTED["id"]: "STARTED (deployment dep_ReadyNoWeight000000001 READY but not serving: "
+                     "not_yet": {UNROUTED["id"]: "STARTED (deployment 'main' (dep_ReadyNoWeight000000001) READY but not serving: "
                                                  "no traffic weight on a deployment with ready replicas)"}}]
 
 
@@ -97,7 +97,7 @@ def test_wait_plan_waits_for_a_scaling_v2_endpoint_until_it_is_ready():
 
     plan = wait_plan([scaling], [{"endpoint_id": scaling["id"]}])
 
-    assert plan[0]["not_yet"] == {scaling["id"]: "STARTED (deployment dep_CbzGdmn14t3HYrXXitmKa SCALING)"}
+    assert plan[0]["not_yet"] == {scaling["id"]: "STARTED (deployment 'blue' (dep_CbzGdmn14t3HYrXXitmKa) SCALING)"}
 
 
 @pytest.mark.parametrize("serving", [False, None])
@@ -111,7 +111,7 @@ def test_wait_plan_does_not_wait_for_routing_of_v2_endpoints_not_expected_to_ser
 
     # SERVING is there and alone in its group: no wait for it. UNROUTED is READY, which is all that is asked.
     assert plan == [{"state": "STARTED", "wait_for_routing": False, "endpoint_ids": [UNROUTED["id"], provisioning["id"]],
-                     "not_yet": {provisioning["id"]: "PENDING (deployment dep_CbzGdmn14t3HYrXXitmKa PROVISIONING)"}}]
+                     "not_yet": {provisioning["id"]: "PENDING (deployment 'blue' (dep_CbzGdmn14t3HYrXXitmKa) PROVISIONING)"}}]
 
 
 def test_wait_plan_leaves_out_v2_endpoints_whose_deployment_failed():

@@ -22,6 +22,9 @@ from ansible.utils.display import Display
 from ansible_collections.together.ai.plugins.plugin_utils import _task_cache
 
 MODULE = "together.ai.together_endpoint_info"
+HARDWARE_MODULE = "together.ai.together_hardware_info"
+# What a prices read needs from the task: the connection.
+CONNECTION_OPTIONS = ("api_key", "base_url", "timeout", "validate_certs", "ca_path", "max_retries", "allow_plain_http")
 display = Display()
 
 
@@ -109,6 +112,26 @@ class ActionModule(ActionBase):
             if key in fetch.last:
                 outcome[key] = fetch.last[key]
         outcome["changed"] = False
+        if args.get("include_cost") not in (None, False) and outcome.get("endpoints") and not outcome.get("failed"):
+            warnings.extend(self._add_costs(args, outcome, task_vars))
         if warnings:
             outcome["warnings"] = warnings
         return outcome
+
+    def _add_costs(self, args, outcome, task_vars):
+        """include_cost after a wait: the prices read once (together_hardware_info), the ceilings computed here."""
+        # pylint: disable=import-outside-toplevel
+        from ansible.module_utils.parsing.convert_bool import boolean
+        from ansible_collections.together.ai.plugins.module_utils._cost import PriceList, add_ceilings
+
+        if not boolean(args["include_cost"], strict=False):
+            return []
+        connection = dict((key, args[key]) for key in CONNECTION_OPTIONS if args.get(key) is not None)
+        catalogs = {}
+        for version in sorted(set("v2" if item.get("api_version") == "v2" else "v1" for item in outcome["endpoints"])):
+            answer = self._execute_module(module_name=HARDWARE_MODULE, module_args=dict(connection, api_version=version),
+                                          task_vars=task_vars)
+            if answer.get("failed"):
+                return ["hourly_cost_ceiling not added: reading the %s prices failed: %s" % (version, answer.get("msg"))]
+            catalogs[version] = answer.get("hardware") or []
+        return add_ceilings(outcome, PriceList(v2_instance_types=catalogs.get("v2"), v1_hardware=catalogs.get("v1")))

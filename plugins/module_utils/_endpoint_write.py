@@ -155,6 +155,7 @@ class EndpointRequest:
         self.purge_deployments = kwargs.get("purge_deployments", False)
         self.wait = kwargs.get("wait", False)
         self.wait_timeout = kwargs.get("wait_timeout", 1800.0)
+        self.max_hourly_cost = kwargs.get("max_hourly_cost")
 
     @property
     def identity(self):
@@ -276,6 +277,10 @@ class EndpointRequest:
     def _wait_options(self, params):
         wait = params.get("wait")
         self.wait = (self.state == "started") if wait is None else bool(wait)
+        cost = params.get("max_hourly_cost")
+        if cost is not None and (not _finite_number(cost) or cost <= 0):
+            raise OptionError("max_hourly_cost must be a number of US dollars above 0, got %r" % (cost,))
+        self.max_hourly_cost = cost
         timeout = params.get("wait_timeout", 1800.0)
         if not _finite_number(timeout) or timeout < 0:
             raise OptionError("wait_timeout must be a finite number of 0 or more seconds, got %r" % (timeout,))

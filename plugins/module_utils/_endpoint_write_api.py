@@ -23,6 +23,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, error_details
+from ansible_collections.together.ai.plugins.module_utils._cost import PriceList, describe, plan_ceilings
 from ansible_collections.together.ai.plugins.module_utils._hardware import HardwareCatalog
 from ansible_collections.together.ai.plugins.module_utils._readiness import EXPLAINED_STATES, short_state
 from ansible_collections.together.ai.plugins.module_utils._v2_normalize import add_model_names, normalize_endpoint
@@ -83,6 +84,8 @@ class EndpointWriter:
         self.check_mode = check_mode
         self.retried = []
         self.sent = []  # the writes the API accepted, for a failure's changed and actions
+        self._prices = {}  # api version -> PriceList, read once per task (max_hourly_cost)
+        self.cost = None  # {before, after} hourly cost ceilings of the last plan (max_hourly_cost)
 
     # -- v2 ------------------------------------------------------------------------------------------------------
 
@@ -161,7 +164,40 @@ class EndpointWriter:
         slug = self.v2.project.project_slug
         if plan.after.get("name") and "/" not in plan.after["name"] and slug:
             plan.after["name"] = "%s/%s" % (slug, plan.after["name"])  # as the API will name it
+        self.check_cost(request, plan, "v2")
         return endpoint, full, plan
+
+    def check_cost(self, request, plan, api_version):
+        """max_hourly_cost: a plan whose hourly cost ceiling (after it, or while it retires what it replaces) goes above
+        it fails before any write; the ceilings before and after go to --diff and to the result."""
+        if request.max_hourly_cost is None:
+            return
+        if api_version not in self._prices:
+            # One catalog read per task: the prices do not change while it runs.
+            catalog = self.catalog.instance_types() if api_version == "v2" else self.catalog.v1_hardware()
+            self._prices[api_version] = (PriceList(v2_instance_types=catalog) if api_version == "v2"
+                                         else PriceList(v1_hardware=catalog))
+        before, after, peak = plan_ceilings(plan.before, plan.after, self._prices[api_version], api_version)
+        self.cost = dict(before=before, after=after)
+        if plan.before:
+            plan.before["hourly_cost_ceiling"] = before["usd_per_hour"]
+        if plan.after:
+            plan.after["hourly_cost_ceiling"] = after["usd_per_hour"]
+        limit = request.max_hourly_cost
+        where = "endpoint '%s'" % (request.identity,)
+        if after["usd_per_hour"] is None:
+            raise PlanError("%s: the hourly cost ceiling after this change is unknown, as %s ha%s no published price, so "
+                            "max_hourly_cost $%.2f/h cannot be checked; nothing was sent: %s" % (
+                                where, ", ".join(after["unpriced_hardware"]),
+                                "s" if len(after["unpriced_hardware"]) == 1 else "ve", limit, describe(after)))
+        if after["usd_per_hour"] > limit:
+            raise PlanError("%s: the hourly cost ceiling after this change would be %s, above max_hourly_cost $%.2f/h "
+                            "(now %s); nothing was sent" % (where, describe(after), limit, describe(before)))
+        if peak["usd_per_hour"] is not None and peak["usd_per_hour"] > limit and peak["usd_per_hour"] > (
+                before["usd_per_hour"] or 0):
+            raise PlanError("%s: while this change runs the new deployments beside the ones they replace, the hourly cost "
+                            "ceiling would reach %s, above max_hourly_cost $%.2f/h; nothing was sent" % (
+                                where, describe(peak), limit))
 
     def run_v2(self, request):
         """Plan, apply, re-plan. The endpoint is read again after the writes of a round and planned anew from that read:
@@ -172,6 +208,8 @@ class EndpointWriter:
         endpoint, full, plan = self.plan_fresh(request)
         result = dict(changed=plan.changed, actions=plan.messages, diff=dict(before=plan.before, after=plan.after),
                       warnings=list(plan.warnings), pending=[], retried=[])
+        if self.cost is not None:
+            result["hourly_cost_ceiling"] = self.cost
         if self.check_mode or not plan.writes:
             result.update(endpoint=endpoint, exists=endpoint is not None)
             if self.check_mode:
@@ -206,6 +244,9 @@ class EndpointWriter:
                       retried=self.retried, pending=self.pending(plan.pending, endpoint, {}))
         # After, as read back: what a rerun will compare with (a deployment waiting for READY shows no weight yet).
         result["diff"]["after"] = endpoint_view(endpoint, full if self.diff else None)
+        if self.cost is not None:
+            result["diff"]["after"]["hourly_cost_ceiling"] = plan.after.get("hourly_cost_ceiling")
+            result["hourly_cost_ceiling"] = dict(before=result["hourly_cost_ceiling"]["before"], after=self.cost["after"])
         return result
 
     def planning_view(self, endpoint, full):
@@ -312,14 +353,19 @@ class EndpointWriter:
     def run_v1(self, request):
         endpoint = self.reader.get_endpoint(request.endpoint_id)
         plan = plan_v1(request, endpoint)
+        self.check_cost(request, plan, "v1")
         result = dict(changed=plan.changed, actions=plan.messages, diff=dict(before=plan.before, after=plan.after),
                       warnings=[], pending=[], retried=[])
+        if self.cost is not None:
+            result["hourly_cost_ceiling"] = self.cost
         if not self.check_mode:
             for write in plan.writes:
                 self.send_v1(write, request.endpoint_id)
             if plan.writes:
                 endpoint = self.reader.get_endpoint(request.endpoint_id) if request.state != "absent" else None
                 result["diff"]["after"] = v1_view(endpoint)
+                if self.cost is not None and result["diff"]["after"]:
+                    result["diff"]["after"]["hourly_cost_ceiling"] = plan.after.get("hourly_cost_ceiling")
         result.update(endpoint=None if request.state == "absent" and not self.check_mode else endpoint,
                       exists=endpoint is not None and (self.check_mode or request.state != "absent"))
         return result

@@ -58,7 +58,7 @@ class Project:
         with self._lock:
             if not self._resolved:
                 self.project_id, self.project_slug = self._whoami()
-                self._resolved = True
+                self._resolved = self._slug_asked = True
         return self.project_id
 
     def _whoami(self):
@@ -89,11 +89,13 @@ class Project:
             if self.project_slug is None and not self._slug_asked:
                 self._slug_asked = True
                 try:
-                    project_id, self.project_slug = self._whoami()
+                    project_id, slug = self._whoami()
                 except TogetherError:
                     return None
-                if self.project_id is not None and project_id != self.project_id:
-                    self.project_slug = None  # the key's own project is not the one managed: its slug names nothing here
+                if not self._resolved:
+                    self.project_id, self._resolved = project_id, True  # the same answer resolve() would ask for
+                if project_id == self.project_id:
+                    self.project_slug = slug  # else the key's own project is not the one managed: its slug names nothing
         return self.project_slug
 
     @staticmethod

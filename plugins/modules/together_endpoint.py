@@ -115,7 +115,7 @@ options:
   hardware:
     description:
       - The instance type of the one deployment, such as V(1xnvidia-h100-80gb) (see M(together.ai.together_hardware_info)).
-        It is resolved to the config of O(model) for that hardware, as the official CLI does: the deployment profile
+        It is resolved to the config of O(model) for that hardware, as the official CLI does, that is the deployment profile
         with that GPU count and type for a catalog name, else the config of the model listed by
         C(GET /v2/projects/{p}/configs?referenceModelId=...), matched on C(<accelerator_count>x<accelerator_type>) with
         the C(nvidia-) prefix ignored.
@@ -199,6 +199,19 @@ options:
       - Without it, such a difference fails the task before any write, naming the deployment and the field.
     type: bool
     default: false
+  max_hourly_cost:
+    description:
+      - A ceiling, in US dollars an hour, on what the endpoint can cost at full scale after the change. That is the sum,
+        over its deployments that are not stopped (a v1 endpoint, unless stopped), of C(max_replicas) times the hourly
+        price of its hardware, as the API publishes it (v2 instance types' C(priceCentsPerHour), v1 hardware's
+        C(pricing.cents_per_minute) times 60).
+      - A plan whose ceiling after the change is above it fails before any write, saying the ceiling and how it is made
+        up. So does a plan that would go above it while it runs new deployments beside the ones they replace (both
+        count until the old ones are retired), unless the endpoint already costs that much.
+      - A hardware without a published price makes the ceiling unknown, and the task fails before any write.
+      - With it, check mode and C(--diff) show C(hourly_cost_ceiling) before and after, and the result returns
+        RV(hourly_cost_ceiling). It costs one catalog read per task. Not set, nothing about cost is read or checked.
+    type: float
   wait:
     description:
       - Wait until the change is complete before returning. With O(state=started) (where it defaults to V(true)), until
@@ -355,6 +368,18 @@ pending:
   elements: dict
   sample: [{endpoint_id: ep_CbJNwQC2ZqCU2iFT3mrCh, deployment_id: dep_CbzGdmn14t3HYrXXitmKa, name: main, state: READY,
             then: route}]
+hourly_cost_ceiling:
+  description:
+    - With O(max_hourly_cost) only. The endpoint's hourly cost ceiling in USD before and after the task (after as
+      planned in check mode), each with C(usd_per_hour), C(breakdown) (deployment, max_replicas, hardware,
+      usd_per_replica_hour, usd_per_hour) and C(unpriced_hardware).
+  returned: when O(max_hourly_cost) is set
+  type: dict
+  sample:
+    before: {usd_per_hour: 7.98, unpriced_hardware: [], breakdown: [{deployment: main, max_replicas: 2,
+             hardware: 1xnvidia-h100-80gb, usd_per_replica_hour: 3.99, usd_per_hour: 7.98}]}
+    after: {usd_per_hour: 15.96, unpriced_hardware: [], breakdown: [{deployment: main, max_replicas: 4,
+            hardware: 1xnvidia-h100-80gb, usd_per_replica_hour: 3.99, usd_per_hour: 15.96}]}
 retried:
   description:
     - The writes that met a conflict (HTTP 409 whose etag had moved) or had no clear outcome, each with why. The task
@@ -421,6 +446,7 @@ ARGUMENT_SPEC = dict(
     purge_deployments=dict(type="bool", default=False),
     visibility=dict(type="str", choices=["private", "internal"]),
     recreate=dict(type="bool", default=False),
+    max_hourly_cost=dict(type="float"),
     wait=dict(type="bool"),
     wait_timeout=dict(type="float", default=1800.0),
     wait_sleep=dict(type="float", default=5.0),

@@ -86,6 +86,17 @@ options:
         10 deployments an endpoint embeds.
     type: bool
     default: false
+  include_cost:
+    description:
+      - Give each endpoint RV(endpoints[].hourly_cost_ceiling), what it can cost an hour at full scale, from the prices
+        the API publishes. The sum, over its deployments that are not stopped (a v1 endpoint, unless stopped), of
+        C(max_replicas) times the hourly price of its hardware (v2 instance types' C(priceCentsPerHour), v1 hardware's
+        C(pricing.cents_per_minute) times 60), in USD.
+      - It costs one catalog read per task (C(GET /v2/public/inference-instance-types), and C(GET /v1/hardware) for
+        v1 endpoints), none per endpoint; with O(wait_for_state), once after the wait.
+      - A hardware without a published price makes the ceiling unknown (V(null)), with a warning naming it.
+    type: bool
+    default: false
   deployment:
     description:
       - For v2 endpoints, the deployment (a C(dep_...) id or its name) whose state, model, hardware and bounds
@@ -420,6 +431,17 @@ endpoint:
       description: v2 only. The Endpoint object exactly as the API sent it (camelCase), for anything not listed here.
       type: dict
       sample: {id: ep_CbJNwQC2ZqCU2iFT3mrCh, name: my-project/chat, endpointType: ENDPOINT_TYPE_DEDICATED}
+    hourly_cost_ceiling:
+      description:
+        - With O(include_cost=true) only. What the endpoint can cost an hour at full scale, in USD (see O(include_cost)).
+        - C(usd_per_hour) is V(null) when a running deployment's hardware has no published price; C(unpriced_hardware)
+          names it. C(breakdown) has one item per running deployment (stopped ones cost nothing).
+      type: dict
+      sample:
+        usd_per_hour: 11.97
+        unpriced_hardware: []
+        breakdown:
+          - {deployment: blue, max_replicas: 3, hardware: 1xnvidia-h100-80gb, usd_per_replica_hour: 3.99, usd_per_hour: 11.97}
 endpoints:
   description:
     - With O(endpoint_id), V([endpoint]), or V([]) when it does not exist.
@@ -486,6 +508,7 @@ ARGUMENT_SPEC = dict(
     name=dict(type="str"),
     max_results=dict(type="int", default=1000),
     concurrency=dict(CONCURRENCY_OPTION),
+    include_cost=dict(type="bool", default=False),
     **WAIT_ARGUMENT_SPEC
 )
 
@@ -499,6 +522,15 @@ def main():
     reader.concurrency = request.concurrency
     try:
         result = request.run(reader)
+        if module.params["include_cost"] and result["endpoints"]:
+            # Imported only when asked: a plain v1 read must not load the v2 code (the import-time budget).
+            # pylint: disable=import-outside-toplevel
+            from ansible_collections.together.ai.plugins.module_utils._cost import add_ceilings, price_list
+            from ansible_collections.together.ai.plugins.module_utils._hardware import HardwareCatalog
+
+            catalog = HardwareCatalog(module.client, module.endpoints_v2(), module.settings.base_url)
+            for warning in add_ceilings(result, price_list(catalog, result["endpoints"])):
+                module.warn(warning)
     except TogetherError as exc:
         module.fail_from(exc)
     module.exit_json(changed=False, **dict(result, **module.project_facts()))

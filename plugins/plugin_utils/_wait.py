@@ -74,7 +74,8 @@ def wait_request(args):
 
 def read_args(args, request):
     """The module arguments of one plain read of the endpoints the wait is about."""
-    plain = dict((key, value) for key, value in args.items() if key not in WAIT_OPTIONS)
+    # The cost is added once after the wait (the action plugin reads the prices once), not with every poll.
+    plain = dict((key, value) for key, value in args.items() if key not in WAIT_OPTIONS and key != "include_cost")
     plain.pop("endpoint_id", None)
     plain.pop("endpoint_ids", None)
     if request.single:

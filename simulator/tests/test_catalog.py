@@ -1,6 +1,7 @@
 """Hardware and models, scriptable per scenario: v2 instance types, configs per model, supported models; v1 hardware by model."""
 
 import pytest
+from together_simulator.catalog import V2_INSTANCE_TYPES
 
 from test_v2_routes import FAST, P, error, model_path, ok
 
@@ -16,7 +17,9 @@ def hardware_of(config):
 def test_default_instance_types_list_and_retrieve_by_id_or_name(api, schemas):
     body = ok(api.get("/v2/public/inference-instance-types"), schemas, "InstanceTypeList")
     names = [item["name"] for item in body["data"]]
-    assert "1xnvidia-h100-80gb" in names and len(names) == 8 and body["next_cursor"] is None
+    assert "1xnvidia-h100-80gb" in names and len(names) == 9 and body["next_cursor"] is None
+    # Every instance type has a published price but one, for the collection's unknown-cost case.
+    assert [item["name"] for item in body["data"] if not item["priceCentsPerHour"]] == ["1xnvidia-gh200-96gb"]
     first = body["data"][0]
     assert ok(api.get("/v2/public/inference-instance-types/" + first["id"]), schemas, "InferenceInstanceType") == first
     assert ok(api.get("/v2/public/inference-instance-types/" + first["name"]), schemas, "InferenceInstanceType") == first
@@ -49,7 +52,7 @@ def test_model_configs_narrow_the_configs_of_a_model_by_name_id_or_path(api, sch
         configs = ok(api.get(P + "/configs", params=params), schemas, "ConfigPage")["data"]
         assert [hardware_of(config) for config in configs] == ["1xnvidia-l40s-48gb", "1xnvidia-h100-80gb"], params
         assert {config["referenceModel"] for config in configs} == {small["baseModel"]}
-    assert len(api.get(P + "/configs", params={"referenceModel": model_path(MODEL)}).json()["data"]) == 8  # not listed: fits all
+    assert len(api.get(P + "/configs", params={"referenceModel": model_path(MODEL)}).json()["data"]) == len(V2_INSTANCE_TYPES)  # not listed: fits all
     assert error(api.get(P + "/configs"), schemas, 400)["message"] == "referenceModelId or referenceModel is required"
     # a readable name is not a resource name: the API refuses it instead of guessing (refusals: test_sdk_types.py)
     assert error(api.get(P + "/configs", params={"referenceModel": SMALL}), schemas, 400)["param"] == "referenceModel"

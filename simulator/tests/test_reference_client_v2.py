@@ -6,6 +6,7 @@ import pathlib
 import subprocess
 
 import pytest
+from together_simulator.catalog import V2_INSTANCE_TYPES
 
 pytestmark = pytest.mark.reference_v2
 SCRIPT = pathlib.Path(__file__).with_name("reference_v2_sdk_script.py")
@@ -44,7 +45,7 @@ def test_sdk_lifecycle(api, together_v2_venv, tmp_path):
     assert out["routed"][0] == "DEPLOYMENT_STATE_READY" and out["routed"][1:3] == [1, 1.0]
     assert out["stale_etag_status"] == 409
     assert out["chat"] == ["blue", "demo-project/sdk-chat", "length", 1]
-    assert out["catalog"] == [["meta-llama/Llama-3.1-8B-Instruct"], 8]
+    assert out["catalog"] == [["meta-llama/Llama-3.1-8B-Instruct"], len(V2_INSTANCE_TYPES)]
     assert out["validate_only"] == ["demo-project/sdk-chat/checked", ["demo-project/sdk-chat/blue"]]
     assert in_order(out["stop_states"], ["DEPLOYMENT_STATE_STOPPING", "DEPLOYMENT_STATE_STOPPED"])
     assert out["delete_routed_status"] == 409

@@ -10,6 +10,7 @@ import json
 import subprocess
 
 import pytest
+from together_simulator.catalog import V2_INSTANCE_TYPES
 
 from test_reference_client_v2 import FAST, client_env
 from test_v2_routes import P, blue_green, error, model_path, ok
@@ -187,12 +188,12 @@ def test_configs_filter_to_the_model_and_unknown_models_have_none(api, schemas):
     by_id = ok(api.get(P + "/configs", params={"referenceModelId": model_path(SMALL).rsplit("/", 1)[-1]}), schemas, "ConfigPage")["data"]
     assert by_id == small
     big = ok(api.get(P + "/configs", params={"referenceModel": model_path(MODEL)}), schemas, "ConfigPage")["data"]
-    assert len(big) == 8 and not {c["id"] for c in big} & {c["id"] for c in small}  # a config belongs to one model
+    assert len(big) == len(V2_INSTANCE_TYPES) and not {c["id"] for c in big} & {c["id"] for c in small}  # a config belongs to one model
     for params in ({"referenceModel": "projects/proj_together/models/ml_nothing"}, {"referenceModelId": "ml_nothing"},
                    {"referenceModel": PRIVATE_PATH}):  # a fine-tune deploys with its base model's configs, it has none itself
         assert ok(api.get(P + "/configs", params=params), schemas, "ConfigPage") == {"data": []}, params
     scratch = ok(api.get(P + "/configs", params={"referenceModel": P[4:] + "/models/ml_scratch"}), schemas, "ConfigPage")["data"]
-    assert len(scratch) == 8 and {config["projectId"] for config in scratch} == {"proj_demo"}  # a model without a base has its own
+    assert len(scratch) == len(V2_INSTANCE_TYPES) and {config["projectId"] for config in scratch} == {"proj_demo"}  # a model without a base has its own
 
 
 # -- refusals: deployments -----------------------------------------------------------------------------------------

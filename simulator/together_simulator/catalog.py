@@ -45,6 +45,8 @@ V2_INSTANCE_TYPES = {
     "1xnvidia-b200-180gb": ("B200", 1, 180, 599),
     "1xnvidia-a100-80gb": ("A100", 1, 80, 256),
     "1xnvidia-l40s-48gb": ("L40S", 1, 48, 168),
+    # No published price (0, as the SDK's type needs a number): what cost checks must call an unknown cost.
+    "1xnvidia-gh200-96gb": ("GH200", 1, 96, 0),
 }
 V2_REGIONS = ["us-central-4", "us-east-1"]
 DEFAULT_V2_HARDWARE = "1xnvidia-h100-80gb"

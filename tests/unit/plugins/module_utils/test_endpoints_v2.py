@@ -656,3 +656,21 @@ def test_a_failed_status_read_the_api_does_not_know_leaves_the_verdict_and_warns
     assert api.warnings[0].startswith("endpoint '%s' in project " % endpoint_id)
     assert "the status message of deployment %s could not be read (" % deployment_id in api.warnings[0]
     assert "the API does not know this URL" in api.warnings[0]
+
+
+def test_the_slug_and_the_project_come_from_one_whoami(transport):
+    transport.route("/v3/whoami", (200, {"type": "project_api_key", "project": {"id": "proj_Key0000000000000000001",
+                                                                                  "slug": "key-project"}}))
+    project = Project(make_client(), ROOT)
+    assert project.slug() == "key-project"
+    assert project.resolve() == "proj_Key0000000000000000001"
+    assert project.slug() == "key-project"
+    assert transport.paths == ["/v3/whoami"]
+
+
+def test_a_given_project_has_no_slug_from_another_projects_key(transport):
+    transport.route("/v3/whoami", (200, {"type": "project_api_key", "project": {"id": "proj_Key0000000000000000001",
+                                                                                  "slug": "key-project"}}))
+    project = Project(make_client(), ROOT, "proj_Given00000000000000001")
+    assert project.slug() is None  # the key's slug names the key's project, not the one managed
+    assert project.resolve() == "proj_Given00000000000000001"

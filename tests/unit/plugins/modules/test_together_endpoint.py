@@ -471,3 +471,34 @@ def test_a_degraded_endpoint_found_by_name_is_read_as_the_info_module_reads_it(r
     read = run_endpoint_info(run_module, endpoint_id=EP_ID, project_id=PROJECT_ID).result["endpoint"]
     assert outcome.result["endpoint"] == read
     assert outcome.result["endpoint"]["deployments"][0]["status_message"] == "All replicas ready"
+
+
+INSTANCE_TYPES = {"data": [{"name": "1xnvidia-h100-80gb", "priceCentsPerHour": 399}], "next_cursor": None}
+
+
+def test_a_scale_above_max_hourly_cost_fails_before_any_write(run_module, transport, api):
+    transport.route("/v2/public/inference-instance-types", (200, INSTANCE_TYPES))
+    outcome = run(run_module, min_replicas=2, max_replicas=4, max_hourly_cost=10, **BLUE)
+    result = outcome.result
+    assert api.writes == []
+    assert result["failed"] is True and result["changed"] is False
+    assert result["msg"] == ("endpoint '%s': the hourly cost ceiling after this change would be $15.96/h (blue 4 x "
+                             "1xnvidia-h100-80gb at $3.99/h), above max_hourly_cost $10.00/h (now $7.98/h (blue 2 x "
+                             "1xnvidia-h100-80gb at $3.99/h)); nothing was sent" % EP_ID)
+
+
+def test_a_scale_within_max_hourly_cost_returns_the_ceilings_and_shows_them_in_the_diff(run_module, transport, api):
+    transport.route("/v2/public/inference-instance-types", (200, INSTANCE_TYPES))
+    outcome = run(run_module, min_replicas=2, max_replicas=3, max_hourly_cost=12, _ansible_diff=True, **BLUE)
+    result = outcome.result
+    assert len(api.writes) == 1
+    assert (result["hourly_cost_ceiling"]["before"]["usd_per_hour"], result["hourly_cost_ceiling"]["after"]["usd_per_hour"]) \
+        == (7.98, 11.97)
+    assert (result["diff"]["before"]["hourly_cost_ceiling"], result["diff"]["after"]["hourly_cost_ceiling"]) == (7.98, 11.97)
+    # One catalog read for the task, whatever its rounds.
+    assert len([sent for sent in transport.sent if sent.path == "/v2/public/inference-instance-types"]) == 1
+
+
+def test_max_hourly_cost_must_be_a_positive_number(run_module, transport):
+    outcome = run(run_module, max_hourly_cost=0, **BLUE)
+    assert_refused_before_any_request(outcome, transport, "max_hourly_cost must be a number of US dollars above 0, got 0")

@@ -36,12 +36,29 @@ REQUIRED = (
 )
 
 
+# The collection's own layout: every file of the tarball is one of these, or under one of these folders. Anything
+# else (a reports/ folder a gate run left in the checkout, a user's vars file, a scratch file) is refused.
+LAYOUT_FILES = (
+    "MANIFEST.json", "FILES.json", "README.md", "LICENSE", "CHANGELOG.rst", "SECURITY.md", "requirements.txt",
+    "bindep.txt",
+)
+LAYOUT_FOLDERS = ("changelogs", "docs", "extensions", "meta", "playbooks", "plugins", "roles", "simulator", "tests")
+
+
+def outside_layout(name):
+    top = name.split("/", 1)[0]
+    return not (name in LAYOUT_FILES or ("/" in name and top in LAYOUT_FOLDERS))
+
+
 def problems(names, manifest):
     found = []
     for name in names:
         bad = [pattern for pattern in FORBIDDEN if fnmatch.fnmatch(name, pattern)]
         if bad:
             found.append("development file in the tarball: %s (matches %s)" % (name, bad[0]))
+        elif outside_layout(name):
+            found.append("not part of the collection's layout: %s (add it to build_ignore in galaxy.yml, or to "
+                         "LAYOUT_FILES / LAYOUT_FOLDERS in scripts/check_tarball.py if it belongs)" % name)
     for name in REQUIRED:
         if name not in names:
             found.append("missing from the tarball: %s" % name)

@@ -20,7 +20,7 @@ import pathlib
 import re
 import subprocess
 import sys
-import tempfile
+import shutil
 from xml.etree import ElementTree
 
 from _tools import Simulator, ansible_playbook, say  # scripts/_tools.py: python puts this folder first on sys.path
@@ -97,7 +97,7 @@ def ansible_environment(extra):
     return env
 
 
-def run_playbook(extra_vars, env):
+def run_playbook(extra_vars, env, cwd=None):
     """Run the gate playbook, streaming its output; return (exit code, output)."""
     command = [ansible_playbook('demo'), PLAYBOOK]
     for value in extra_vars:
@@ -106,11 +106,27 @@ def run_playbook(extra_vars, env):
     say()
     lines = []
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
-                               universal_newlines=True, cwd=str(ROOT))
+                               universal_newlines=True, cwd=str(cwd or ROOT))
     for line in process.stdout:
         lines.append(line)
         print("  | " + line.rstrip("\n"), flush=True)
     return process.wait(), "".join(lines)
+
+
+def build_dir():
+    """The build folder make uses: the parent of ANSIBLE_COLLECTIONS_PATH's collections copy, else .build."""
+    collections = os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep)[0]
+    if collections and pathlib.Path(collections).name == "collections":
+        return pathlib.Path(collections).resolve().parent
+    return ROOT / ".build"
+
+
+def demo_dir():
+    """Where the demo runs and keeps its reports: <build folder>/demo, emptied first, kept after (not in the checkout)."""
+    path = build_dir() / "demo"
+    shutil.rmtree(str(path), ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
 
 
 def gate_real_endpoints(vars_file):
@@ -120,7 +136,13 @@ def gate_real_endpoints(vars_file):
         sys.exit("DEMO_VARS=%s: no such file. Start from playbooks/vars/gate.example.yml." % vars_file)
     step("Gating your endpoints on the Together API with %s" % path)
     say("(the API key comes from TOGETHER_API_KEY; the base URL from TOGETHER_BASE_URL, else the default)")
-    code, _output = run_playbook(["@%s" % path], ansible_environment({}))
+    # The playbook runs in <build folder>/demo: a relative endpoint_gate_report_dir (reports) lands there, not in
+    # the checkout, where the next ansible-galaxy collection build would pack it.
+    workdir = demo_dir()
+    code, _output = run_playbook(["@%s" % path], ansible_environment({}), cwd=workdir)
+    reports = sorted(str(item.relative_to(workdir)) for item in workdir.rglob("*") if item.is_file())
+    if reports:
+        say("The gate's report files are in %s: %s" % (workdir, ", ".join(reports)))
     step("The gate %s (ansible-playbook exit code %d)" % ("passed" if code == 0 else "did not pass", code))
     return code
 
@@ -157,8 +179,7 @@ def judge(code, output, report_dir):
         verdicts.append((passed, "%s passed all %d of its checks" % (endpoint_id, len(checks))))
     # Whitespace normalized: Ansible may wrap a long message over several lines.
     # The action plugin prints a progress line naming the endpoint while it waits (no async).
-    waited = (("%s is now STARTING" % STARTING) in " ".join(output.split())
-              and ("together_endpoint_info: Waiting for state STARTED" in output) and ("%s' (state STARTING" % STARTING) in output)
+    waited = ("together_endpoint_info: Waiting for state STARTED" in output) and ("%s' (state STARTING" % STARTING) in output
     verdicts.append((waited and results.get(STARTING, {}).get("state", ("",))[0] == "passed",
                      "%s was STARTING when the gate began; the gate waited and saw it STARTED" % STARTING))
     v2_checks = results.get(V2_CANARY, {})
@@ -173,42 +194,43 @@ def judge(code, output, report_dir):
         failed = dict((check, message) for check, (status, message) in results.get(endpoint_id, {}).items()
                       if status == "failed")
         verdicts.append((failed == expected, "%s failed exactly for: %s" % (endpoint_id, "; ".join(expected.values()))))
-        named = all(("%s: %s" % (endpoint_id, message)) in output for message in expected.values())
-        verdicts.append((named, "the failure message names %s of %s" % (
+        # The report is printed once: each violation on its own line under the endpoint's FAIL line.
+        named = ("FAIL %s " % endpoint_id) in output and all(('"  - %s"' % message) in output for message in expected.values())
+        verdicts.append((named, "the gate's report names %s of %s" % (
             "both violations" if len(expected) == 2 else "the violation", endpoint_id)))
     return verdicts
 
 
 def gate_simulated_endpoints():
     say(INTRO.format(healthy=HEALTHY, starting=STARTING, oversized=OVERSIZED, v2=V2_CANARY))
-    with tempfile.TemporaryDirectory(prefix="together-gate-demo-") as workdir:
-        report_dir = pathlib.Path(workdir) / "reports"
-        simulator = Simulator(workdir, SCENARIO, SIMULATOR_KEY, SIMULATOR_LIFETIME)
+    workdir = demo_dir()
+    # Kept after the run (under the build folder, not a temporary one): the report stays where the demo says it is.
+    report_dir = workdir / "reports"
+    simulator = Simulator(workdir, SCENARIO, SIMULATOR_KEY, SIMULATOR_LIFETIME)
+    try:
+        step("1. Starting the Together API simulator (simulator/scenarios/demo.yml)")
         try:
-            step("1. Starting the Together API simulator (simulator/scenarios/demo.yml)")
-            try:
-                simulator.start()
-            except RuntimeError as exc:
-                sys.exit("The simulator did not start: %s" % exc)
-            say("listening on %s; it accepts the key %r" % (simulator.base_url, SIMULATOR_KEY))
+            simulator.start()
+        except RuntimeError as exc:
+            sys.exit("The simulator did not start: %s" % exc)
+        say("listening on %s; it accepts the key %r" % (simulator.base_url, SIMULATOR_KEY))
 
-            step("2. Running the gate playbook (TOGETHER_BASE_URL, TOGETHER_INFERENCE_BASE_URL and TOGETHER_API_KEY "
-                 "point at the simulator)")
-            say("Expect the playbook to end in a failure: that is the gate blocking the release.")
-            # The simulator's stand-in for https://api-inference.together.ai/v1, where v2 endpoints answer.
-            env = ansible_environment({"TOGETHER_BASE_URL": simulator.base_url, "TOGETHER_API_KEY": SIMULATOR_KEY,
-                                       "TOGETHER_INFERENCE_BASE_URL": simulator.root_url + "/inference/v1"})
-            code, output = run_playbook(["@%s" % DEMO_VARS.relative_to(ROOT), "endpoint_gate_report_dir=%s" % report_dir],
-                                        env)
-        finally:
-            simulator.close()
+        step("2. Running the gate playbook (TOGETHER_BASE_URL, TOGETHER_INFERENCE_BASE_URL and TOGETHER_API_KEY "
+             "point at the simulator)")
+        say("Expect the playbook to end in a failure: that is the gate blocking the release.")
+        # The simulator's stand-in for https://api-inference.together.ai/v1, where v2 endpoints answer.
+        env = ansible_environment({"TOGETHER_BASE_URL": simulator.base_url, "TOGETHER_API_KEY": SIMULATOR_KEY,
+                                   "TOGETHER_INFERENCE_BASE_URL": simulator.root_url + "/inference/v1"})
+        code, output = run_playbook(["@%s" % DEMO_VARS, "endpoint_gate_report_dir=%s" % report_dir], env, cwd=workdir)
+    finally:
+        simulator.close()
 
-        step("3. The gate's Markdown report (%s/endpoint-gate.md; a JUnit XML file sits beside it)" % report_dir)
-        markdown = report_dir / "endpoint-gate.md"
-        say(markdown.read_text() if markdown.exists() else "(no report was written)")
+    step("3. The gate's Markdown report (%s/endpoint-gate.md; a JUnit XML file sits beside it)" % report_dir)
+    markdown = report_dir / "endpoint-gate.md"
+    say(markdown.read_text() if markdown.exists() else "(no report was written)")
 
-        step("4. Did the gate behave as the scenario expects?")
-        verdicts = judge(code, output, report_dir)
+    step("4. Did the gate behave as the scenario expects?")
+    verdicts = judge(code, output, report_dir)
     for ok, sentence in verdicts:
         say("  [%s] %s" % ("ok" if ok else "FAILED", sentence))
     say()

@@ -13,6 +13,7 @@ class ModuleDocFragment(object):
     """How a v2 model is named and resolved (module_utils/_models.py), for the modules that take one."""
 
     DOCUMENTATION = r"""
+options: {}
 notes:
   - "A v2 model can be named in four forms, resolved as Together's own CLI (C(together endpoints deploy)) resolves them.
     The configs that fit it are always listed by a bare model id (C(GET /v2/projects/{p}/configs?referenceModelId=...)),

@@ -6,7 +6,7 @@
 
 The documentation of each filter is in the YAML file named after it, beside this file. The gate's logic is in
 plugins/plugin_utils/_gate_*.py: the check table (_gate_checks), entry validation (_gate_entries), the policy
-(_gate_policy), wait planning (_gate_wait_plan), probes (_gate_probes), evaluation (_gate_evaluation), report wording (_gate_wording)
+(_gate_policy), names (_gate_names), wait planning (_gate_wait_plan), probes (_gate_probes), evaluation (_gate_evaluation), report wording (_gate_wording)
 and report files (_gate_report_files).
 """
 
@@ -15,25 +15,42 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.together.ai.plugins.plugin_utils._gate_evaluation import evaluate
-from ansible_collections.together.ai.plugins.plugin_utils._gate_policy import check_policy
+from ansible_collections.together.ai.plugins.plugin_utils._gate_entries import gate_entries
+from ansible_collections.together.ai.plugins.plugin_utils._gate_names import names_to_resolve, resolve_names
+from ansible_collections.together.ai.plugins.plugin_utils._gate_policy import check_policy, policy_problems
 from ansible_collections.together.ai.plugins.plugin_utils._gate_probes import probe_plan, with_probes
 from ansible_collections.together.ai.plugins.plugin_utils._gate_report_files import markdown_cell, report_path, xml_text
 from ansible_collections.together.ai.plugins.plugin_utils._gate_wait_plan import wait_plan
 
 
-def endpoint_gate_evaluate(endpoints, checks, missing=None, notes=None, error=None):
+def endpoint_gate_evaluate(endpoints, checks, missing=None, notes=None, error=None, names=None, policy=None):
     """Evaluate every check of every gated endpoint, without stopping at the first violation."""
-    return evaluate(endpoints, checks, missing, notes, error)
+    return evaluate(endpoints, checks, missing, notes, error, names=names, policy=policy)
 
 
-def endpoint_gate_wait_plan(endpoints, checks):
+def endpoint_gate_wait_plan(endpoints, checks, names=None):
     """Which endpoints to wait for, grouped by the state expected of them."""
-    return wait_plan(endpoints, checks)
+    return wait_plan(endpoints, checks, names)
 
 
-def endpoint_gate_probe_plan(checks):
+def endpoint_gate_probe_plan(checks, names=None):
     """The endpoint ids whose entries ask for an answer check (each probe is a billed request)."""
-    return probe_plan(checks)
+    return probe_plan(checks, names)
+
+
+def endpoint_gate_ids(checks, names=None):
+    """The endpoint ids the gate reads: each entry's endpoint_id, or the id its name resolved to."""
+    return [entry.endpoint_id for entry in gate_entries(checks, names) if entry.endpoint_id]
+
+
+def endpoint_gate_names(checks):
+    """The names the gate entries give instead of an endpoint_id, to look up."""
+    return names_to_resolve(checks)
+
+
+def endpoint_gate_resolve_names(listed, checks):
+    """{name: {id, note}} for every name the entries give, from the listed endpoints."""
+    return resolve_names(listed, checks)
 
 
 def endpoint_gate_with_probes(endpoints, probed, probe_ids):
@@ -41,8 +58,13 @@ def endpoint_gate_with_probes(endpoints, probed, probe_ids):
     return with_probes(endpoints, probed, probe_ids)
 
 
-def endpoint_gate_policy(checks, settings=None, variable_names=None):
-    """Check the whole gate policy before any request; return the number of entries, or fail naming every problem."""
+def endpoint_gate_policy(checks, settings=None, variable_names=None, collect=False):
+    """Check the whole gate policy before any request; return the number of entries, or fail naming every problem.
+
+    With collect=true, return the problems instead (a list of {path, where, message}; empty when none).
+    """
+    if collect:
+        return policy_problems(checks, settings, variable_names)
     return check_policy(checks, settings, variable_names)
 
 
@@ -74,4 +96,7 @@ class FilterModule:
             "endpoint_gate_xml": endpoint_gate_xml,
             "endpoint_gate_md": endpoint_gate_md,
             "endpoint_gate_report_dir": endpoint_gate_report_dir,
+            "endpoint_gate_ids": endpoint_gate_ids,
+            "endpoint_gate_names": endpoint_gate_names,
+            "endpoint_gate_resolve_names": endpoint_gate_resolve_names,
         }

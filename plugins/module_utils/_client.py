@@ -84,6 +84,8 @@ READ_CHUNK_BYTES = 64 * 1024
 # JSON values (counted as commas, braces and brackets) a body may hold: each costs ~100 bytes once decoded.
 MAX_JSON_VALUES = 200000
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+# What OpenSSL says when it gets a plain-HTTP answer to its TLS hello.
+PLAIN_HTTP_SIGNS = ("WRONG_VERSION_NUMBER", "wrong version number", "http request", "record layer failure")
 MAX_REDIRECTS = 3
 UNKNOWN_URL_CODE = "unknown_url"
 
@@ -607,8 +609,14 @@ class TogetherClient:
                              % (url, _seconds(self.timeout)), url=url, reached_server=not _never_connected(exc))
         except requests.exceptions.SSLError as exc:
             # A certificate problem does not fix itself: report at once, with the way out.
+            reason = _reason(exc)
+            if any(sign in reason for sign in PLAIN_HTTP_SIGNS):
+                # TLS spoken to a plain-HTTP server: no certificate setting helps, the scheme is wrong.
+                raise TogetherError("TLS error talking to %s: %s (the server at %s answers plain HTTP, not TLS: use "
+                                    "http:// in base_url; ca_path and validate_certs do not help here)"
+                                    % (url, reason, "%s:%s" % origin_of(url)[1:]), url=url)
             raise TogetherError("TLS error talking to %s: %s (set ca_path to trust a private CA; validate_certs: false "
-                                "only for a trusted test server)" % (url, _reason(exc)), url=url)
+                                "only for a trusted test server)" % (url, reason), url=url)
         except requests.exceptions.ConnectionError as exc:
             raise _Retryable("connection to %s failed: %s" % (url, _reason(exc)), url=url,
                              reached_server=not _never_connected(exc))

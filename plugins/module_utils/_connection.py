@@ -31,6 +31,8 @@ from ansible_collections.together.ai.plugins.module_utils._parallel import (
     MIN_CONCURRENCY,
 )
 
+# The error_code of a module that has no API key (a result field, so callers need not parse the message).
+NO_API_KEY = "no_api_key"
 # The OpenAPI spec's server and the SDKs' default; https://api.together.xyz/v1 is the same v1 API under Together's older
 # host name, and keeps working.
 DEFAULT_BASE_URL = "https://api.together.ai/v1"
@@ -86,7 +88,9 @@ class ConnectionSettings:
     def __init__(self, params):
         api_key = params.get("api_key")
         if not api_key or not api_key.strip():
-            raise TogetherError("no API key: set the api_key option or the TOGETHER_API_KEY environment variable")
+            # The code lets a caller word it in its own terms (the gate's endpoint_gate_api_key).
+            raise TogetherError("no API key: set the api_key option or the TOGETHER_API_KEY environment variable",
+                                code=NO_API_KEY)
         self.api_key = api_key.strip()
         # An HTTP header cannot carry these; requests would quote the whole header, key included, in its error.
         if any(character.isspace() or ord(character) < 32 or ord(character) == 127 for character in self.api_key):
@@ -157,7 +161,7 @@ def settings_and_client(module, pool_size=None):
     try:
         settings = ConnectionSettings(module.params)
     except TogetherError as exc:
-        module.fail_json(msg=exc.message)
+        module.fail_json(msg=exc.message, error_code=exc.code)
     for warning in settings.warnings:
         module.warn(warning)
     client = TogetherClient(settings.api_key, timeout=settings.timeout, validate_certs=settings.validate_certs,

@@ -504,8 +504,8 @@ class _V2Planner:
 
     def create(self, wanted, stopped):
         if not wanted.model:
-            raise PlanError("%s does not exist yet (%s): creating it needs model" % (self.where(wanted.name),
-                                                                                  self.existing_text()))
+            raise PlanError("%s does not exist yet (%s): creating it needs model"
+                            % (self.where(wanted.name), self.existing_text()))
         if not (wanted.config or wanted.hardware):
             raise PlanError("%s does not exist yet (%s): creating it needs config or hardware (the instance type, such as "
                             "1xnvidia-h100-80gb)" % (self.where(wanted.name), self.existing_text()))

@@ -298,7 +298,14 @@ class Prober:
             return probe
         if not 200 <= status < 300:  # the client returns the API's JSON 404 (an unknown model) as an answer
             message, error_type, code = error_details(body)
-            probe["error"] = dict(message=message or "HTTP %d" % status, type=error_type, code=code,
+            message = message or "HTTP %d" % status
+            if status == 404 and deployments and not is_together_host(self.url):
+                # A v2 endpoint asked on a host that is not Together's inference API (base_url's, by default): say where
+                # v2 endpoints answer, or the 404 reads as if the endpoint were missing.
+                message += (" (v2 endpoints answer on the inference API, %s on Together, here %s; set inference_base_url "
+                            "or TOGETHER_INFERENCE_BASE_URL (endpoint_gate_inference_base_url in the gate) to your API's "
+                            "inference host)" % (V2_INFERENCE_BASE_URL, self.inference_base_url))
+            probe["error"] = dict(message=message, type=error_type, code=code,
                                   detail="HTTP %d from %s: %s" % (status, self.url, message))
             return probe
         problem = _answer_problem(body)

@@ -137,8 +137,8 @@ class ModelResolver:
         slug = self.v2.project.slug()
         if slug and prefix == slug:
             found = self._private_model(model)
-            return Resolved(model, target="projects/%s/models/%s" % (found.get("projectId") or self.v2.project.resolve(),
-                                                                      found["id"]),
+            owner = found.get("projectId") or self.v2.project.resolve()
+            return Resolved(model, target="projects/%s/models/%s" % (owner, found["id"]),
                             reference_model_id=found.get("baseModelId") or found["id"])
         return self._catalog_model(model)
 

@@ -88,8 +88,8 @@ options:
     default: false
   include_cost:
     description:
-      - Give each endpoint RV(endpoints[].hourly_cost_ceiling), what it can cost an hour at full scale, from the prices
-        the API publishes. The sum, over its deployments that are not stopped (a v1 endpoint, unless stopped), of
+      - Give RV(endpoint) and each of RV(endpoints) its RV(endpoint.hourly_cost_ceiling), what it can cost an hour at
+        full scale, from the prices the API publishes. The sum, over its deployments that are not stopped (a v1 endpoint, unless stopped), of
         C(max_replicas) times the hourly price of its hardware (v2 instance types' C(priceCentsPerHour), v1 hardware's
         C(pricing.cents_per_minute) times 60), in USD.
       - It costs one catalog read per task (C(GET /v2/public/inference-instance-types), and C(GET /v1/hardware) for

@@ -299,6 +299,29 @@ class AnsweredByCheck(Check):
         return None
 
 
+def _hourly_cost(endpoint):
+    ceiling = endpoint.get("hourly_cost_ceiling") if isinstance(endpoint, dict) else None
+    return ceiling.get("usd_per_hour") if isinstance(ceiling, dict) else None
+
+
+def _cost_made_of(endpoint, actual):  # pylint: disable=unused-argument
+    """How the ceiling is made up (deployment, replicas, hardware, price), or why it is unknown."""
+    ceiling = endpoint.get("hourly_cost_ceiling") if isinstance(endpoint, dict) else None
+    if not isinstance(ceiling, dict):
+        return "the prices were not read"
+    parts = ["%s %s x %s at %s" % (item.get("deployment"), item.get("max_replicas"), item.get("hardware"),
+                                   ("$%.2f/h" % item["usd_per_replica_hour"]) if is_number(item.get("usd_per_replica_hour"))
+                                   else "no published price")
+             for item in ceiling.get("breakdown") or []]
+    made_of = "; ".join(parts) if parts else "nothing runs"
+    if ceiling.get("usd_per_hour") is None:
+        return "unknown: no published price for %s (%s)" % (", ".join(ceiling.get("unpriced_hardware") or []), made_of)
+    return made_of
+
+
+# The checks that need the prices (together_endpoint_info include_cost): only then are they read.
+COST_CHECKS = ("max_hourly_cost_at_most",)
+
 # The checks that need a together_endpoint_probe request: only entries asking for one are probed.
 PROBE_CHECKS = ("answers", "answer_latency_ms_at_most", "answered_by_deployment")
 
@@ -313,6 +336,8 @@ CHECKS = (
     Check("answers", field("probe", "answered"), EQUALS, bool, explain=_why_no_answer, skip=_not_probed),
     Check("answer_latency_ms_at_most", _answer_latency, AT_MOST, float, explain=_why_too_slow, skip=_not_probed),
     AnsweredByCheck(),
+    # USD an hour at full scale; a cent is the smallest ceiling that means anything.
+    Check("max_hourly_cost_at_most", _hourly_cost, AT_MOST, float, explain=_cost_made_of, minimum=0.01),
 )
 CHECKS_BY_NAME = dict((check.name, check) for check in CHECKS)
 

@@ -18,8 +18,10 @@ from ansible_collections.together.ai.plugins.plugin_utils._gate_checks import (
     is_v2,
     short_name,
 )
-from ansible_collections.together.ai.plugins.plugin_utils._gate_entries import endpoints_by_id, gate_entries
+from ansible_collections.together.ai.plugins.plugin_utils._gate_entries import endpoints_by_id, gate_entries, problem_text
+from ansible_collections.together.ai.plugins.plugin_utils._gate_policy import policy_headline
 from ansible_collections.together.ai.plugins.plugin_utils._gate_wording import (
+    POLICY,
     check_result,
     failure_lines,
     read_error_headline,
@@ -83,30 +85,41 @@ def _evaluate_deployments(entry, endpoint):
     return results
 
 
-def _evaluate_endpoint(entry, endpoint, missing):
+def _evaluate_endpoint(entry, endpoint, missing, names):
     expectations = entry.expectations(endpoint)
     if endpoint is None:
-        actual = "not found (HTTP 404)" if entry.endpoint_id in missing else "not returned by the API"
-        results = [check_result(EXISTS, "the endpoint exists", actual, "failed")]
+        note = None
+        if entry.endpoint_id is None:
+            actual = "no endpoint of that name"
+            note = (names.get(entry.name) or {}).get("note") or "the name was not looked up"
+        else:
+            actual = "not found (HTTP 404)" if entry.endpoint_id in missing else "not returned by the API"
+        results = [check_result(EXISTS, "the endpoint exists", actual, "failed", note=note)]
         results.extend(_skipped(expectations, "the endpoint does not exist"))
     else:
         results = [check_result(EXISTS, "the endpoint exists", "found", "passed")]
         results.extend(_evaluate_check(check, expected, endpoint, is_v2(endpoint)) for check, expected in expectations)
     results.extend(_evaluate_deployments(entry, endpoint))
     violations = [_without_status(r) for r in results if r["status"] == "failed"]
-    return {"passed": not violations, "found": endpoint is not None, "checks": results, "violations": violations}
+    result = {"passed": not violations, "found": endpoint is not None, "checks": results, "violations": violations}
+    if entry.name is not None:
+        result["name"] = entry.name
+    return result
 
 
-def _read_error_outcome(checks, error):
-    """The outcome when the API could not be read: one errored check per gated endpoint, naming the error."""
+def _read_error_outcome(checks, error, names):
+    """The outcome when the API could not be read: one errored check per gated endpoint, naming the error once.
+
+    The error (and any hint it holds about base_url) is said once, in the headline and the first endpoint's
+    check; the other endpoints' checks refer to it.
+    """
     results = {}
     violations = []
-    for entry in gate_entries(checks):
-        check = read_error_result(error)
-        results[entry.endpoint_id] = {"passed": False, "found": False, "errored": True, "checks": [check],
-                                      "violations": [_without_status(check)]}
-        violations.append(dict(check, endpoint_id=entry.endpoint_id,
-                               message="%s: %s" % (entry.endpoint_id, check["message"])))
+    for index, entry in enumerate(gate_entries(checks, names)):
+        check = read_error_result(error if index == 0 else None)
+        results[entry.key] = {"passed": False, "found": False, "errored": True, "checks": [check],
+                              "violations": [_without_status(check)]}
+        violations.append(dict(check, endpoint_id=entry.key, message="%s: %s" % (entry.key, check["message"])))
     return {
         "passed": False,
         "errored": True,
@@ -121,25 +134,53 @@ def _read_error_outcome(checks, error):
     }
 
 
-def evaluate(endpoints, checks, missing=None, notes=None, error=None):
+def policy_outcome(problems):
+    """The outcome when the policy is wrong: nothing was read; one failed check per mistake, under "policy"."""
+    checks = [dict(check_result(problem["path"], "a valid policy", problem["message"], "failed"),
+                   message=problem_text(problem)) for problem in problems]
+    headline = policy_headline(problems)
+    return {
+        "passed": False,
+        "errored": False,
+        "policy_failed": True,
+        "endpoints": {},
+        "results": {POLICY: {"passed": False, "found": False, "checks": checks,
+                             "violations": [_without_status(check) for check in checks]}},
+        "violations": [dict(_without_status(check), endpoint_id=POLICY) for check in checks],
+        "totals": {"endpoints": 0, "endpoints_failed": 0, "checks": len(checks), "failed": len(checks), "errors": 0,
+                   "skipped": 0},
+        "notes": [],
+        "report": [headline] + ["  - %s" % check["message"] for check in checks],
+        "failure": [headline] + ["  - %s" % check["message"] for check in checks],
+    }
+
+
+def evaluate(endpoints, checks, missing=None, notes=None, error=None, names=None, policy=None):
     """Evaluate every check of every gated endpoint, without stopping at the first violation.
 
-    With error (the API could not be read), every endpoint gets one errored check naming it.
+    With error (the API could not be read), every endpoint gets one errored check naming it. With policy (the
+    policy's mistakes, from _gate_policy.policy_problems), the outcome names them and nothing else.
     """
+    if policy:
+        return policy_outcome(policy)
+    names = names or {}
     if error:
-        return _read_error_outcome(checks, error)
+        return _read_error_outcome(checks, error, names)
     by_id = endpoints_by_id(endpoints)
     missing = list(missing or [])
     notes = [str(note) for note in (notes or []) if note]
     results = {}
     gated = {}
     violations = []
-    for entry in gate_entries(checks):
-        endpoint_id = entry.endpoint_id
-        endpoint = by_id.get(endpoint_id)
+    for entry in gate_entries(checks, names):
+        endpoint_id = entry.key
+        if endpoint_id in results and entry.name is not None:
+            # Two entries name the same endpoint (chat and my-project/chat): each keeps its own results.
+            endpoint_id = "%s (%s)" % (entry.name, entry.endpoint_id)
+        endpoint = by_id.get(entry.endpoint_id) if entry.endpoint_id else None
         if endpoint is not None:
             gated[endpoint_id] = endpoint
-        result = _evaluate_endpoint(entry, endpoint, missing)
+        result = _evaluate_endpoint(entry, endpoint, missing, names)
         results[endpoint_id] = result
         violations.extend(dict(violation, endpoint_id=endpoint_id,
                                message="%s: %s" % (endpoint_id, violation["message"]))

@@ -22,7 +22,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, normalize_base_url
 from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_CONCURRENCY, MIN_CONCURRENCY
 
-from ansible_collections.together.ai.plugins.plugin_utils._gate_entries import gate_entries
+from ansible_collections.together.ai.plugins.plugin_utils._gate_entries import GatePolicyError, gate_entries, problem_text
 
 # Every variable the role reads (its argument spec) or publishes; another endpoint_gate_* name is a typo.
 ROLE_VARIABLES = (
@@ -40,15 +40,19 @@ _PRIVATE = re.compile(r"^endpoint_gate__")
 
 def unknown_variables(names):
     """The endpoint_gate_* names that are not the role's, each with a suggestion when one is close."""
+    return [problem_text(problem) for problem in _unknown_variable_problems(names)]
+
+
+def _unknown_variable_problems(names):
     problems = []
     known = ROLE_VARIABLES + PUBLISHED
     for name in sorted(set(names)):
         if not name.startswith("endpoint_gate_") or _PRIVATE.match(name) or name in known:
             continue
         close = difflib.get_close_matches(name, ROLE_VARIABLES, n=1)
-        problems.append("unknown variable %s%s" % (name, "; did you mean %s?" % close[0] if close else ""))
-    if problems:
-        problems.append("the endpoint_gate role's variables are %s" % ", ".join(ROLE_VARIABLES))
+        hint = ("did you mean %s?" % close[0] if close
+                else "the endpoint_gate role's variables are %s" % ", ".join(ROLE_VARIABLES))
+        problems.append({"path": name, "message": "unknown variable %s; %s" % (name, hint)})
     return problems
 
 
@@ -103,15 +107,28 @@ def settings_problems(settings):
     return problems
 
 
+def policy_problems(checks, settings=None, variable_names=None, names=None):
+    """Every mistake of the whole policy, each {"path", "message"} (and "where", the path with its endpoint)."""
+    problems = _unknown_variable_problems(variable_names or [])
+    for text in settings_problems(settings or {}):
+        variable = text.split(" ", 1)[0]
+        problems.append({"path": variable if variable.startswith("endpoint_gate_") else "endpoint_gate", "message": text})
+    try:
+        gate_entries(checks, names)
+    except GatePolicyError as exc:
+        problems.extend(exc.problems)
+    return problems
+
+
+def policy_headline(problems):
+    return "Endpoint gate POLICY WRONG: %d mistake%s; nothing was read from the API." % (
+        len(problems), "" if len(problems) == 1 else "s")
+
+
 def check_policy(checks, settings=None, variable_names=None):
     """Check the whole gate policy before any request; return the number of entries, or fail naming every problem."""
-    problems = unknown_variables(variable_names or []) + settings_problems(settings or {})
-    try:
-        entries = gate_entries(checks)
-    except AnsibleFilterError as exc:
-        problems.append(str(getattr(exc, "message", exc)))
-        entries = []
+    problems = policy_problems(checks, settings, variable_names)
     if problems:
         raise AnsibleFilterError("The endpoint gate policy is wrong; nothing was read from the API:\n  - %s"
-                                 % "\n  - ".join(line for problem in problems for line in problem.split("\n")))
-    return len(entries)
+                                 % "\n  - ".join(problem_text(problem) for problem in problems))
+    return len(gate_entries(checks))

@@ -23,10 +23,10 @@ from ansible_collections.together.ai.plugins.plugin_utils._gate_checks import PR
 from ansible_collections.together.ai.plugins.plugin_utils._gate_entries import gate_entries
 
 
-def probe_plan(checks):
-    """The endpoint ids whose entries ask for an answer check, in the order given."""
-    return [entry.endpoint_id for entry in gate_entries(checks)
-            if any(entry.wanted.get(name) is not None for name in PROBE_CHECKS)]
+def probe_plan(checks, names=None):
+    """The endpoint ids whose entries ask for an answer check, in the order given (names: see gate_entries)."""
+    return [entry.endpoint_id for entry in gate_entries(checks, names)
+            if entry.endpoint_id and any(entry.wanted.get(name) is not None for name in PROBE_CHECKS)]
 
 
 def _failed_probe(message):

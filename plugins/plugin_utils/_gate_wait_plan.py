@@ -16,7 +16,7 @@ from ansible_collections.together.ai.plugins.plugin_utils._gate_checks import is
 from ansible_collections.together.ai.plugins.plugin_utils._gate_entries import endpoints_by_id, gate_entries
 
 
-def wait_plan(endpoints, checks):
+def wait_plan(endpoints, checks, names=None):
     """Which endpoints to wait for, grouped by the state expected of them.
 
     A group is only planned when one of its endpoints is not there yet, as the module's wait judges it:
@@ -28,8 +28,8 @@ def wait_plan(endpoints, checks):
     """
     current = endpoints_by_id(endpoints)
     groups = []
-    for entry in gate_entries(checks):
-        endpoint = current.get(entry.endpoint_id)
+    for entry in gate_entries(checks, names):
+        endpoint = current.get(entry.endpoint_id) if entry.endpoint_id else None
         wanted = dict((check.name, expected) for check, expected in entry.expectations(endpoint))
         expected_state = wanted.get("state")
         if expected_state is None or endpoint is None:

@@ -14,6 +14,8 @@ from ansible_collections.together.ai.plugins.plugin_utils._gate_checks import is
 
 # The check of an endpoint whose API read failed, in the report and the JUnit file.
 READ = "read"
+# The JUnit suite (and results key) of a policy's mistakes.
+POLICY = "policy"
 
 
 def plural(count, word):
@@ -39,17 +41,23 @@ def check_result(name, expected, actual, status, deployment=None, note=None, ski
 
 
 def read_error_result(error):
-    """The one check of an endpoint the API could not be read for."""
+    """The one check of an endpoint the API could not be read for; error None refers to the one said before."""
+    if error is None:
+        return {"check": READ, "expected": "the endpoint can be read", "actual": "the read failed", "status": "error",
+                "message": "read: the Together API could not be read, no check was evaluated (the error is above)"}
     return {"check": READ, "expected": "the endpoint can be read", "actual": str(error), "status": "error",
             "message": "read: the Together API could not be read, no check was evaluated: %s" % error}
 
 
-def describe(endpoint):
-    """A short identity for report lines: model, hardware, state, replica bounds; for v2, what serves."""
+def describe(endpoint, named=False):
+    """A short identity for report lines: name (v2, or gated by name), model, hardware, state, replica bounds; for
+    v2, what serves."""
     autoscaling = endpoint.get("autoscaling") or {}
     parts = [str(endpoint.get(key)) for key in ("model_name", "hardware") if endpoint.get(key)]
     if not endpoint.get("model_name") and endpoint.get("model"):
         parts.insert(0, str(endpoint["model"]))
+    if (named or is_v2(endpoint)) and endpoint.get("name"):
+        parts.insert(0, "name %s" % endpoint["name"])
     parts.append(str(endpoint.get("state")))
     if autoscaling:
         parts.append("replicas %s-%s" % (autoscaling.get("min_replicas"), autoscaling.get("max_replicas")))
@@ -99,12 +107,12 @@ def report_lines(results, endpoints, violations, notes):
             skipped = [c for c in result["checks"] if c["status"] == "skipped"]
             # A check left out must not read as passed (answer checks in check mode send no probe).
             left_out = "; %s not evaluated (%s)" % (plural(len(skipped), "check"), skipped[0]["message"]) if skipped else ""
-            lines.append("PASS %s (%s): %s passed%s" % (endpoint_id, describe(endpoints[endpoint_id]),
+            lines.append("PASS %s (%s): %s passed%s" % (endpoint_id, describe(endpoints[endpoint_id], "name" in result),
                                                         plural(len(evaluated), "check"), left_out))
             continue
         if result["found"]:
             lines.append("FAIL %s (%s): %d of %s failed" % (
-                endpoint_id, describe(endpoints[endpoint_id]), len(result["violations"]),
+                endpoint_id, describe(endpoints[endpoint_id], "name" in result), len(result["violations"]),
                 plural(len(evaluated), "check")))
         else:
             lines.append("FAIL %s: the endpoint does not exist, its other checks were not evaluated" % endpoint_id)

@@ -43,6 +43,19 @@ def test_development_file_in_tarball_is_a_problem(name):
     assert len(found) == 1 and name in found[0]
 
 
+@pytest.mark.parametrize("name", ["reports/endpoint-gate.xml", "reports/endpoint-gate.md", "gate.yml", "notes.txt",
+                                  "endpoint-gate.xml", "my-reports/x.md"])
+def test_anything_outside_the_collection_layout_is_a_problem(name):
+    # A gate run from the checkout once left reports/ there, and the next build packed it.
+    found = check_tarball.problems(CLEAN + [name], MANIFEST)
+    assert len(found) == 1 and "not part of the collection's layout: %s" % name in found[0]
+
+
+def test_galaxy_build_ignores_what_a_gate_run_leaves_in_the_checkout():
+    galaxy = (pathlib.Path(__file__).resolve().parents[2] / "galaxy.yml").read_text()
+    assert "  - reports\n" in galaxy and "  - '*.xml'\n" in galaxy
+
+
 def test_missing_runtime_file_and_wrong_name_are_problems():
     found = check_tarball.problems([n for n in CLEAN if n != "meta/runtime.yml"],
                                    {"collection_info": {"namespace": "other", "name": "ai"}})

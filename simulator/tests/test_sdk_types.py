@@ -121,8 +121,8 @@ def test_v2_bodies_validate_with_the_sdk_types(api, together_v2_venv, tmp_path):
     add("GET endpoint (with summaries)", endpoint, body_of(api.get(P + "/endpoints/" + created["id"])))
     configs = body_of(api.get(P + "/configs", params={"referenceModel": model_path(MODEL)}))
     add("GET configs", "page:" + config, configs)
-    add("GET configs (page of 2)", "page:" + config, body_of(api.get(P + "/configs", params={"referenceModelId": model_path(SMALL).rsplit("/", 1)[-1],
-                                                                                            "limit": 2})))
+    small_id = model_path(SMALL).rsplit("/", 1)[-1]
+    add("GET configs (page of 2)", "page:" + config, body_of(api.get(P + "/configs", params={"referenceModelId": small_id, "limit": 2})))
     add("GET config", config, body_of(api.get(P + "/configs/" + configs["data"][0]["id"])))
     add("GET models", "page:together.types:Model", body_of(api.get(P + "/models")))
     add("GET model (private)", "together.types:Model", body_of(api.get(P + "/models/" + PRIVATE_ID)))
@@ -214,8 +214,8 @@ def test_a_deployment_of_a_model_that_does_not_exist_is_refused(api, schemas, mo
     api.load({"v2_endpoints": [{"id": "ep_a", "name": "a"}]})
     refused = error(_deploy(api, model=model), schemas, status)
     assert refused["code"] == code and refused["param"] == "model" and repr(model) in refused["message"]
-    error(api.post(P + "/endpoints/ep_a/deployments?validateOnly=true", json={"name": "d", "model": model,
-                                                                               "autoscaling": {"minReplicas": 1}}), schemas, status)
+    body = {"name": "d", "model": model, "autoscaling": {"minReplicas": 1}}
+    error(api.post(P + "/endpoints/ep_a/deployments?validateOnly=true", json=body), schemas, status)
     assert api.get(P + "/endpoints/ep_a/deployments").json()["data"] == []
 
 

@@ -379,9 +379,9 @@ def normalize_scenario(data, source="scenario"):
         "v2_delete_conflict_status": _choice("v2_delete_conflict_status", data.get("v2_delete_conflict_status", 409), (400, 409)),
         "v2_last_page_cursor": _choice("v2_last_page_cursor", data.get("v2_last_page_cursor", "omit"), ("omit", "empty")),
         "omit_zero_fields": omit_zero_default,
-        "models": [_model("models[%d]" % i, item, project["id"]) for i, item in enumerate(_list("models", data.get("models")))]
-                  if "models" in data else [dict(DEFAULT_PRIVATE_MODEL, name=project["slug"] + "/" + DEFAULT_PRIVATE_MODEL["name"],
-                                                 project=project["id"])],
+        "models": ([_model("models[%d]" % i, item, project["id"]) for i, item in enumerate(_list("models", data.get("models")))]
+                   if "models" in data else [dict(DEFAULT_PRIVATE_MODEL, name=project["slug"] + "/" + DEFAULT_PRIVATE_MODEL["name"],
+                                                  project=project["id"])]),
         "v2_capacity": {_string("v2_capacity key", key, required=True): _integer("v2_capacity." + str(key), value)
                         for key, value in _mapping("v2_capacity", data.get("v2_capacity")).items()},
         "v2_capacity_mode": _choice("v2_capacity_mode", data.get("v2_capacity_mode", "refuse"), ("refuse", "degrade")),

@@ -170,9 +170,9 @@ class V2Store:
             match = MODEL_PATH_PATTERN.match(base)
             if match and (match.group(1), match.group(2)) not in self.models:
                 self.models[(match.group(1), match.group(2))] = {"name": match.group(2), "base_model": ""}
-            self.models[(model["project"], model["id"])] = {"name": model["name"], "base_model": base,
-                                                           "description": model.get("description") or "",
-                                                           "visibility": model.get("visibility") or "VISIBILITY_PRIVATE"}
+            self.models[(model["project"], model["id"])] = {
+                "name": model["name"], "base_model": base, "description": model.get("description") or "",
+                "visibility": model.get("visibility") or "VISIBILITY_PRIVATE"}
 
     def register_public(self, name):
         """Make a public model with this readable name exist (scenarios only); returns its path (no revision)."""

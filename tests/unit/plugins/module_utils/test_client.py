@@ -629,13 +629,15 @@ def test_refused_connection_is_retried_and_reported(monkeypatch):
     assert error.message.endswith("(gave up after 1 retry)")
 
 
-def test_tls_handshake_failure_is_reported_at_once(loopback_api):
+def test_tls_to_a_plain_http_server_is_reported_at_once_pointing_to_http(loopback_api):
+    # It used to say "set ca_path to trust a private CA", which cannot help: the scheme is wrong.
     sleeps = FakeTime()
     url = "https://127.0.0.1:%d/v1/endpoints/ep-1" % loopback_api.port
     error = raised(make_client(sleeps, max_retries=3, timeout=5), url=url)
     assert sleeps == []
     assert error.message.startswith("TLS error talking to %s: " % url)
-    assert "validate_certs" in error.message
+    assert error.message.endswith("(the server at 127.0.0.1:%d answers plain HTTP, not TLS: use http:// in base_url; ca_path "
+                                  "and validate_certs do not help here)" % loopback_api.port)
 
 
 def test_module_utils_exposes_requests_availability():

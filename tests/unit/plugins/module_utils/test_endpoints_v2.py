@@ -659,8 +659,8 @@ def test_a_failed_status_read_the_api_does_not_know_leaves_the_verdict_and_warns
 
 
 def test_the_slug_and_the_project_come_from_one_whoami(transport):
-    transport.route("/v3/whoami", (200, {"type": "project_api_key", "project": {"id": "proj_Key0000000000000000001",
-                                                                                  "slug": "key-project"}}))
+    key_project = {"id": "proj_Key0000000000000000001", "slug": "key-project"}
+    transport.route("/v3/whoami", (200, {"type": "project_api_key", "project": key_project}))
     project = Project(make_client(), ROOT)
     assert project.slug() == "key-project"
     assert project.resolve() == "proj_Key0000000000000000001"
@@ -669,8 +669,8 @@ def test_the_slug_and_the_project_come_from_one_whoami(transport):
 
 
 def test_a_given_project_has_no_slug_from_another_projects_key(transport):
-    transport.route("/v3/whoami", (200, {"type": "project_api_key", "project": {"id": "proj_Key0000000000000000001",
-                                                                                  "slug": "key-project"}}))
+    key_project = {"id": "proj_Key0000000000000000001", "slug": "key-project"}
+    transport.route("/v3/whoami", (200, {"type": "project_api_key", "project": key_project}))
     project = Project(make_client(), ROOT, "proj_Given00000000000000001")
     assert project.slug() is None  # the key's slug names the key's project, not the one managed
     assert project.resolve() == "proj_Given00000000000000001"

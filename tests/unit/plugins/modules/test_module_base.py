@@ -95,6 +95,7 @@ def test_bad_connection_options_fail_when_the_client_is_first_needed(run_module,
     assert outcome.result["msg"] == "base_url must be an http:// or https:// URL with a host, got 'ftp://api.together.ai'"
     outcome = run_module(main_options, dict(name="good"))
     assert outcome.result["msg"] == "no API key: set the api_key option or the TOGETHER_API_KEY environment variable"
+    assert outcome.result["error_code"] == "no_api_key"  # so the gate can say endpoint_gate_api_key instead
     assert transport.sent == []
 
 

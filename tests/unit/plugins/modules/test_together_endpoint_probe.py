@@ -367,3 +367,14 @@ def test_check_mode_resolves_the_name_and_sends_no_probe(run_module, v2_api):
     assert "check mode: nothing was sent" in result["msg"]
     assert chat_requests(v2_api) == []
     assert v2_path(V2_ID) in v2_api.paths  # the endpoint itself is read
+
+
+def test_a_v2_404_from_a_host_that_is_not_togethers_says_where_v2_endpoints_answer(run_module, v2_api, fixture_json):
+    # A gateway or simulator at base_url without TOGETHER_INFERENCE_BASE_URL: the 404 used to read as a missing model.
+    v2_api.route(CHAT, (404, {"error": {"message": "model not available", "type": "invalid_request_error",
+                                        "code": "model_not_available"}}))
+    result = run(run_module, endpoint_id=V2_ID, inference_base_url="https://gateway.example.com/v1").result
+    message = result["probe_results"][0]["error"]["message"]
+    assert message.startswith("model not available (v2 endpoints answer on the inference API, "
+                              "https://api-inference.together.ai/v1 on Together, here https://gateway.example.com/v1; ")
+    assert "endpoint_gate_inference_base_url" in message

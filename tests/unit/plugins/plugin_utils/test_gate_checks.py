@@ -17,7 +17,7 @@ import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.together.ai.plugins.module_utils._readiness import STATES
-from ansible_collections.together.ai.plugins.plugin_utils._gate_checks import CHECKS, DEPLOYMENT_CHECKS
+from ansible_collections.together.ai.plugins.plugin_utils._gate_checks import CHECKS, CHECKS_BY_NAME, DEPLOYMENT_CHECKS
 from ansible_collections.together.ai.plugins.plugin_utils._gate_entries import gate_entries
 from ansible_collections.together.ai.plugins.plugin_utils._gate_evaluation import evaluate
 from ansible_collections.together.ai.tests.unit.plugins.plugin_utils.gate_fixtures import (
@@ -177,7 +177,7 @@ def test_every_check_is_a_documented_option_of_the_role():
     """The role's argument spec and the filter's check table must name the same checks, with the same types."""
     entry_options = _role_entry_options()
 
-    assert sorted(entry_options) == sorted(["endpoint_id", "deployments"] + [check.name for check in CHECKS])
+    assert sorted(entry_options) == sorted(["endpoint_id", "name", "deployments"] + [check.name for check in CHECKS])
     assert dict((check.name, entry_options[check.name]["type"]) for check in CHECKS) == dict(
         (check.name, SPEC_TYPES[check.value_type]) for check in CHECKS)
     # No default or choices in the spec: Ansible would then reject the documented null. The description names
@@ -219,7 +219,9 @@ def _documented_keys(heading):
 
 
 def test_every_check_is_a_row_of_the_checks_tables_in_docs_gate_md():
-    assert _documented_keys("Checks of one entry") == set([check.name for check in CHECKS] + ["deployments"])
+    # An entry names its endpoint by endpoint_id or name (rows of the same table), then its checks.
+    named_by = ["endpoint_id", "name"]
+    assert _documented_keys("Checks of one entry") == set([check.name for check in CHECKS] + ["deployments"] + named_by)
     assert _documented_keys("Checks of one item of `deployments`") == set(
         [check.name for check in DEPLOYMENT_CHECKS] + ["name"])
 
@@ -228,7 +230,7 @@ def _refused_values():
     """(check, a value no endpoint can have, what the policy says) for every row the policy guards."""
     for check in CHECKS + DEPLOYMENT_CHECKS:
         if check.value_type in (int, float):
-            yield pytest.param(check, -1, "%s must be 0 or more, got -1" % check.name, id=check.name + "=-1")
+            yield pytest.param(check, -1, "%s must be %s or more, got -1" % (check.name, check.minimum), id=check.name + "=-1")
         elif check.value_type is str and check.name != "state":  # a blank state is not a state: refused as one
             yield pytest.param(check, " ", "%s must not be empty" % check.name, id=check.name + "=blank")
 
@@ -244,3 +246,26 @@ def test_every_count_weight_or_text_check_refuses_an_impossible_value_before_any
 
     with pytest.raises(AnsibleFilterError, match=message):
         gate_entries([entry])
+
+
+COST = {"usd_per_hour": 15.96, "unpriced_hardware": [], "breakdown": [
+    {"deployment": "blue", "max_replicas": 2, "hardware": "1xnvidia-h100-80gb", "usd_per_replica_hour": 3.99, "usd_per_hour": 7.98},
+    {"deployment": "green", "max_replicas": 2, "hardware": "1xnvidia-h100-80gb", "usd_per_replica_hour": 3.99,
+     "usd_per_hour": 7.98}]}
+
+
+def test_the_cost_check_compares_the_ceiling_and_says_how_it_is_made_up():
+    check = CHECKS_BY_NAME["max_hourly_cost_at_most"]
+    endpoint = {"api_version": "v2", "hourly_cost_ceiling": COST}
+    assert check.passes(check.actual(endpoint, 20.0), 20.0)
+    assert not check.passes(check.actual(endpoint, 10.0), 10.0)
+    assert check.explain(endpoint, 15.96) == ("blue 2 x 1xnvidia-h100-80gb at $3.99/h; green 2 x 1xnvidia-h100-80gb at "
+                                              "$3.99/h")
+
+
+def test_an_unknown_cost_fails_the_cost_check_naming_the_unpriced_hardware():
+    check = CHECKS_BY_NAME["max_hourly_cost_at_most"]
+    unknown = dict(COST, usd_per_hour=None, unpriced_hardware=["1xnvidia-gh200-96gb"])
+    endpoint = {"api_version": "v2", "hourly_cost_ceiling": unknown}
+    assert not check.passes(check.actual(endpoint, 100.0), 100.0)
+    assert check.explain(endpoint, None).startswith("unknown: no published price for 1xnvidia-gh200-96gb (")

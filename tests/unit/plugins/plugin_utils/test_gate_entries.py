@@ -85,9 +85,9 @@ def test_later_read_of_the_same_endpoint_wins():
 
 @pytest.mark.parametrize("checks, message", [
     ([{"endpoint_id": HEALTHY["id"], "min_replica": 1}],
-     "unknown check min_replica; the known checks are state, serving, model, hardware"),
+     "unknown key min_replica; did you mean min_replicas?"),
     ([{"endpoint_id": HEALTHY["id"]}, {"endpoint_id": HEALTHY["id"]}], "is listed twice"),
-    ([{"model": "x"}], "endpoint_gate_checks[0] needs an endpoint_id"),
+    ([{"model": "x"}], "endpoint_gate_checks[0]: needs an endpoint_id"),
     ([{"endpoint_id": "  "}], "needs an endpoint_id"),
     (["endpoint-1"], "must be a dict"),
     ({"endpoint_id": "endpoint-1"}, "must be a list of dicts"),
@@ -104,10 +104,10 @@ def test_bad_gate_entries_are_rejected_with_the_entry_named(checks, message):
 
 @pytest.mark.parametrize("deployments, message", [
     ("blue", "deployments must be a list of dicts"),
-    (["blue"], "deployments[0] must be a dict with name"),
-    ([{"state": "READY"}], "deployments[0] needs a name"),
+    (["blue"], "deployments[0] (endpoint ep_Cut100ZeroSplit00000001): must be a dict with name"),
+    ([{"state": "READY"}], "deployments[0] (endpoint ep_Cut100ZeroSplit00000001): needs a name"),
     ([{"name": "blue"}, {"name": "blue"}], "deployment blue is listed twice"),
-    ([{"name": "blue", "min_replica": 1}], "unknown deployment check min_replica; the known deployment checks are state, "),
+    ([{"name": "blue", "min_replica": 1}], "unknown key min_replica; did you mean min_replicas?"),
     ([{"name": "blue", "state": "RUNNING"}], "state must be a v1 state (PENDING, STARTING, STARTED, STOPPING, STOPPED, "
                                              "ERROR) or a v2 deployment state (PROVISIONING, SCALING, READY, DEGRADED, "
                                              "FAILED), got 'RUNNING'"),
@@ -120,7 +120,7 @@ def test_bad_deployment_expectations_are_rejected_with_the_entry_named(deploymen
         evaluate([CUTOVER], [{"endpoint_id": CUTOVER["id"], "deployments": deployments}])
 
     assert message in str(excinfo.value)
-    assert "endpoint_gate_checks[0] (endpoint %s)" % CUTOVER["id"] in str(excinfo.value)
+    assert "endpoint_gate_checks[0]" in str(excinfo.value) and "endpoint %s" % CUTOVER["id"] in str(excinfo.value)
 
 
 def test_every_mistake_of_every_entry_is_named_in_one_error():
@@ -142,19 +142,19 @@ def test_every_mistake_of_every_entry_is_named_in_one_error():
     assert [line.split(":")[0] for line in lines] == [
         "endpoint_gate_checks[0] (endpoint %s)" % HEALTHY["id"],
         "endpoint_gate_checks[1] (endpoint %s)" % HEALTHY["id"],
-        "endpoint_gate_checks[2] needs an endpoint_id (a non-empty string)",
+        "endpoint_gate_checks[2]",
         cutover,
-        cutover,
-        cutover,
-        cutover,
+        "endpoint_gate_checks[3].deployments[0] (endpoint %s, deployment blue)" % CUTOVER["id"],
+        "endpoint_gate_checks[3].deployments[1] (endpoint %s, deployment green)" % CUTOVER["id"],
+        "endpoint_gate_checks[3].deployments[2] (endpoint %s, deployment blue)" % CUTOVER["id"],
         "endpoint_gate_checks[4] (endpoint %s)" % SERVING["id"],
     ]
-    assert "unknown check min_replica" in lines[0]
+    assert "unknown key min_replica; did you mean min_replicas?" in lines[0]
     assert "is listed twice" in lines[1]
     assert "min_replicas_at_least 4 is above min_replicas_at_most 2" in lines[3]
-    assert "deployments[0] (deployment blue): state must be a v1 state" in lines[4]
-    assert "deployments[1] (deployment green): unknown deployment check min_replica" in lines[5]
-    assert "deployments[2] (deployment blue): deployment blue is listed twice" in lines[6]
+    assert "state must be a v1 state" in lines[4]
+    assert "unknown key min_replica; did you mean min_replicas?" in lines[5]
+    assert "deployment blue is listed twice" in lines[6]
     assert "model must not be empty" in lines[7]
 
 

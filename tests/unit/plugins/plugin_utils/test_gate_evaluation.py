@@ -235,5 +235,8 @@ def test_an_unreadable_api_gives_one_errored_check_per_endpoint_naming_the_error
                                 "skipped": 0}
     for endpoint_id in (HEALTHY["id"], MISSING_ID):
         assert [(c["check"], c["status"]) for c in result["results"][endpoint_id]["checks"]] == [("read", "error")]
-        assert error in result["results"][endpoint_id]["checks"][0]["message"]
+    # The error, and its base_url hint, once per run: not repeated for every endpoint.
+    assert error in result["results"][HEALTHY["id"]]["checks"][0]["message"]
+    assert error not in result["results"][MISSING_ID]["checks"][0]["message"]
+    assert sum(line.count("check base_url") for line in result["report"]) == 1
     assert result["failure"][0].startswith("Endpoint gate ERROR: the Together API could not be read")

@@ -52,9 +52,10 @@ def gate(endpoints, checks, probed):
 # --- which entries are probed ----------------------------------------------------------------------------------------
 
 def test_only_entries_with_an_answer_check_are_probed():
-    checks = [{"endpoint_id": "a"}, {"endpoint_id": "b", "answers": True}, {"endpoint_id": "c", "answers": None},
-              {"endpoint_id": "d", "answer_latency_ms_at_most": 500}, {"endpoint_id": "e", "answered_by_deployment": "blue"}]
-    assert probe_plan(checks) == ["b", "d", "e"]
+    checks = [{"endpoint_id": "ep_a"}, {"endpoint_id": "ep_b", "answers": True}, {"endpoint_id": "ep_c", "answers": None},
+              {"endpoint_id": "ep_d", "answer_latency_ms_at_most": 500},
+              {"endpoint_id": "ep_e", "answered_by_deployment": "blue"}]
+    assert probe_plan(checks) == ["ep_b", "ep_d", "ep_e"]
 
 
 def test_with_probes_leaves_endpoints_unchanged_when_nothing_was_probed():

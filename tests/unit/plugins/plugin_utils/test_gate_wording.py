@@ -100,10 +100,11 @@ def test_report_lines_of_v2_endpoints_say_which_deployment_serves():
 
     assert result["report"] == [
         "Endpoint gate FAILED: 1 violation in 1 of 2 endpoints.",
-        "PASS %s (%s, 1xnvidia-h100-80gb, STARTED, replicas 1-2, deployment blue, serving): 3 checks passed"
-        % (fx.SERVING["id"], fx.MODEL_PATH),
-        "FAIL %s (%s, 1xnvidia-h100-80gb, STARTED, replicas 2-4, deployment v1, serving): 1 of 5 checks failed"
-        % (fx.CUTOVER["id"], fx.MODEL_PATH),
+        # A v2 endpoint's line shows its name beside its id.
+        "PASS %s (name %s, %s, 1xnvidia-h100-80gb, STARTED, replicas 1-2, deployment blue, serving): 3 checks passed"
+        % (fx.SERVING["id"], fx.SERVING["name"], fx.MODEL_PATH),
+        "FAIL %s (name %s, %s, 1xnvidia-h100-80gb, STARTED, replicas 2-4, deployment v1, serving): 1 of 5 checks failed"
+        % (fx.CUTOVER["id"], fx.CUTOVER["name"], fx.MODEL_PATH),
         "  - deployment v2: min_replicas_at_least: expected >= 2, actual 1",
     ]
 
@@ -113,5 +114,5 @@ def test_report_line_of_a_v2_endpoint_without_live_deployment():
 
     result = evaluate([empty], [{"endpoint_id": empty["id"], "state": "STOPPED"}])
 
-    assert result["report"][1] == "PASS %s (STOPPED, replicas 0-0, no live deployment, not serving): 2 checks passed" % (
-        empty["id"])
+    assert result["report"][1] == ("PASS %s (name %s, STOPPED, replicas 0-0, no live deployment, not serving): 2 checks "
+                                   "passed" % (empty["id"], empty["name"]))

@@ -66,20 +66,24 @@ class TogetherModule(AnsibleModule):
         self._endpoints_v2 = {}
         super(TogetherModule, self).__init__(
             argument_spec=together_argument_spec(argument_spec, project_option, task_cache), **kwargs)
+        # Taken out of the parameters at once: internal, so not echoed back in the result's invocation.
+        cache = self.params.pop("_task_cache", None)
+        self._cache = cache if isinstance(cache, dict) else {}
         self._cached_slug = self._seed_project()
 
     def _task_cache(self):
-        cache = self.params.get("_task_cache")
-        return cache if isinstance(cache, dict) else {}
+        return self._cache
 
     def _seed_project(self):
         """Take the project whoami gave an earlier run, when neither project_id nor TOGETHER_PROJECT_ID names one;
         returns its slug (what whoami said with it, for project_slug and the names in --diff)."""
         project_id, slug = self._task_cache().get("project_id"), self._task_cache().get("project_slug")
-        if self.project_id is None and isinstance(project_id, str) and project_id.strip():
+        if not (isinstance(project_id, str) and project_id.strip()):
+            return None
+        if self.project_id is None:
             self.params["project_id"] = project_id.strip()
-            return slug if isinstance(slug, str) and slug else None
-        return None
+        # The slug whoami gave with that project (the plugin hands the project over as project_id itself).
+        return slug if isinstance(slug, str) and slug and self.project_id == project_id.strip() else None
 
     def _cached_model_names(self):
         """Model path -> readable name as an earlier run read them; names not handed over are read as usual."""

@@ -29,7 +29,7 @@ ROLE_VARIABLES = (
     "endpoint_gate_checks", "endpoint_gate_wait_timeout", "endpoint_gate_wait_poll", "endpoint_gate_report_dir",
     "endpoint_gate_report_name", "endpoint_gate_step_summary", "endpoint_gate_api_key", "endpoint_gate_base_url",
     "endpoint_gate_project_id", "endpoint_gate_probe_count", "endpoint_gate_inference_base_url",
-    "endpoint_gate_concurrency",
+    "endpoint_gate_concurrency", "endpoint_gate_set_stats",
 )
 # Probes per probed endpoint: each is a billed request (together_endpoint_probe's count bounds).
 MAX_PROBE_COUNT = 100

@@ -45,8 +45,11 @@ def without_cache(args):
 
 
 def with_cache(args, known):
-    """The module arguments of the next run: a copy of what is known, when anything is (v1 reads learn nothing)."""
+    """The module arguments of the next run: the project through the public project_id (when the task names none),
+    and a copy of what else is known, when anything is (v1 reads learn nothing)."""
     args = without_cache(args)
     if known and (known.get("project_id") or known.get("model_names")):
+        if known.get("project_id") and not args.get("project_id"):
+            args["project_id"] = known["project_id"]
         args[OPTION] = dict(known, model_names=dict(known.get("model_names") or {}))
     return args

@@ -444,6 +444,13 @@ def test_the_task_cache_spares_whoami_and_the_model_look_up(run_module, transpor
     assert outcome.result["endpoint"]["deployments"][0]["model_name"] == MODEL_NAME
 
 
+def test_the_task_cache_is_not_echoed_back_in_the_invocation(run_module, api):
+    cache = {"project_id": PROJECT_ID, "project_slug": "my-project", "model_names": {}}
+    outcome = run(run_module, min_replicas=1, max_replicas=2, _task_cache=cache, **BLUE)
+    assert "_task_cache" not in outcome.result["invocation"]["module_args"]
+    assert outcome.result["invocation"]["module_args"]["project_id"] == PROJECT_ID
+
+
 def test_without_the_task_cache_the_project_comes_from_whoami(run_module, transport, api, fixture_json):
     whoami = fixture_json("v2/whoami_v3_project_api_key.json")
     whoami["project"]["id"] = PROJECT_ID

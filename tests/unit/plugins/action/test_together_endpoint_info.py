@@ -239,9 +239,8 @@ def test_later_polls_of_a_wait_get_the_project_and_model_names_of_the_first(monk
     assert args[1]["_task_cache"] == expected and args[2]["_task_cache"] == expected
     # The project goes to the later polls through the public project_id option.
     assert dict((k, v) for k, v in args[0].items() if k != "_task_cache") == {"endpoint_id": V2, "api_key": "k"}
-    assert all(dict((k, v) for k, v in call.items() if k != "_task_cache") == {"endpoint_id": V2, "api_key": "k",
-                                                                                 "project_id": "proj_x"}
-               for call in args[1:])
+    later = {"endpoint_id": V2, "api_key": "k", "project_id": "proj_x"}
+    assert all(dict((k, v) for k, v in call.items() if k != "_task_cache") == later for call in args[1:])
     assert "_task_cache" not in result
     assert (result["project_id"], result["project_slug"]) == ("proj_x", "x-project")
 

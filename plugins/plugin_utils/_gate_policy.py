@@ -14,15 +14,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import difflib
-import re
-
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, normalize_base_url
 from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_CONCURRENCY, MIN_CONCURRENCY
 
 from ansible_collections.together.ai.plugins.plugin_utils._gate_entries import GatePolicyError, gate_entries, problem_text
+from ansible_collections.together.ai.plugins.plugin_utils._role_variables import unknown_variable_problems
 
 # Every variable the role reads (its argument spec) or publishes; another endpoint_gate_* name is a typo.
 ROLE_VARIABLES = (
@@ -35,7 +33,6 @@ ROLE_VARIABLES = (
 MAX_PROBE_COUNT = 100
 PUBLISHED = ("endpoint_gate_results",)
 # The role's own working variables start with endpoint_gate__ (two underscores).
-_PRIVATE = re.compile(r"^endpoint_gate__")
 
 
 def unknown_variables(names):
@@ -44,16 +41,7 @@ def unknown_variables(names):
 
 
 def _unknown_variable_problems(names):
-    problems = []
-    known = ROLE_VARIABLES + PUBLISHED
-    for name in sorted(set(names)):
-        if not name.startswith("endpoint_gate_") or _PRIVATE.match(name) or name in known:
-            continue
-        close = difflib.get_close_matches(name, ROLE_VARIABLES, n=1)
-        hint = ("did you mean %s?" % close[0] if close
-                else "the endpoint_gate role's variables are %s" % ", ".join(ROLE_VARIABLES))
-        problems.append({"path": name, "message": "unknown variable %s; %s" % (name, hint)})
-    return problems
+    return unknown_variable_problems(names, "endpoint_gate", ROLE_VARIABLES, PUBLISHED)
 
 
 def settings_problems(settings):

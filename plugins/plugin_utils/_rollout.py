@@ -19,6 +19,8 @@ import difflib
 import math
 import re
 
+from ansible_collections.together.ai.plugins.plugin_utils._role_variables import unknown_variable_problems
+
 # Every variable the role reads (its argument spec); another endpoint_rollout_* name is a typo.
 ROLE_VARIABLES = (
     "endpoint_rollout_endpoint", "endpoint_rollout_project_id", "endpoint_rollout_deployment",
@@ -28,7 +30,6 @@ ROLE_VARIABLES = (
     "endpoint_rollout_base_url", "endpoint_rollout_inference_base_url",
 )
 PUBLISHED = ("endpoint_rollout",)
-_PRIVATE = re.compile(r"^endpoint_rollout__")
 
 DEPLOYMENT_KEYS = ("name", "model", "config", "hardware", "min_replicas", "max_replicas")
 ANALYSIS_DEFAULTS = {"answers": True, "latency_ms_at_most": None, "latency_ratio_at_most": 1.5, "errors_at_most": 0}
@@ -69,15 +70,7 @@ def short_name(name):
 
 
 def _unknown_variable_problems(names):
-    problems = []
-    for name in sorted(set(names or [])):
-        if not name.startswith("endpoint_rollout_") or _PRIVATE.match(name) or name in ROLE_VARIABLES + PUBLISHED:
-            continue
-        close = difflib.get_close_matches(name, ROLE_VARIABLES, n=1)
-        hint = ("did you mean %s?" % close[0] if close
-                else "the endpoint_rollout role's variables are %s" % ", ".join(ROLE_VARIABLES))
-        problems.append({"path": name, "message": "unknown variable %s; %s" % (name, hint)})
-    return problems
+    return unknown_variable_problems(names, "endpoint_rollout", ROLE_VARIABLES, PUBLISHED)
 
 
 def _deployment_problems(deployment):

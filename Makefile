@@ -55,7 +55,7 @@ export NO_COLOR := 1
 # pip compiles bytecode at install time whatever PYTHONDONTWRITEBYTECODE says; say so explicitly anyway.
 PIP_INSTALL = python -m pip install --quiet --compile --disable-pip-version-check
 
-.PHONY: help venv leg-venv release-venv collection tarball sanity units release-tests simulator-tests model contract stress integration molecule lint \
+.PHONY: help venv leg-venv release-venv collection tarball sanity units release-tests simulator-tests model contract stress integration molecule runner lint \
         changelog-lint test leg-test matrix docs-lint docs ee demo ci-docs benchmark benchmark-smoke simulator clean
 
 help:
@@ -174,6 +174,15 @@ molecule: tarball
 	cd $(INSTALLED_COLL)/extensions && ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) ANSIBLE_HOME=$(BUILD_DIR)/ansible-home \
 	  molecule test $(MOLECULE_ARGS)
 
+# The gate and the lifecycle playbook as an AWX job runs them (tests/runner, docs/gate.md "AWX and ansible-runner"):
+# ansible-runner's Python API without process isolation, each job in a private_data_dir laid out as AWX lays it out,
+# with the collection installed from the tarball, against the simulator: status and rc, streamed progress events,
+# set_stats in artifact_data, and the key in no artifact but the `command` file ansible-runner writes.
+runner: tarball
+	@echo "== ansible-runner: the gate and the lifecycle playbook as AWX jobs (in the installed tarball)"
+	cd $(INSTALLED_COLL) && PYTHONDONTWRITEBYTECODE=1 ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider tests/runner
+
 lint: collection
 	@echo "== ansible-lint (production profile) and changelog lint"
 	cd $(COLL) && ansible-lint --offline && antsibull-changelog lint
@@ -203,7 +212,7 @@ ee: tarball release-venv
 # make test: the main leg gets every layer, then the other legs (make matrix) unless LEG was given.
 # make test LEG=<another leg>: sanity, units and integration on that leg only.
 ifeq ($(LEG),$(MAIN_LEG))
-MAIN_LAYERS := lint docs-lint release-tests sanity units simulator-tests model contract integration molecule ci-docs benchmark-smoke ee docs
+MAIN_LAYERS := lint docs-lint release-tests sanity units simulator-tests model contract integration molecule runner ci-docs benchmark-smoke ee docs
 ifeq ($(origin LEG),file)
 test: $(MAIN_LAYERS) matrix
 else

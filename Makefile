@@ -55,7 +55,7 @@ export NO_COLOR := 1
 # pip compiles bytecode at install time whatever PYTHONDONTWRITEBYTECODE says; say so explicitly anyway.
 PIP_INSTALL = python -m pip install --quiet --compile --disable-pip-version-check
 
-.PHONY: help venv leg-venv release-venv collection tarball sanity units release-tests simulator-tests model contract stress integration molecule runner lint \
+.PHONY: help venv leg-venv release-venv collection tarball sanity units release-tests simulator-tests model contract stress integration molecule eda runner lint \
         changelog-lint test leg-test matrix docs-lint docs ee demo ci-docs benchmark benchmark-smoke simulator clean
 
 help:
@@ -97,6 +97,17 @@ $(RELEASE_BIN)/.installed: requirements/release.txt
 	@touch $@
 
 release-venv: $(RELEASE_BIN)/.installed
+
+# Event-Driven Ansible's tools in their own venv (.venv-eda): ansible-rulebook pins its own dependencies.
+EDA_VENV := $(ROOT)/.venv-eda
+EDA_BIN := $(EDA_VENV)/bin
+
+$(EDA_BIN)/.installed: requirements/eda.txt
+	@echo "== setting up $(EDA_VENV) (ansible-rulebook)"
+	@test -x $(EDA_BIN)/python || $(PYTHON) -m venv $(EDA_VENV)
+	@$(EDA_BIN)/$(PIP_INSTALL) --upgrade 'pip>=24' >/dev/null
+	@$(EDA_BIN)/$(PIP_INSTALL) -r requirements/eda.txt
+	@touch $@
 
 # A fresh copy of the tree less .git and the .gitignore'd paths: what a clean clone would hold. No git
 # needed, so an exported tree or a release tarball builds too.
@@ -209,10 +220,31 @@ ee: tarball release-venv
 	@cd $(BUILD_DIR)/ee && $(RELEASE_BIN)/ansible-builder create --file execution-environment.yml --context context -v 1 >/dev/null
 	@$(RELEASE_BIN)/python scripts/check_ee_context.py $(BUILD_DIR)/ee/context $(INSTALLED)
 
+# The event source together.ai.endpoint_events (extensions/eda), in the installed tarball: unit tests of its diffing,
+# its main() against the simulator, ansible-rulebook running it from ANSIBLE_COLLECTIONS_PATH (a deployment forced
+# FAILED, an endpoint unrouted, a quiet period); then the decision environment's build context (ansible-builder).
+# ansible-rulebook needs Java 17 or newer (java on PATH or JAVA_HOME).
+eda: tarball release-venv $(EDA_BIN)/.installed
+	@echo "== Event-Driven Ansible: together.ai.endpoint_events under ansible-rulebook (tests/eda, installed tarball)"
+	@test -n "$${JAVA_HOME:-}" || command -v java >/dev/null \
+	  || { echo "ansible-rulebook needs Java 17 or newer: install one (apt-get install openjdk-17-jre-headless) or set JAVA_HOME"; exit 1; }
+	cd $(INSTALLED_COLL)/tests/eda && ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) PYTHONPATH=$(INSTALLED):. \
+	  ANSIBLE_HOME=$(BUILD_DIR)/ansible-home $(EDA_BIN)/python -m pytest -p no:cacheprovider -q -rs .
+	@echo "== decision environment: ansible-builder create"
+	@rm -rf $(BUILD_DIR)/de && mkdir -p $(BUILD_DIR)/de/dist
+	@cp extensions/eda/decision-environment.yml $(BUILD_DIR)/de/
+	@cp $(DIST)/together-ai-*.tar.gz $(BUILD_DIR)/de/dist/together-ai.tar.gz
+	@cd $(BUILD_DIR)/de && $(RELEASE_BIN)/ansible-builder create --file decision-environment.yml --context context -v 1 >/dev/null
+	@$(RELEASE_BIN)/python scripts/check_ee_context.py $(BUILD_DIR)/de/context $(INSTALLED)
+	@grep -q '^ansible-rulebook==' $(BUILD_DIR)/de/context/_build/requirements.txt \
+	  || { echo "the decision environment's context does not install ansible-rulebook"; exit 1; }
+	@grep -q '^java-' $(BUILD_DIR)/de/context/_build/bindep.txt \
+	  || { echo "the decision environment's context does not install Java"; exit 1; }
+
 # make test: the main leg gets every layer, then the other legs (make matrix) unless LEG was given.
 # make test LEG=<another leg>: sanity, units and integration on that leg only.
 ifeq ($(LEG),$(MAIN_LEG))
-MAIN_LAYERS := lint docs-lint release-tests sanity units simulator-tests model contract integration molecule runner ci-docs benchmark-smoke ee docs
+MAIN_LAYERS := lint docs-lint release-tests sanity units simulator-tests model contract integration molecule eda runner ci-docs benchmark-smoke ee docs
 ifeq ($(origin LEG),file)
 test: $(MAIN_LAYERS) matrix
 else

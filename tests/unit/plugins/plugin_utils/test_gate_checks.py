@@ -269,3 +269,12 @@ def test_an_unknown_cost_fails_the_cost_check_naming_the_unpriced_hardware():
     endpoint = {"api_version": "v2", "hourly_cost_ceiling": unknown}
     assert not check.passes(check.actual(endpoint, 100.0), 100.0)
     assert check.explain(endpoint, None).startswith("unknown: no published price for 1xnvidia-gh200-96gb (")
+
+
+def test_a_private_model_named_with_the_projects_slug_passes_the_model_check():
+    check = CHECKS_BY_NAME["model"]
+    endpoint = {"api_version": "v2", "model": "projects/proj_x/models/ml_ft/revisions/rv_1", "model_name": "my-ft"}
+    assert check.passes(check.actual(endpoint, "devteam/my-ft"), "devteam/my-ft")
+    assert not check.passes(check.actual(endpoint, "devteam/other-ft"), "devteam/other-ft")
+    catalog = dict(endpoint, model_name="meta-llama/Llama-3.1-8B-Instruct")
+    assert not check.passes(check.actual(catalog, "other/Llama-3.1-8B-Instruct"), "other/Llama-3.1-8B-Instruct")

@@ -96,12 +96,11 @@ def profile_config(profile):
 class Resolved:
     """One model as resolved: where its configs are listed, and (for catalog names) its deployment profiles."""
 
-    def __init__(self, name, target=None, reference_model_id=None, profiles=None, from_config=False):
+    def __init__(self, name, target=None, reference_model_id=None, profiles=None):
         self.name = name
         self.target = target  # the model a deployment is created with; None: the chosen config's referenceModel
         self.reference_model_id = reference_model_id  # the configs are listed by it
         self.profiles = profiles  # a catalog model's deployment profiles, else None
-        self.from_config = from_config
 
 
 class ModelResolver:
@@ -132,7 +131,7 @@ class ModelResolver:
                 # The project's own model (a fine-tune, an upload): deployed as itself, configs of its base model.
                 return Resolved(model, target="projects/%s/models/%s" % (project_id, found["id"]),
                                 reference_model_id=found.get("baseModelId") or found["id"])
-            return Resolved(model, reference_model_id=model, from_config=True)
+            return Resolved(model, reference_model_id=model)
         prefix = model.split("/", 1)[0]
         slug = self.v2.project.slug()
         if slug and prefix == slug:

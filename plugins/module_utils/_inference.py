@@ -261,12 +261,13 @@ class Prober:
         Returns the result dict; raises TogetherError when the host could not be reached (no HTTP answer).
         deployments: the endpoint's deployments, to name the one that served from x-cluster.
         """
-        probes = []
+        probes, error = [], None
         for _number in range(self.request.count):
-            probes.append(self._one(model, deployments or [], where))
-            if not probes[-1]["answered"]:
+            probe, error = self._one(model, deployments or [], where)
+            probes.append(probe)
+            if error is not None:
                 break
-        return self._summary(model, probes)
+        return self._summary(model, probes, error)
 
     def _one(self, model, deployments, where):
         _EXCHANGE.headers = None
@@ -291,11 +292,10 @@ class Prober:
         deployment = served_by(cluster, deployments)
         probe = dict(status=status, latency_ms=latency_ms, answered=False, model=None, text=None, cluster=cluster,
                      deployment=deployment.get("name") if deployment else None,
-                     deployment_id=deployment.get("id") if deployment else None, error=None)
+                     deployment_id=deployment.get("id") if deployment else None)
         if failure is not None:
-            probe["error"] = dict(message=getattr(_EXCHANGE, "api_message", None) or failure.message,
-                                  type=failure.error_type, code=failure.code, detail=failure.message)
-            return probe
+            return probe, dict(message=getattr(_EXCHANGE, "api_message", None) or failure.message,
+                               type=failure.error_type, code=failure.code, detail=failure.message)
         if not 200 <= status < 300:  # the client returns the API's JSON 404 (an unknown model) as an answer
             message, error_type, code = error_details(body)
             message = message or "HTTP %d" % status
@@ -305,34 +305,26 @@ class Prober:
                 message += (" (v2 endpoints answer on the inference API, %s on Together, here %s; set inference_base_url "
                             "or TOGETHER_INFERENCE_BASE_URL (endpoint_gate_inference_base_url in the gate) to your API's "
                             "inference host)" % (V2_INFERENCE_BASE_URL, self.inference_base_url))
-            probe["error"] = dict(message=message, type=error_type, code=code,
-                                  detail="HTTP %d from %s: %s" % (status, self.url, message))
-            return probe
+            return probe, dict(message=message, type=error_type, code=code,
+                               detail="HTTP %d from %s: %s" % (status, self.url, message))
         problem = _answer_problem(body)
         if problem:
-            probe["error"] = dict(message=problem, type=None, code=None,
-                                  detail="HTTP %d from %s: %s" % (status, self.url, problem))
-            return probe
+            return probe, dict(message=problem, type=None, code=None,
+                               detail="HTTP %d from %s: %s" % (status, self.url, problem))
         probe.update(answered=True, model=body.get("model") if isinstance(body.get("model"), str) else None,
                      text=_answer_text(body))
-        return probe
+        return probe, None
 
-    def _summary(self, model, probes):
-        last = probes[-1]
+    def _summary(self, model, probes, error):
+        # Each fact once: what each probe got is in `probes`; the result adds only what no single probe holds (the
+        # verdict and the latency figures) and the one error (probing stops at the first probe not answered).
         latencies = [probe["latency_ms"] for probe in probes]
         return dict(
             inference_name=model,
             inference_url=self.url,
             probed=True,
-            answered=all(probe["answered"] for probe in probes) and len(probes) == self.request.count,
-            status=last["status"],
-            model=last["model"],
-            deployment=last["deployment"],
-            deployment_id=last["deployment_id"],
-            cluster=last["cluster"],
-            text=last["text"],
-            error=last["error"],
-            latency_ms=latencies,
+            answered=error is None and len(probes) == self.request.count,
+            error=error,
             latency_ms_median=median(latencies),
             latency_ms_p95=percentile_95(latencies),
             probes=probes,
@@ -340,8 +332,11 @@ class Prober:
 
 
 def not_probed(model, url, why):
-    """The result of a target that was resolved but not probed (check mode, or an endpoint that does not exist)."""
+    """The result of a target that was resolved but not probed (check mode, or an endpoint that does not exist).
+
+    An endpoint that does not exist did not answer, and `error` says why; in check mode nothing is known (the
+    module's msg says why).
+    """
     return dict(inference_name=model, inference_url=url, probed=False, answered=None if model else False,
-                status=None, model=None, deployment=None, deployment_id=None, cluster=None, text=None,
                 error=None if model else dict(message=why, type=None, code=None, detail=why),
-                latency_ms=[], latency_ms_median=None, latency_ms_p95=None, probes=[], msg=why)
+                latency_ms_median=None, latency_ms_p95=None, probes=[])

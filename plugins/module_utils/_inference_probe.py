@@ -128,14 +128,12 @@ class EndpointProbe:
         return summary
 
     def _summary(self, results, check_mode):
-        summary = dict(probe_results=results)
-        if check_mode:
-            summary["answered"] = None
-        else:
-            summary["answered"] = all(result["answered"] for result in results)
+        # One endpoint's result is the task's result (no probe_results list repeating it); several are listed.
         if self.single:
-            summary.update(dict((key, value) for key, value in results[0].items() if key != "msg"))
-            summary["answered"] = results[0]["answered"]
+            summary = dict(results[0])
+        else:
+            summary = dict(probe_results=results,
+                           answered=None if check_mode else all(result["answered"] for result in results))
         if check_mode:
             summary["msg"] = CHECK_MODE_NOTE
         return summary
@@ -144,17 +142,19 @@ class EndpointProbe:
         """With fail_on_error, why the task fails (None when every probe answered)."""
         if not self.fail_on_error or summary["answered"] is not False:
             return None
+        results = [summary] if self.single else summary["probe_results"]
         parts = []
-        for result in summary["probe_results"]:
+        for result in results:
             if result["answered"] is False:
                 error = result["error"] or {}
+                status = result["probes"][-1]["status"] if result["probes"] else None
                 parts.append("%s: %s%s" % (
                     "endpoint '%s'" % result["endpoint_id"] if result["endpoint_id"] else
                     "model '%s'" % result["inference_name"],
-                    "HTTP %s: " % result["status"] if result["status"] is not None else "",
+                    "HTTP %s: " % status if status is not None else "",
                     error.get("message") or "no answer"))
         return "the endpoint did not answer: " + "; ".join(parts) if self.single else \
-            "%d of %d endpoints did not answer: %s" % (len(parts), len(summary["probe_results"]), "; ".join(parts))
+            "%d of %d endpoints did not answer: %s" % (len(parts), len(results), "; ".join(parts))
 
 
 def _concurrently(probe_one, targets):

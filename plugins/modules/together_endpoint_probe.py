@@ -156,10 +156,10 @@ EXAMPLES = r"""
     that:
       - probe.answered
       - probe.latency_ms_median <= 2000
-      - probe.deployment == 'my-project/chat/blue'
+      - probe.probes | map(attribute='deployment') | unique == ['my-project/chat/blue']
     fail_msg: >-
-      {{ probe.inference_name }}: HTTP {{ probe.status }}, {{ probe.latency_ms_median }} ms,
-      {{ probe.error.message | default('') if probe.error else 'served by ' ~ (probe.deployment | default('?')) }}
+      {{ probe.inference_name }}: {{ probe.error.detail if probe.error else (probe.latency_ms_median ~ ' ms, served by '
+      ~ (probe.probes | map(attribute='deployment') | unique | join(', '))) }}
 
 - name: Probe one deployment of a v2 endpoint, routed or not
   together.ai.together_endpoint_probe:
@@ -192,16 +192,17 @@ EXAMPLES = r"""
 RETURN = r"""
 answered:
   description:
-    - Whether every probe of every endpoint was answered with a chat completion (HTTP 2xx with C(choices)).
+    - Whether every probe was answered with a chat completion (HTTP 2xx with C(choices)); with O(endpoint_ids),
+      every probe of every endpoint.
     - V(null) in check mode, when nothing was sent.
   returned: always
   type: bool
   sample: true
 probe_results:
   description:
-    - One entry per endpoint probed (one with O(endpoint_id) or O(model)), in the order asked, each with the keys
-      below from RV(probed) to RV(probes), plus C(endpoint_id), C(api_version) and C(exists).
-  returned: always
+    - With O(endpoint_ids), one entry per endpoint, in the order asked, each with the keys RV(endpoint_id) to
+      RV(probes) below. With O(endpoint_id) or O(model), those keys are the result itself (no list repeats them).
+  returned: with O(endpoint_ids)
   type: list
   elements: dict
   sample:
@@ -209,80 +210,60 @@ probe_results:
       api_version: v2
       exists: true
       inference_name: my-project/chat
+      inference_url: https://api-inference.together.ai/v1/chat/completions
+      probed: true
       answered: true
-      status: 200
-      latency_ms: [182.4]
+      error: null
       latency_ms_median: 182.4
-      deployment: my-project/chat/blue
+      latency_ms_p95: 182.4
+      probes:
+        - status: 200
+          latency_ms: 182.4
+          answered: true
+          model: my-project/chat
+          deployment: my-project/chat/blue
+          deployment_id: dep_CbzGdmn14t3HYrXXitmKa
+          cluster: dep_CbzGdmn14t3HYrXXitmKa
+          text: OK
 endpoint_id:
   description: The endpoint probed.
-  returned: with O(endpoint_id)
+  returned: with O(endpoint_id) or O(endpoint_ids) (in RV(probe_results))
   type: str
   sample: ep_CbJNwQC2ZqCU2iFT3mrCh
 api_version:
   description: The API the endpoint was read from, V(v1) or V(v2).
-  returned: with O(endpoint_id)
+  returned: with O(endpoint_id) or O(endpoint_ids) (in RV(probe_results))
   type: str
   sample: v2
 exists:
   description: Whether the endpoint exists; a probe of one that does not is RV(answered=false), not sent.
-  returned: with O(endpoint_id)
+  returned: with O(endpoint_id) or O(endpoint_ids) (in RV(probe_results))
   type: bool
   sample: true
 inference_name:
   description: The model string the probes sent, the endpoint's inference name.
-  returned: with O(endpoint_id) or O(model)
+  returned: with O(endpoint_id) or O(model); with O(endpoint_ids), in RV(probe_results)
   type: str
   sample: my-project/chat
 inference_url:
   description: Where the probes were sent (or would be, in check mode).
-  returned: with O(endpoint_id) or O(model)
+  returned: with O(endpoint_id) or O(model); with O(endpoint_ids), in RV(probe_results)
   type: str
   sample: https://api-inference.together.ai/v1/chat/completions
 probed:
   description: Whether probes were sent (V(false) in check mode and for an endpoint that does not exist).
-  returned: with O(endpoint_id) or O(model)
+  returned: with O(endpoint_id) or O(model); with O(endpoint_ids), in RV(probe_results)
   type: bool
   sample: true
-status:
-  description: The HTTP status of the last probe; V(null) when none was sent.
-  returned: with O(endpoint_id) or O(model)
-  type: int
-  sample: 200
-model:
-  description: The model the last answer names (for a v2 endpoint, Together echoes the endpoint name).
-  returned: with O(endpoint_id) or O(model)
-  type: str
-  sample: my-project/chat
-deployment:
-  description:
-    - The name of the v2 deployment that served the last probe, from the C(x-cluster) response header matched
-      against the endpoint's deployments by id or name. V(null) when the API does not say or no deployment matches.
-  returned: with O(endpoint_id) or O(model)
-  type: str
-  sample: my-project/chat/blue
-deployment_id:
-  description: The id of that deployment.
-  returned: with O(endpoint_id) or O(model)
-  type: str
-  sample: dep_CbzGdmn14t3HYrXXitmKa
-cluster:
-  description: The raw C(x-cluster) header of the last answer, or V(null).
-  returned: with O(endpoint_id) or O(model)
-  type: str
-  sample: dep_CbzGdmn14t3HYrXXitmKa
-text:
-  description: The text of the last answer (its first choice), cut at 2000 characters.
-  returned: with O(endpoint_id) or O(model)
-  type: str
-  sample: OK
 error:
   description:
-    - When the last probe was not answered with a success, the API's error; else V(null).
+    - Why the endpoint did not answer, else V(null). Probing stops at the first probe not answered, so there is
+      at most one; it belongs to the last entry of RV(probes). For an endpoint that does not exist, why no probe
+      was sent.
     - C(message) is the API's own message, C(type) and C(code) its error type and code (for example
       C(endpoint_not_configured) for a v2 endpoint without traffic weight), C(detail) the full line with status
       and URL.
-  returned: with O(endpoint_id) or O(model)
+  returned: with O(endpoint_id) or O(model); with O(endpoint_ids), in RV(probe_results)
   type: dict
   sample:
     message: endpoint has no deployment with traffic weight
@@ -290,29 +271,56 @@ error:
     code: endpoint_not_configured
     detail: "HTTP 400 from https://api-inference.together.ai/v1/chat/completions: endpoint has no deployment with
       traffic weight"
-latency_ms:
-  description: Milliseconds each probe took, from sending the request to the last byte of the answer, in order.
-  returned: with O(endpoint_id) or O(model)
-  type: list
-  elements: float
-  sample: [182.4, 175.0, 190.2]
 latency_ms_median:
-  description: The median of RV(latency_ms); V(null) when no probe was sent.
-  returned: with O(endpoint_id) or O(model)
+  description: The median of the probes' C(latency_ms); V(null) when no probe was sent.
+  returned: with O(endpoint_id) or O(model); with O(endpoint_ids), in RV(probe_results)
   type: float
   sample: 182.4
 latency_ms_p95:
-  description: The 95th percentile (nearest rank) of RV(latency_ms); V(null) when no probe was sent.
-  returned: with O(endpoint_id) or O(model)
+  description: The 95th percentile (nearest rank) of the probes' C(latency_ms); V(null) when no probe was sent.
+  returned: with O(endpoint_id) or O(model); with O(endpoint_ids), in RV(probe_results)
   type: float
   sample: 190.2
 probes:
-  description:
-    - Each probe sent, with its C(status), C(latency_ms), C(answered), C(model), C(deployment), C(deployment_id),
-      C(cluster), C(text) and C(error).
-  returned: with O(endpoint_id) or O(model)
+  description: Each probe sent, in order (none in check mode or for an endpoint that does not exist).
+  returned: with O(endpoint_id) or O(model); with O(endpoint_ids), in RV(probe_results)
   type: list
   elements: dict
+  contains:
+    status:
+      description: The HTTP status of the answer.
+      type: int
+      sample: 200
+    latency_ms:
+      description: Milliseconds from sending the request to the last byte of the answer.
+      type: float
+      sample: 182.4
+    answered:
+      description: Whether the answer was a chat completion (HTTP 2xx with C(choices)).
+      type: bool
+      sample: true
+    model:
+      description: The model the answer names (for a v2 endpoint, Together echoes the endpoint name); V(null) if none.
+      type: str
+      sample: my-project/chat
+    deployment:
+      description:
+        - The name of the v2 deployment that served the probe, from the C(x-cluster) response header matched against
+          the endpoint's deployments by id or name. V(null) when the API does not say or no deployment matches.
+      type: str
+      sample: my-project/chat/blue
+    deployment_id:
+      description: The id of that deployment.
+      type: str
+      sample: dep_CbzGdmn14t3HYrXXitmKa
+    cluster:
+      description: The raw C(x-cluster) header of the answer, or V(null).
+      type: str
+      sample: dep_CbzGdmn14t3HYrXXitmKa
+    text:
+      description: The text of the answer (its first choice), cut at 2000 characters; V(null) if not answered.
+      type: str
+      sample: OK
   sample:
     - status: 200
       latency_ms: 182.4
@@ -322,7 +330,6 @@ probes:
       deployment_id: dep_CbzGdmn14t3HYrXXitmKa
       cluster: dep_CbzGdmn14t3HYrXXitmKa
       text: OK
-      error: null
 project_id:
   description: The project v2 endpoints were read from.
   returned: when a v2 endpoint was read

@@ -237,11 +237,19 @@ def _not_probed(endpoint):
     return None
 
 
+def sent_probes(probe):
+    """The probes a together_endpoint_probe result sent, in order (each holds its own status, latency, answer)."""
+    probes = probe.get("probes") if isinstance(probe, dict) else None
+    return [item for item in probes if isinstance(item, dict)] if isinstance(probes, list) else []
+
+
 def probe_failure(probe):
     """What a probe that was not answered got instead: HTTP status, the API's error code and message."""
     error = probe.get("error") if isinstance(probe.get("error"), dict) else {}
-    head = " ".join(str(part) for part in (
-        "HTTP %s" % probe["status"] if probe.get("status") is not None else None, error.get("code")) if part)
+    sent = sent_probes(probe)
+    status = sent[-1].get("status") if sent else None
+    head = " ".join(str(part) for part in ("HTTP %s" % status if status is not None else None, error.get("code"))
+                    if part)
     message = error.get("message") or "no answer"
     return "%s: %s" % (head, message) if head else message
 
@@ -259,7 +267,7 @@ def _why_too_slow(endpoint, actual):
     probe = probe_of(endpoint) or {}
     if actual is None:
         return "no answer to time: %s" % probe_failure(probe)
-    latencies = probe.get("latency_ms") or []
+    latencies = [item.get("latency_ms") for item in sent_probes(probe)]
     return "median of %d probe%s: %s ms" % (len(latencies), "" if len(latencies) == 1 else "s",
                                             ", ".join(text(value) for value in latencies))
 
@@ -280,7 +288,7 @@ class AnsweredByCheck(Check):
     def _served(endpoint):
         probe = probe_of(endpoint) or {}
         return [dict(id=item.get("deployment_id"), name=item.get("deployment"))
-                for item in probe.get("probes") or [] if isinstance(item, dict) and item.get("answered")]
+                for item in sent_probes(probe) if item.get("answered")]
 
     def actual(self, subject, expected):
         served = self._served(subject)
@@ -299,7 +307,9 @@ class AnsweredByCheck(Check):
         if not probe.get("answered"):
             return "no answer: %s" % probe_failure(probe)
         if actual is None:
-            return "the answer did not say which deployment served it (x-cluster: %s)" % (probe.get("cluster") or "absent")
+            clusters = [item.get("cluster") for item in sent_probes(probe) if item.get("deployment") is None]
+            return "the answer did not say which deployment served it (x-cluster: %s)" % (
+                ", ".join(sorted(set(cluster or "absent" for cluster in clusters))) or "absent")
         return None
 
 

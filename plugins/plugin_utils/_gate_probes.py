@@ -30,8 +30,8 @@ def probe_plan(checks, names=None):
 
 
 def _failed_probe(message):
-    return dict(probed=False, answered=False, status=None, error=dict(message=message, type=None, code=None),
-                latency_ms=[], latency_ms_median=None, probes=[])
+    return dict(probed=False, answered=False, error=dict(message=message, type=None, code=None, detail=message),
+                latency_ms_median=None, latency_ms_p95=None, probes=[])
 
 
 def with_probes(endpoints, probed, probe_ids):

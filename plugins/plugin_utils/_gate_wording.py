@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.together.ai.plugins.plugin_utils._gate_checks import is_v2, probe_of, short_name, text
+from ansible_collections.together.ai.plugins.plugin_utils._gate_checks import is_v2, probe_of, sent_probes, short_name, text
 
 # The check of an endpoint whose API read failed, in the report and the JUnit file.
 READ = "read"
@@ -73,17 +73,21 @@ def describe(endpoint, named=False):
 
 
 def probe_summary(probe):
-    """A probe in a report line: status and median latency, and the deployment that served when known."""
-    latencies = probe.get("latency_ms") or []
-    timing = " in %s ms%s" % (text(probe.get("latency_ms_median")), " (median of %d)" % len(latencies)
-                              if len(latencies) > 1 else "") if latencies else ""
+    """A probe in a report line: status and median latency, and the deployments that served when known."""
+    sent = sent_probes(probe)
+    status = sent[-1].get("status") if sent else None
+    timing = " in %s ms%s" % (text(probe.get("latency_ms_median")), " (median of %d)" % len(sent)
+                              if len(sent) > 1 else "") if sent else ""
     if probe.get("answered"):
-        served = " by %s" % short_name(dict(name=probe["deployment"])) if probe.get("deployment") else ""
-        return "answered HTTP %s%s%s" % (probe.get("status"), timing, served)
+        served = []
+        for item in sent:
+            if item.get("deployment") and short_name(dict(name=item["deployment"])) not in served:
+                served.append(short_name(dict(name=item["deployment"])))
+        return "answered HTTP %s%s%s" % (status, timing, " by %s" % ", ".join(served) if served else "")
     error = probe.get("error") if isinstance(probe.get("error"), dict) else {}
-    if probe.get("status") is None:
+    if status is None:
         return "no answer (no HTTP response; see the answer check)"
-    return "no answer: HTTP %s%s%s" % (probe["status"], " %s" % error["code"] if error.get("code") else "", timing)
+    return "no answer: HTTP %s%s%s" % (status, " %s" % error["code"] if error.get("code") else "", timing)
 
 
 def _headline(results, violations):

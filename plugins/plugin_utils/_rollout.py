@@ -318,7 +318,7 @@ def side(probe_results, count=None):
                     latencies.append(float(probe["latency_ms"]))
             else:
                 errors += 1
-                error = probe.get("error") or {}
+                error = result.get("error") or {}  # one per result: a probe run stops at its first failure
                 messages.append("HTTP %s %s" % (probe.get("status"), error.get("code") or error.get("message") or "error"))
         if result.get("failed") or (not sent and result.get("msg")):
             errors += 1

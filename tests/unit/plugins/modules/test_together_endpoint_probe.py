@@ -65,6 +65,15 @@ def answer_after(clock, seconds, outcome):
     return answer
 
 
+def last(result):
+    """The last probe sent (probing stops at the first probe not answered)."""
+    return result["probes"][-1]
+
+
+def latencies(result):
+    return [probe["latency_ms"] for probe in result["probes"]]
+
+
 def chat_requests(transport):
     return [sent for sent in transport.sent if sent.path.endswith("/chat/completions")]
 
@@ -130,17 +139,20 @@ def test_healthy_v2_endpoint_answers_from_the_inference_host(run_module, v2_api,
     outcome = run(run_module, endpoint_id=V2_ID)
     result = outcome.result
     assert result["answered"] is True and result["probed"] is True and result["changed"] is False
-    assert result["status"] == 200
+    assert last(result)["status"] == 200
     assert result["inference_name"] == "my-project/chat"
     assert result["inference_url"] == V2_INFERENCE_URL
-    assert result["model"] == "my-project/chat"
-    assert result["text"] == "OK"
-    assert result["deployment"] == "my-project/chat/blue" and result["deployment_id"] == "dep_CbzGdmn14t3HYrXXitmKa"
-    assert result["latency_ms"] == [182.4] and result["latency_ms_median"] == 182.4 and result["latency_ms_p95"] == 182.4
+    assert last(result)["model"] == "my-project/chat"
+    assert last(result)["text"] == "OK"
+    assert last(result)["deployment"] == "my-project/chat/blue" and last(result)["deployment_id"] == "dep_CbzGdmn14t3HYrXXitmKa"
+    assert latencies(result) == [182.4] and result["latency_ms_median"] == 182.4 and result["latency_ms_p95"] == 182.4
     assert result["error"] is None
     assert result["exists"] is True and result["api_version"] == "v2" and result["endpoint_id"] == V2_ID
     assert result["project_slug"] == "my-project"
-    assert [item["endpoint_id"] for item in result["probe_results"]] == [V2_ID]
+    # Each fact once: one endpoint's result is not repeated in a probe_results list, nor the last probe at the top.
+    assert "probe_results" not in result
+    assert not set(result) & {"status", "model", "text", "deployment", "deployment_id", "cluster", "latency_ms"}
+    assert not set(result["probes"][0]) & {"error", "inference_name", "endpoint_id"}
     chats = chat_requests(v2_api)
     assert len(chats) == 1
     assert chats[0].url == V2_INFERENCE_URL and chats[0].method == "POST"
@@ -157,7 +169,7 @@ def test_healthy_v1_endpoint_answers_on_the_api_host(run_module, transport, fixt
     result = outcome.result
     assert result["answered"] is True and result["api_version"] == "v1"
     assert result["inference_name"] == "devuser/meta-llama/Llama-3-8b-chat-hf-a32b82a1"
-    assert result["deployment"] is None and result["cluster"] is None
+    assert last(result)["deployment"] is None and last(result)["cluster"] is None
     chats = chat_requests(transport)
     assert [sent.url for sent in chats] == [V1_INFERENCE_URL]
     body = chat_bodies(transport)[0]
@@ -168,7 +180,7 @@ def test_healthy_v1_endpoint_answers_on_the_api_host(run_module, transport, fixt
 def test_model_is_probed_without_reading_an_endpoint(run_module, transport, fixture_json):
     transport.route(CHAT, (200, fixture_json("inference/chat_completion_v2.json"), {"x-cluster": "dep_X"}))
     result = run(run_module, model="my-project/chat/blue", api_version="v2").result
-    assert result["answered"] is True and result["cluster"] == "dep_X" and result["deployment"] is None
+    assert result["answered"] is True and last(result)["cluster"] == "dep_X" and last(result)["deployment"] is None
     assert [sent.url for sent in transport.sent] == [V2_INFERENCE_URL]
     assert chat_bodies(transport)[0]["model"] == "my-project/chat/blue"
 
@@ -191,7 +203,7 @@ def test_a_redirect_of_a_probe_to_another_origin_is_not_followed(run_module, v2_
     v2_api.route(CHAT, (307, None, {"Location": "https://collector.example.net/v1/chat/completions"}))
     outcome = run(run_module, endpoint_id=V2_ID)
     # A redirect is an answer from the inference host, but not a success; nothing goes to the other origin.
-    assert outcome.result["answered"] is False and outcome.result["status"] == 307
+    assert outcome.result["answered"] is False and last(outcome.result)["status"] == 307
     assert "not followed" in outcome.result["error"]["message"]
     assert [sent.url for sent in chat_requests(v2_api)] == [V2_INFERENCE_URL]
     assert_key_hidden(outcome)
@@ -204,13 +216,13 @@ def test_unrouted_v2_endpoint_is_answered_false_with_the_api_error(run_module, v
     outcome = run(run_module, endpoint_id=UNROUTED_ID, count=3)
     result = outcome.result
     assert "failed" not in result
-    assert result["answered"] is False and result["status"] == 400
+    assert result["answered"] is False and last(result)["status"] == 400
     assert result["error"]["code"] == "endpoint_not_configured"
     assert result["error"]["message"] == ("Endpoint my-project/chat is not configured: no deployment has traffic "
                                           "weight")
     assert result["error"]["detail"].startswith("HTTP 400 from %s: " % V2_INFERENCE_URL)
     # The probes stop at the first answer that is not a success, and none is retried.
-    assert len(chat_requests(v2_api)) == 1 and len(result["latency_ms"]) == 1
+    assert len(chat_requests(v2_api)) == 1 and len(latencies(result)) == 1
     assert result["inference_name"] == "my-project/unrouted"
 
 
@@ -222,7 +234,7 @@ def test_unrouted_v2_endpoint_is_answered_false_with_the_api_error(run_module, v
 def test_an_answer_is_never_retried(run_module, v2_api, fixture_json, module_environment, status, fixture, headers):
     v2_api.route(CHAT, (status, fixture_json(fixture), headers))
     result = run(run_module, endpoint_id=V2_ID, max_retries=5).result
-    assert result["answered"] is False and result["status"] == status
+    assert result["answered"] is False and last(result)["status"] == status
     assert result["error"]["message"] == "No route to a ready deployment of my-project/chat"
     assert len(chat_requests(v2_api)) == 1
     assert module_environment.sleeps == []
@@ -244,7 +256,7 @@ def test_stopped_endpoint_fails_the_task_with_fail_on_error(run_module, transpor
 def test_a_2xx_that_is_not_a_chat_completion_is_not_an_answer(run_module, v2_api):
     v2_api.route(CHAT, (200, {"object": "list", "data": []}))
     result = run(run_module, endpoint_id=V2_ID).result
-    assert result["answered"] is False and result["status"] == 200
+    assert result["answered"] is False and last(result)["status"] == 200
     assert result["error"]["message"] == "the answer has no choices"
 
 
@@ -263,8 +275,8 @@ def test_unreachable_inference_host_fails_naming_the_endpoint(run_module, v2_api
     assert outcome.result["failed"] is True
     assert outcome.result["msg"].startswith("endpoint '%s': connection to %s failed" % (V2_ID, V2_INFERENCE_URL))
     # The results found so far come with the failure.
-    assert outcome.result["probe_results"][0]["endpoint_id"] == V2_ID
-    assert outcome.result["probe_results"][0]["probed"] is False
+    assert outcome.result["endpoint_id"] == V2_ID
+    assert outcome.result["probed"] is False
     assert_key_hidden(outcome)
 
 
@@ -289,7 +301,7 @@ def test_a_404_that_is_not_the_api_s_fails_as_a_wrong_inference_base_url(run_mod
 def test_the_api_s_own_404_is_an_answer(run_module, transport, fixture_json):
     transport.route(CHAT, (404, fixture_json("error_not_found.json")))
     result = run(run_module, model="nobody/nothing").result
-    assert result["answered"] is False and result["status"] == 404
+    assert result["answered"] is False and last(result)["status"] == 404
 
 
 # --- several probes, deployments -----------------------------------------------------------------------------------
@@ -299,7 +311,7 @@ def test_count_probes_give_each_latency_their_median_and_p95(run_module, v2_api,
     v2_api.route(CHAT, *[answer_after(clock, seconds, answer) for seconds in (0.3, 0.1, 0.2, 0.5, 0.4)])
     result = run(run_module, endpoint_id=V2_ID, count=5).result
     assert result["answered"] is True
-    assert result["latency_ms"] == [300.0, 100.0, 200.0, 500.0, 400.0]
+    assert latencies(result) == [300.0, 100.0, 200.0, 500.0, 400.0]
     assert result["latency_ms_median"] == 300.0 and result["latency_ms_p95"] == 500.0
     assert len(result["probes"]) == 5 and all(probe["status"] == 200 for probe in result["probes"])
 
@@ -307,7 +319,7 @@ def test_count_probes_give_each_latency_their_median_and_p95(run_module, v2_api,
 def test_slow_endpoint_reports_its_latency(run_module, v2_api, fixture_json, clock):
     v2_api.route(CHAT, answer_after(clock, 2.5, (200, fixture_json("inference/chat_completion_v2.json"))))
     result = run(run_module, endpoint_id=V2_ID, count=2).result
-    assert result["answered"] is True and result["latency_ms"] == [2500.0, 2500.0]
+    assert result["answered"] is True and latencies(result) == [2500.0, 2500.0]
     assert result["latency_ms_median"] == 2500.0
 
 
@@ -319,7 +331,7 @@ def test_deployment_pin_sends_the_deployment_s_inference_name(run_module, v2_api
     result = run(run_module, endpoint_id=CUTOVER_ID, deployment="v2").result
     assert result["answered"] is True
     assert result["inference_name"] == "my-project/cutover/v2"
-    assert result["deployment"] == "my-project/cutover/v2"
+    assert last(result)["deployment"] == "my-project/cutover/v2"
     assert chat_bodies(v2_api)[0]["model"] == "my-project/cutover/v2"
 
 
@@ -350,7 +362,7 @@ def test_several_endpoints_are_probed_each_with_its_own_result(run_module, v2_ap
     assert result["answered"] is False
     assert [item["endpoint_id"] for item in result["probe_results"]] == [V2_ID, UNROUTED_ID, MISSING_ID]
     assert [item["answered"] for item in result["probe_results"]] == [True, False, False]
-    assert result["probe_results"][0]["deployment"] == "my-project/chat/blue"
+    assert result["probe_results"][0]["probes"][-1]["deployment"] == "my-project/chat/blue"
     assert result["probe_results"][1]["error"]["code"] == "endpoint_not_configured"
     assert result["probe_results"][2]["exists"] is False
     assert "inference_name" not in result  # the flat fields are for one endpoint only
@@ -374,7 +386,7 @@ def test_a_v2_404_from_a_host_that_is_not_togethers_says_where_v2_endpoints_answ
     v2_api.route(CHAT, (404, {"error": {"message": "model not available", "type": "invalid_request_error",
                                         "code": "model_not_available"}}))
     result = run(run_module, endpoint_id=V2_ID, inference_base_url="https://gateway.example.com/v1").result
-    message = result["probe_results"][0]["error"]["message"]
+    message = result["error"]["message"]
     assert message.startswith("model not available (v2 endpoints answer on the inference API, "
                               "https://api-inference.together.ai/v1 on Together, here https://gateway.example.com/v1; ")
     assert "endpoint_gate_inference_base_url" in message

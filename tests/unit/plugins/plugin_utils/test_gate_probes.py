@@ -33,12 +33,13 @@ def probe_result(endpoint_id, latencies=(182.4,), deployment="my-project/chat/bl
     """A probe_results item as together_endpoint_probe returns it."""
     answered = error is None
     probes = [dict(status=status, latency_ms=value, answered=answered, deployment=deployment if answered else None,
-                   deployment_id=None, cluster=cluster, error=error) for value in latencies]
+                   deployment_id=None, cluster=cluster, model=None, text="OK" if answered else None)
+              for value in latencies]
     ordered = sorted(latencies)
     median = ordered[len(ordered) // 2] if len(ordered) % 2 else (ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2]) / 2
-    return dict(endpoint_id=endpoint_id, probed=True, answered=answered, status=status, latency_ms=list(latencies),
-                latency_ms_median=median, deployment=deployment if answered else None, cluster=cluster, error=error,
-                probes=probes)
+    return dict(endpoint_id=endpoint_id, api_version="v2", exists=True, inference_name="my-project/chat",
+                inference_url="http://127.0.0.1:1/v1/chat/completions", probed=True, answered=answered, error=error,
+                latency_ms_median=median, latency_ms_p95=ordered[-1], probes=probes)
 
 
 NOT_CONFIGURED = dict(message="Endpoint my-project/unrouted is not configured", type="invalid_request_error",

@@ -146,9 +146,10 @@ def test_restore_is_the_split_before_the_rollout():
 
 def _probed(*latencies, **kwargs):
     probes = [{"answered": True, "status": 200, "latency_ms": latency} for latency in latencies]
-    if kwargs.get("error"):
-        probes.append({"answered": False, "status": 503, "latency_ms": 3.0, "error": {"code": "routing_error"}})
-    return {"probes": probes}
+    if kwargs.get("error"):  # together_endpoint_probe: the one error at the result, its probe the last
+        probes.append({"answered": False, "status": 503, "latency_ms": 3.0})
+        return {"probes": probes, "error": {"code": "routing_error"}}
+    return {"probes": probes, "error": None}
 
 
 def test_judge_passes_a_healthy_step():

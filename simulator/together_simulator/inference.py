@@ -13,6 +13,13 @@ from .errors import ApiError, bad_request
 
 DEFAULT_ANSWER = "Hello! This is the Together API simulator answering."
 MODELS_URL = "https://api.together.ai/models"
+# What a deployment's scripted error rate answers with, per status: (message, code).
+SCRIPTED_ERRORS = {
+    500: ("Internal server error", "internal_server_error"),
+    502: ("Bad gateway: the model server did not answer", "bad_gateway"),
+    503: ("The server is overloaded or not ready yet", "service_unavailable"),
+    504: ("The model server timed out", "timeout"),
+}
 
 
 def _request_id():
@@ -72,7 +79,8 @@ def _target(sim, model, on_inference_host):
         if target.timeline.state(now) != "STARTED":
             raise _error(400, "The dedicated endpoint for %s is not running. Please visit %s to start the endpoint."
                          % (model, MODELS_URL), "dedicated_endpoint_not_running")
-        return _pick(target, defaults), _answer(target, defaults), {}
+        _scripted_error(target, defaults, target.name)
+        return setting(target, defaults, "inference_latency"), _answer(target, defaults), {}
     found_v2 = sim.v2.find_for_inference(model) if (on_inference_host or sim.scenario["inference_v2_on_api_host"]) else None
     if found_v2 is None:
         raise unknown_model(model)
@@ -81,11 +89,34 @@ def _target(sim, model, on_inference_host):
     headers = {}
     if sim.scenario["inference_cluster_header"] != "none":
         headers["x-cluster"] = _cluster_value(sim, deployment)
-    return _pick(deployment, defaults), _answer(deployment, defaults), headers
+    _scripted_error(deployment, defaults, sim.v2.qualified(endpoint.name, deployment.name), headers)
+    return setting(deployment, defaults, "inference_latency"), _answer(deployment, defaults), headers
 
 
-def _pick(resource, defaults):
-    return resource.inference_latency if resource.inference_latency is not None else defaults["inference_latency"]
+def setting(resource, defaults, key):
+    """A resource's own inference setting (scenario or control API), else the scenario-wide one."""
+    value = getattr(resource, key)
+    return value if value is not None else defaults[key]
+
+
+def _scripted_error(resource, defaults, name, headers=None):
+    """Raise the 5xx a resource's error rate asks for on this request. Deterministic: the rate accumulates per request
+    and every time it reaches a whole request that request errs (0.5 errs every 2nd request, 0.2 every 5th, 1 every one)."""
+    rate = setting(resource, defaults, "inference_error_rate")
+    if not rate:
+        return
+    resource.error_credit += rate
+    if resource.error_credit < 1.0 - 1e-9:
+        return
+    resource.error_credit -= 1.0
+    status = setting(resource, defaults, "inference_error_status")
+    message, code = SCRIPTED_ERRORS[status]
+    raise ApiError(status, "%s (simulated: %s answers %s of requests with HTTP %d)" % (message, name, _fraction(rate), status),
+                   code=code, error_type="server_error", headers=headers, top_level={"id": _request_id()})
+
+
+def _fraction(rate):
+    return "all" if rate >= 1 else "%g%%" % round(rate * 100, 3)
 
 
 def _answer(resource, defaults):

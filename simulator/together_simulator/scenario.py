@@ -33,9 +33,12 @@ TOP_LEVEL_KEYS = (
     "project", "organization", "whoami_type", "v2_endpoints", "v2_error_format", "v2_unknown_project_status",
     "v2_delete_conflict_status", "v2_last_page_cursor", "omit_zero_fields", "models",
     "v2_capacity", "v2_capacity_mode", "v2_fail_into", "v2_instance_types", "v2_model_configs", "v2_supported_models",
-    "inference_latency", "inference_answer", "inference_v2_on_api_host", "inference_cluster_header", "v2_unrouted_error",
+    "inference_latency", "inference_answer", "inference_error_rate", "inference_error_status", "inference_v2_on_api_host",
+    "inference_cluster_header", "v2_unrouted_error",
 )
-INFERENCE_KEYS = ("inference_latency", "inference_answer")
+INFERENCE_KEYS = ("inference_latency", "inference_answer", "inference_error_rate", "inference_error_status")
+# The 5xx statuses a scripted error rate may answer with (503 Overloaded and 504 Timeout are the spec's own).
+INFERENCE_ERROR_STATUSES = (500, 502, 503, 504)
 INSTANCE_TYPE_KEYS = ("name", "gpu_type", "gpu_count", "gpu_memory_gib", "price_cents_per_hour")
 INSTANCE_TYPE_NAME = re.compile(r"^([1-9][0-9]*)x[a-z0-9][a-z0-9-]*$")
 V1_ENDPOINT_KEYS = (
@@ -209,13 +212,29 @@ def _fields(where, data):
     return fields, drop_fields
 
 
+def error_rate(where, value):
+    """A scripted error rate: the fraction of chat completions (0 to 1) a resource answers with a 5xx."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ScenarioError("%s must be a number from 0 to 1 (the fraction of requests answered with an error)" % where)
+    return float(value)
+
+
+def error_status(where, value):
+    return _choice(where, value, INFERENCE_ERROR_STATUSES)
+
+
 def _inference(where, data, defaults=None):
-    """Chat-completion behaviour of a resource: `inference_latency` seconds before answering, `inference_answer` text."""
+    """Chat-completion behaviour of a resource: `inference_latency` seconds before answering, `inference_answer` text,
+    `inference_error_rate` (the fraction of requests answered with `inference_error_status` instead)."""
     defaults = defaults or {}
     latency = data.get("inference_latency", defaults.get("inference_latency"))
     answer = data.get("inference_answer", defaults.get("inference_answer"))
+    rate = data.get("inference_error_rate", defaults.get("inference_error_rate"))
+    status = data.get("inference_error_status", defaults.get("inference_error_status"))
     return {"inference_latency": None if latency is None else _number(where + ".inference_latency", latency),
-            "inference_answer": None if answer is None else _string(where + ".inference_answer", answer, required=True)}
+            "inference_answer": None if answer is None else _string(where + ".inference_answer", answer, required=True),
+            "inference_error_rate": None if rate is None else error_rate(where + ".inference_error_rate", rate),
+            "inference_error_status": None if status is None else error_status(where + ".inference_error_status", status)}
 
 
 def _v1_state(where, value):
@@ -347,7 +366,7 @@ def normalize_scenario(data, source="scenario"):
     omit_zero_default = _boolean("omit_zero_fields", data.get("omit_zero_fields", False))
     hardware = data.get("hardware")
     scenario = {
-        "inference": dict(_inference("scenario", data), inference_latency=_inference("scenario", data)["inference_latency"] or 0.0),
+        "inference": _scenario_inference(data),
         "api_key": _string("api_key", data.get("api_key")),
         "auth_error_status": _choice("auth_error_status", data["auth_error_status"], (401, 403)) if "auth_error_status" in data else None,
         "v1_retired": _boolean("v1_retired", data["v1_retired"]) if "v1_retired" in data else None,
@@ -402,6 +421,15 @@ def normalize_scenario(data, source="scenario"):
             for i, item in enumerate(_list("v2_supported_models", data["v2_supported_models"]))],
     }
     return scenario
+
+
+def _scenario_inference(data):
+    """The scenario-wide inference behaviour, every resource's default: no latency, no errors, 503 when erring."""
+    inference = _inference("scenario", data)
+    inference["inference_latency"] = inference["inference_latency"] or 0.0
+    inference["inference_error_rate"] = inference["inference_error_rate"] or 0.0
+    inference["inference_error_status"] = inference["inference_error_status"] or 503
+    return inference
 
 
 def _instance_type(where, data):

@@ -1,4 +1,5 @@
-"""Outages of v2 endpoints: when an endpoint that served stops serving, and what did it.
+"""Outages of v2 endpoints (when an endpoint that served stops serving, and what did it), and the record of their
+traffic splits over time.
 
 An endpoint SERVES at time t when an entry of its trafficSplit with weight > 0 names a live deployment with
 ready replicas at t (V2Store.serves, the test the inference router uses). An OUTAGE starts when it goes from
@@ -9,6 +10,8 @@ is observed before and after it), so an observation at `now` walks the event tim
 deployments in (last observation, now] in order, then evaluates at `now`. The cost is one evaluation per endpoint
 and observation plus one per timeline event, never one per unit of time. Callers hold the simulation's lock.
 """
+
+from .timeline import iso_timestamp
 
 TIMELINE = {"kind": "timeline"}
 
@@ -93,3 +96,45 @@ class ServingMonitor:
         self.outages = []
         self.open = {}
         return count
+
+
+class SplitLog:
+    """Every change of each v2 endpoint's traffic split, with when and what made it (GET /_simulator/endpoints/{id}/splits).
+
+    Only writes change a split, and every write is observed after it (Simulation.observe_serving with the request as
+    cause), so comparing each endpoint's weights with the last recorded ones after each observation misses nothing.
+    A reordered split with the same weights is no change. Callers hold the simulation's lock.
+    """
+
+    def __init__(self, store, loaded_at):
+        self.store = store
+        self.loaded_at = loaded_at
+        self.history = {}  # endpoint id -> {"endpoint_id", "endpoint_name", "splits": [...]}, deleted endpoints kept
+        self.last = {}  # endpoint id -> its weights as last recorded, {deployment id: weight}
+        self.observe(loaded_at, {"kind": "scenario"})
+
+    def observe(self, now, cause=None):
+        for endpoint in self.store.endpoints.values():
+            weights = {entry["deploymentId"]: entry["weight"] for entry in endpoint.traffic_split}
+            record = self.history.setdefault(endpoint.id, {"endpoint_id": endpoint.id, "splits": []})
+            record["endpoint_name"] = self.store.qualified(endpoint.name)
+            if endpoint.id in self.last and self.last[endpoint.id] == weights:
+                continue
+            self.last[endpoint.id] = weights
+            total = float(sum(weights.values()))
+            split = []
+            for entry in endpoint.traffic_split:
+                deployment = endpoint.deployments.get(entry["deploymentId"])
+                split.append({"deploymentId": entry["deploymentId"], "deployment": deployment.name if deployment else None,
+                              "weight": entry["weight"], "percent": round(100.0 * entry["weight"] / total, 3) if total else 0.0})
+            record["splits"].append({"at": round(max(now, self.loaded_at) - self.loaded_at, 3), "time": iso_timestamp(),
+                                     "traffic_split": split, "cause": dict(cause or TIMELINE)})
+
+    def find(self, key):
+        """The history of the endpoint with this id or name (bare or <slug>/<name>), or None."""
+        if key in self.history:
+            return self.history[key]
+        for record in self.history.values():
+            if key in (record["endpoint_name"], record["endpoint_name"].split("/", 1)[-1]):
+                return record
+        return None

@@ -12,7 +12,7 @@ import time
 from .errors import ApiError
 from .faults import FaultBook
 from .scenario import ScenarioError, normalize_scenario
-from .serving import ServingMonitor
+from .serving import ServingMonitor, SplitLog
 from .store_v1 import V1Store
 from .store_v2 import V2Store
 from .timeline import iso_timestamp
@@ -78,6 +78,7 @@ class Simulation:
             self.v2 = v2
             self.loaded_at = loaded_at
             v2.monitor = ServingMonitor(v2, loaded_at)
+            v2.splits = SplitLog(v2, loaded_at)
             self.faults.replace(faults)
 
     def load_mapping(self, data):
@@ -89,9 +90,12 @@ class Simulation:
             return next(self._request_indexes)
 
     def observe_serving(self, now=None, cause=None):
-        """Bring the outage monitor up to `now` (default: the clock); a change at `now` itself is put down to `cause`."""
+        """Bring the outage monitor and the split log up to `now` (default: the clock); a change at `now` itself is put
+        down to `cause`."""
         with self.lock:
-            self.v2.monitor.observe(self.now() if now is None else now, cause)
+            now = self.now() if now is None else now
+            self.v2.monitor.observe(now, cause)
+            self.v2.splits.observe(now, cause)
 
     def outages(self):
         with self.lock:

@@ -90,7 +90,7 @@ class V1Store:
                               owner, spec["autoscaling"], spec["created_at"] or iso_timestamp(), Timeline(loaded_at, spec["state"]))
         endpoint.type = spec["type"] or "dedicated"
         take_from_spec(endpoint, spec, "usage_type", "inactive_timeout", "availability_zone", "fail_into",
-                       "inference_latency", "inference_answer")
+                       "inference_latency", "inference_answer", "inference_error_rate", "inference_error_status")
         if spec["transitions"]:
             for transition in spec["transitions"]:
                 endpoint.timeline.add(loaded_at + transition["after"] * time_scale, transition["state"])

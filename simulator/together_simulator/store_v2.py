@@ -156,6 +156,7 @@ class V2Store:
         self._served = {}  # endpoint id -> {deployment id: current weight}, smooth weighted round robin across the split
         self.faults = []
         self.monitor = None  # the ServingMonitor (serving.py) of this scenario, set once it is loaded
+        self.splits = None  # the SplitLog (serving.py) of this scenario, set once it is loaded
         # (projectId, modelId) -> {name, base_model (path or ""), description, visibility}: the models that exist.
         # Public models live in the platform project; a project's own (private) models come from the scenario's `models`.
         self.models = {}
@@ -326,7 +327,7 @@ class V2Store:
                 deployment.id in other.deployments for other in self.endpoints.values()):
             raise ValueError("v2 endpoint %s: deployment %r (id %s) appears twice" % (endpoint.name, deployment.name, deployment.id))
         take_from_spec(deployment, spec, "traffic_mode", "omit_zero_fields", "inactive_timeout", "inference_latency",
-                       "inference_answer")
+                       "inference_answer", "inference_error_rate", "inference_error_status")
         deployment.sequence = self._next_sequence()
         self.faults.extend(normalize_fault_list(
             "deployment %s faults" % deployment.name, spec["faults"],

@@ -78,3 +78,6 @@ class ServingUnit:
         self.inactive_timeout = None
         self.inference_latency = None  # None: the scenario's inference_latency
         self.inference_answer = None
+        self.inference_error_rate = None  # None: the scenario's inference_error_rate
+        self.inference_error_status = None
+        self.error_credit = 0.0  # the error rate accumulated since the last scripted error (inference.py)

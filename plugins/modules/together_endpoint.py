@@ -265,9 +265,11 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Deploy a model on one H100 and wait until the endpoint serves
+# In order, these run as written against the bundled simulator (tests/integration/targets/module_examples).
+- name: Deploy a model on one H100 as deployment blue, and wait until the endpoint serves
   together.ai.together_endpoint:
     name: chat
+    deployment_name: blue
     model: meta-llama/Llama-3.3-70B-Instruct-Turbo
     hardware: 1xnvidia-h100-80gb
     min_replicas: 1
@@ -279,13 +281,17 @@ EXAMPLES = r"""
 - name: Scale it (one PATCH of the deployment's autoscaling)
   together.ai.together_endpoint:
     name: chat
+    deployment_name: blue
     min_replicas: 2
     max_replicas: 4
 
-- name: Stop every deployment, keeping the endpoint and its traffic weights
+- name: Preview a change with its diff, sending nothing
   together.ai.together_endpoint:
     name: chat
-    state: stopped
+    deployment_name: blue
+    max_replicas: 8
+  check_mode: true
+  diff: true
 
 - name: Blue/green - add green beside blue; green is routed once READY
   together.ai.together_endpoint:
@@ -306,6 +312,11 @@ EXAMPLES = r"""
       - name: green
     purge_deployments: true
 
+- name: Stop every deployment, keeping the endpoint and its traffic weights
+  together.ai.together_endpoint:
+    name: chat
+    state: stopped
+
 - name: Delete the endpoint (its deployments are stopped and deleted first)
   together.ai.together_endpoint:
     name: chat
@@ -315,13 +326,6 @@ EXAMPLES = r"""
   together.ai.together_endpoint:
     endpoint_id: endpoint-d23901de-ef8f-44bf-b3e7-de9c1ca8f2d7
     state: stopped
-
-- name: Preview a change with its diff, sending nothing
-  together.ai.together_endpoint:
-    name: chat
-    max_replicas: 8
-  check_mode: true
-  diff: true
 """
 
 RETURN = r"""

@@ -22,9 +22,9 @@ def endpoint_rollout_policy(settings, variable_names=None):
     return _rollout.policy_problems(settings, variable_names)
 
 
-def endpoint_rollout_plan(endpoint, deployment_name, steps):
-    """Where the rollout starts: the new deployment, the previous split, the steps still to run."""
-    return _rollout.plan(endpoint, deployment_name, steps)
+def endpoint_rollout_plan(endpoint, deployment_name, steps, retire="stop"):
+    """Where the rollout starts: the new deployment, the previous split, the steps still to run, what to retire."""
+    return _rollout.plan(endpoint, deployment_name, steps, retire)
 
 
 def endpoint_rollout_split(previous, new_name, share=None, restore=False):
@@ -45,10 +45,10 @@ def endpoint_rollout_judge(new_probes, previous_probes, share, analysis=None, co
 
 
 def endpoint_rollout_outcome(results, endpoint, deployment_name, rolled_back=False, error=None, already_done=False,
-                             retired=None):
-    """The outcome of the rollout and its report lines."""
+                             retired=None, resumed_at_full=False):
+    """The outcome of the rollout, its report lines and its JUnit test cases."""
     return _rollout.outcome(endpoint, deployment_name, results, rolled_back=rolled_back, error=error or None,
-                            already_done=already_done, retired=retired or None)
+                            already_done=already_done, retired=retired or None, resumed_at_full=resumed_at_full)
 
 
 class FilterModule:

@@ -216,36 +216,68 @@ def _weight(deployment):
     return float(value) if _is_number(value) else 0.0
 
 
-def plan(endpoint, deployment_name, steps):
+def _retired(deployment, retire):
+    """Whether another deployment is already as endpoint_rollout_retire leaves it once the new one holds 100%."""
+    if retire == "keep":
+        return True
+    if retire == "delete":
+        return False  # it still exists
+    return deployment.get("min_replicas") == 0 and deployment.get("max_replicas") == 0
+
+
+def _ready(deployment):
+    return deployment.get("normalized_state") == "STARTED" or deployment.get("state") in ("READY", "DEPLOYMENT_STATE_READY")
+
+
+def plan(endpoint, deployment_name, steps, retire="stop"):
     """What the rollout starts from, given the endpoint as together_endpoint_info read it (None when it does not exist).
 
     Returns a dict:
       exists, endpoint_id, new (the new deployment as read, or None), new_ready, new_share (percent, a float),
-      previous ({bare name: weight} of the other deployments that hold traffic weight: the split before the rollout,
-      which a rollback restores), steps (the shares still to run: a resumed rollout re-bakes the step it finds and
-      never lowers the new share; 0 first = the pinned check before any traffic moves), done (the new deployment
-      already holds all the traffic).
+      previous ({bare name: weight} of the other deployments that hold traffic weight: the split before the rollout),
+      steps (the shares still to run: a resumed rollout re-bakes the step it finds and never lowers the new share;
+      0 first = the pinned check before any traffic moves), baseline (the deployments probed beside the new one, the
+      latency ratio's reference), restore ({name: weight}: the split a rollback sets), retire (the other deployments
+      to retire once the new one holds 100%: every one not yet as `retire` leaves it), resumed_at_full and done.
+
+    The new deployment already at 100% with other deployments not yet retired is a rollout interrupted after its last
+    step: not a success to take on trust. The 100% step is judged once more (against the other deployments that are
+    READY, probed pinned), then they are retired; a failure gives them the traffic back in equal weights (the old
+    proportions are gone). With none READY there is nothing to compare against: judged on the absolute limits only,
+    as a plain deploy. The new deployment at 100% with nothing left to retire is done.
     """
     steps = [int(_number(step)) for step in steps]
     result = {"exists": bool(endpoint), "endpoint_id": (endpoint or {}).get("id"), "new": None, "new_ready": False,
-              "new_share": 0.0, "previous": {}, "steps": [], "done": False}
+              "new_share": 0.0, "previous": {}, "steps": [], "baseline": [], "restore": {}, "retire": [],
+              "resumed_at_full": False, "done": False}
     deployments = (endpoint or {}).get("deployments") or []
     total = sum(_weight(item) for item in deployments)
+    others = {}
     for item in deployments:
         name = short_name(item.get("name"))
         if name == deployment_name:
             result["new"] = {"name": name, "id": item.get("id"), "state": item.get("state"),
                              "weight": _weight(item)}
-            result["new_ready"] = item.get("normalized_state") == "STARTED" or item.get("state") in (
-                "READY", "DEPLOYMENT_STATE_READY")
-        elif _weight(item) > 0:
+            result["new_ready"] = _ready(item)
+            continue
+        others[name] = item
+        if _weight(item) > 0:
             result["previous"][name] = _weight(item)
     if result["new"] and total > 0:
         result["new_share"] = round(100.0 * result["new"]["weight"] / total, 3)
+    result["retire"] = sorted(name for name, item in others.items() if not _retired(item, retire))
     share = result["new_share"]
     if share >= 100 or (result["new"] and result["new"]["weight"] > 0 and not result["previous"]):
-        result["done"] = True
+        if not result["retire"]:
+            result["done"] = True
+            return result
+        result["resumed_at_full"] = True
+        result["baseline"] = sorted(name for name in result["retire"] if _ready(others[name]))
+        result["restore"] = dict((name, 1.0) for name in result["baseline"])
+        result["steps"] = [100]
         return result
+    result["baseline"] = sorted(result["previous"])
+    result["restore"] = dict(result["previous"])
     if not result["previous"]:
         # Nothing serves yet: a plain deploy, judged once on the absolute limits.
         result["steps"] = [100]
@@ -406,7 +438,8 @@ def step_label(share):
     return "pre-traffic (0%)" if int(share) == PRE_TRAFFIC else "%d%%" % int(share)
 
 
-def outcome(endpoint, deployment_name, results, rolled_back=False, error=None, already_done=False, retired=None):
+def outcome(endpoint, deployment_name, results, rolled_back=False, error=None, already_done=False, retired=None,
+            resumed_at_full=False):
     """The rollout's outcome: passed, steps reached, rolled back, and the report lines (headline first)."""
     results = results or []
     failed = [result for result in results if not result["passed"]]
@@ -427,6 +460,9 @@ def outcome(endpoint, deployment_name, results, rolled_back=False, error=None, a
     else:
         headline = "Rollout of %s to %s FAILED: %s%s" % (
             deployment_name, endpoint, error, " Rolled back: the split is as before the rollout." if rolled_back else "")
+    if resumed_at_full and not already_done:
+        headline += (" Resumed at 100%: the new deployment already held all the traffic but the previous deployments were"
+                     " not retired, so the 100% step was judged again first.")
     lines = [headline]
     for result in results:
         lines.append("%s step %s: new %s, previous %s" % (
@@ -438,7 +474,16 @@ def outcome(endpoint, deployment_name, results, rolled_back=False, error=None, a
     if error and failed:
         lines.append("  then: %s" % error)
     return {"passed": passed, "steps_reached": reached, "rolled_back": bool(rolled_back), "report": lines,
-            "failed_step": failed[0]["share"] if failed else None}
+            "failed_step": failed[0]["share"] if failed else None, "cases": junit_cases(deployment_name, results)}
+
+
+def junit_cases(deployment_name, results):
+    """The JUnit test cases of the steps: one per analysis check per step ({name, status, message}, status passed,
+    failed or skipped), named `step <share>: <deployment>: <check>`. Every step has one at least (errors_at_most has
+    a default that null does not remove)."""
+    return [{"name": "step %s: %s: %s" % (step_label(result["share"]), deployment_name, check["check"]),
+             "status": check["status"], "message": check["message"]}
+            for result in results or [] for check in result["checks"]]
 
 
 def _side_text(summary):

@@ -85,13 +85,17 @@ def test_policy_takes_numbers_as_text():
 
 
 def _endpoint(*deployments):
+    """Deployments as together_endpoint_info reads them; a STOPPED one has the 0/0 bounds the role's stop leaves."""
     return {"id": "ep_chat", "deployments": [
         {"name": "proj/chat/%s" % name, "id": "dep_%s" % name, "state": state, "traffic_weight": weight,
-         "normalized_state": "STARTED" if state == "DEPLOYMENT_STATE_READY" else "STOPPED"}
+         "normalized_state": "STARTED" if state == "DEPLOYMENT_STATE_READY" else "STOPPED",
+         "min_replicas": 0 if state == STOPPED else 1, "max_replicas": 0 if state == STOPPED else 1}
         for name, weight, state in deployments]}
 
 
 READY = "DEPLOYMENT_STATE_READY"
+STOPPED = "DEPLOYMENT_STATE_STOPPED"
+FAILED = "DEPLOYMENT_STATE_FAILED"
 
 
 def test_plan_of_a_fresh_rollout():
@@ -119,6 +123,44 @@ def test_plan_after_success_has_nothing_to_do():
     plan = _rollout.plan(_endpoint(("blue", 0, "DEPLOYMENT_STATE_STOPPED"), ("green", 100, READY)), "green", [10, 100])
     assert plan["done"]
     assert plan["steps"] == []
+
+
+def test_plan_after_an_interruption_at_100_judges_that_step_again_before_retiring():
+    """Killed after the last split, before blue was stopped: not a success to take on trust."""
+    plan = _rollout.plan(_endpoint(("blue", 0, READY), ("green", 100, READY)), "green", [10, 50, 100])
+    assert not plan["done"] and plan["resumed_at_full"]
+    assert plan["steps"] == [100]
+    assert plan["baseline"] == ["blue"]  # probed pinned beside green: the ratio has its reference
+    assert plan["restore"] == {"blue": 1.0}  # a failed judgement gives blue the traffic back
+    assert plan["retire"] == ["blue"]
+    assert plan["previous"] == {}  # no weight is rewritten before the judgement
+
+
+def test_plan_at_100_with_nothing_ready_to_compare_is_judged_as_a_plain_deploy_then_retires():
+    plan = _rollout.plan(_endpoint(("blue", 0, FAILED), ("canary", 0, STOPPED), ("green", 100, READY)), "green", [50, 100])
+    assert plan["resumed_at_full"] and plan["steps"] == [100]
+    assert plan["baseline"] == [] and plan["restore"] == {}
+    assert plan["retire"] == ["blue"]  # canary is already at 0/0
+
+
+@pytest.mark.parametrize("retire, leftover, done", [
+    ("stop", ("blue", 0, STOPPED), True),
+    ("stop", ("blue", 0, READY), False),
+    ("delete", ("blue", 0, STOPPED), False),  # it still exists
+    ("keep", ("blue", 0, READY), True),  # running unrouted is what keep leaves
+])
+def test_plan_at_100_is_done_only_when_the_others_are_retired_as_the_policy_says(retire, leftover, done):
+    plan = _rollout.plan(_endpoint(leftover, ("green", 100, READY)), "green", [50, 100], retire)
+    assert plan["done"] is done
+    assert plan["steps"] == ([] if done else [100])
+
+
+def test_plan_retires_every_other_running_deployment_also_unrouted_ones():
+    plan = _rollout.plan(_endpoint(("blue", 1, READY), ("spare", 0, READY), ("old", 0, STOPPED)), "green", [50, 100])
+    assert plan["previous"] == {"blue": 1.0} and plan["baseline"] == ["blue"]
+    assert plan["retire"] == ["blue", "spare"]
+    assert _rollout.plan(_endpoint(("blue", 1, READY), ("old", 0, STOPPED)), "green", [100], "delete")["retire"] == [
+        "blue", "old"]
 
 
 def test_plan_without_previous_deployments_is_a_plain_deploy():
@@ -226,3 +268,48 @@ def test_outcome_of_an_error_without_a_judgement():
     outcome = _rollout.outcome("ep_chat", "green", [], error="the new deployment green did not become READY")
     assert not outcome["passed"]
     assert outcome["report"][0] == "Rollout of green to ep_chat FAILED: the new deployment green did not become READY"
+
+
+def test_junit_has_one_case_per_analysis_check_per_step():
+    pre = _rollout.judge(0, [_probed(100, 100, 100)], [], {"latency_ms_at_most": 5000}, 3)
+    slow = _rollout.judge(50, [_probed(500, 500, 500)], [_probed(100, 100, 100)], {"latency_ms_at_most": 5000}, 3)
+    cases = _rollout.outcome("ep_chat", "green", [pre, slow], rolled_back=True)["cases"]
+    assert [(case["name"], case["status"]) for case in cases] == [
+        ("step pre-traffic (0%): green: answers", "passed"),
+        ("step pre-traffic (0%): green: errors_at_most", "passed"),
+        ("step pre-traffic (0%): green: latency_ms_at_most", "skipped"),
+        ("step pre-traffic (0%): green: latency_ratio_at_most", "skipped"),
+        ("step 50%: green: answers", "passed"),
+        ("step 50%: green: errors_at_most", "passed"),
+        ("step 50%: green: latency_ms_at_most", "passed"),
+        ("step 50%: green: latency_ratio_at_most", "failed"),
+    ]
+    assert cases[-1]["message"] == "latency ratio: expected <= 1.5, actual 5 (new median 500 ms / previous median 100 ms)"
+
+
+def test_outcome_of_a_rollout_resumed_at_100_says_it_was_judged_again():
+    step = _rollout.judge(100, [_probed(100)], [_probed(100)], {}, 1)
+    headline = _rollout.outcome("ep_chat", "green", [step], retired="blue stopped", resumed_at_full=True)["report"][0]
+    assert headline == ("Rollout of green to ep_chat PASSED: 100% of traffic after 1 step; previous deployments: blue stopped. "
+                        "Resumed at 100%: the new deployment already held all the traffic but the previous deployments were "
+                        "not retired, so the 100% step was judged again first.")
+
+
+def test_the_role_spec_types_the_settings_but_leaves_the_dicts_and_requiredness_to_the_policy_check():
+    """Ansible's validation runs before the role's: it must not pre-empt the policy check's message (as in endpoint_gate)."""
+    import os
+    import yaml
+    path = os.path.join(os.path.dirname(_rollout.__file__), "..", "..", "roles", "endpoint_rollout", "meta", "argument_specs.yml")
+    with open(path, encoding="utf-8") as handle:
+        options = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+    assert not [name for name, option in options.items() if option.get("required")]
+    for name in ("endpoint_rollout_deployment", "endpoint_rollout_analysis"):
+        assert options[name]["type"] == "raw" and options[name]["options"], name
+    assert set(options["endpoint_rollout_deployment"]["options"]) == set(_rollout.DEPLOYMENT_KEYS)
+    assert set(options["endpoint_rollout_analysis"]["options"]) == set(_rollout.ANALYSIS_DEFAULTS)
+    assert (options["endpoint_rollout_steps"]["type"], options["endpoint_rollout_steps"]["elements"]) == ("list", "int")
+    assert options["endpoint_rollout_probe_count"]["type"] == "int"
+    assert options["endpoint_rollout_bake_seconds"]["type"] == "float"
+    assert not [name for name, option in options.items() if option.get("choices")]  # 'destroy' is the policy's to name
+    assert options["endpoint_rollout_retire"]["type"] == "str"
+    assert set(options) == set(_rollout.ROLE_VARIABLES)

@@ -4,12 +4,13 @@
 
 # This module_utils is internal to together.ai: its API may change without notice. Do not import it.
 
-"""The one HTTP client every together.ai module talks to the Together API through.
+"""The one API client every together.ai module talks to the Together API through.
 
-Every request is bounded: in time (a total deadline for connect, headers and body, enforced by a
-watchdog that shuts the socket down), in memory (bodies are streamed and capped after
-decompression), in rate-limit waiting (one shared pause, one budget per client) and in redirects
-(same origin only). The key is sent as a Bearer header by an auth object, so ~/.netrc never applies.
+On top of the bounded transport (_transport.py: deadlines, pools, decompression, the body cap, the key as
+Bearer auth) it owns what a request means to the API: retries only where repeating is safe, the rate-limit
+pause (one shared pause, one budget per client), redirects (same origin only, never for a write), the
+deadline across attempts, and errors worded from the API's own envelope, each carrying its fields
+(status, code, type, retriable, what was sent) for callers to read instead of the message.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,43 +22,24 @@ import json
 import math
 import random
 import re
-import socket
 import threading
 import time
-import traceback
-import zlib
 
 from urllib.parse import quote, urljoin, urlsplit
 
-from ansible_collections.together.ai.plugins.module_utils._errors import TogetherError
+from ansible_collections.together.ai.plugins.module_utils._errors import RetriableError, TogetherError
 from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_PARALLEL_REQUESTS
-
-REQUESTS_IMPORT_ERROR = None
-try:
-    import requests
-    from requests.adapters import HTTPAdapter
-    from requests.auth import AuthBase
-    from urllib3.connection import HTTPConnection, HTTPSConnection
-    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-    from urllib3.exceptions import ConnectTimeoutError, HTTPError as Urllib3Error, ReadTimeoutError
-except ImportError:
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
-    HTTPAdapter = HTTPConnection = HTTPSConnection = HTTPConnectionPool = HTTPSConnectionPool = AuthBase = object
-
-    class Urllib3Error(Exception):
-        """Stands in when urllib3 is missing (the module then fails with missing_required_lib)."""
-
-    class ReadTimeoutError(Urllib3Error):
-        """Stands in when urllib3 is missing."""
-
-    class ConnectTimeoutError(Urllib3Error):
-        """Stands in when urllib3 is missing."""
-else:
-    HAS_REQUESTS = True
-
-COLLECTION_VERSION = "1.0.0"
-USER_AGENT = "together.ai-ansible-collection/%s" % COLLECTION_VERSION
+from ansible_collections.together.ai.plugins.module_utils._transport import (
+    TRANSPORT_ERRORS,
+    BodyReader,
+    Watchdog,
+    new_session,
+    origin_of,
+    seconds_text,
+    send,
+    set_attempt_end,
+    timed_out,
+)
 
 # Status codes worth another try: the request may succeed unchanged a moment later.
 RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
@@ -76,36 +58,11 @@ RATE_LIMIT_BUDGET = 60.0
 PAUSE_SLACK = 1.0
 AUTH_STATUSES = (401, 403)
 BODY_SNIPPET_LENGTH = 120
-# Largest body read, counted after decompression: an endpoint is a few KiB, a page of 100 a few hundred.
-MAX_RESPONSE_BYTES = 8 * 1024 * 1024
-# Bodies past this size are read one at a time per client, so parallel reads cannot multiply the cap.
-LARGE_BODY_BYTES = 1024 * 1024
-READ_CHUNK_BYTES = 64 * 1024
 # JSON values (counted as commas, braces and brackets) a body may hold: each costs ~100 bytes once decoded.
 MAX_JSON_VALUES = 200000
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
-# What OpenSSL says when it gets a plain-HTTP answer to its TLS hello.
-PLAIN_HTTP_SIGNS = ("WRONG_VERSION_NUMBER", "wrong version number", "http request", "record layer failure")
 MAX_REDIRECTS = 3
 UNKNOWN_URL_CODE = "unknown_url"
-
-
-class _Retryable(TogetherError):
-    """A failure worth another try (transport errors, timeouts, RETRY_STATUSES), when repeating is safe.
-
-    reached_server is False only when the request surely never got to the server (the connection was
-    never made), which makes even a POST safe to send again.
-    """
-
-    def __init__(self, message, retry_after=None, reached_server=True, **kwargs):
-        super(_Retryable, self).__init__(message, **kwargs)
-        self.retry_after = retry_after
-        self.reached_server = reached_server
-
-    def plain(self, note=""):
-        """The error the caller sees, with what the retry loop adds to the message (it never edits this one)."""
-        return TogetherError(self.message + note, status=self.status, url=self.url, error_type=self.error_type,
-                             code=self.code)
 
 
 def quote_segment(segment):
@@ -223,174 +180,6 @@ def normalize_base_url(base_url, option_name="base_url"):
     return value.rstrip("/")
 
 
-def origin_of(url):
-    """(scheme, host, port) of a URL, the unit the key may be sent to."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
-
-
-def _size(count):
-    return "%d MiB" % (count // (1024 * 1024)) if count % (1024 * 1024) == 0 else "%d bytes" % count
-
-
-# --- the watchdog that bounds a request in time ------------------------------------------------------------------
-
-_CURRENT = threading.local()
-
-
-class _Watchdog:
-    """Shuts down the sockets of one request when its deadline passes: a read timeout alone lets a
-    server that trickles a byte at a time (headers or body) hold a request for ever."""
-
-    def __init__(self, seconds):
-        self.fired = False
-        self._lock = threading.Lock()
-        self._sockets = []
-        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
-        self._timer.daemon = True
-
-    def __enter__(self):
-        _CURRENT.watchdog = self
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._timer.cancel()
-        _CURRENT.watchdog = None
-        with self._lock:
-            self._sockets = []
-
-    def watch(self, connection, sock):
-        with self._lock:
-            if self.fired:
-                _shutdown(connection, sock)
-            else:
-                self._sockets.append((connection, sock))
-
-    def _fire(self):
-        with self._lock:
-            self.fired = True
-            for connection, sock in self._sockets:
-                _shutdown(connection, sock)
-
-
-def _shutdown(connection, sock):
-    # During a TLS handshake the plain socket is already detached: fall back to the connection's socket.
-    for candidate in (getattr(connection, "sock", None), sock):
-        try:
-            if candidate is not None and candidate.fileno() >= 0:
-                socket.socket.shutdown(candidate, socket.SHUT_RDWR)
-                return
-        except OSError:
-            continue
-
-
-def _watch(connection, sock):
-    watchdog = getattr(_CURRENT, "watchdog", None)
-    if watchdog is not None and sock is not None:
-        watchdog.watch(connection, sock)
-
-
-class _WatchedHTTPConnection(HTTPConnection):
-    def _new_conn(self):
-        sock = super(_WatchedHTTPConnection, self)._new_conn()
-        _watch(self, sock)
-        return sock
-
-    def request(self, *args, **kwargs):  # pylint: disable=signature-differs
-        _watch(self, self.sock)  # a kept-alive connection made by an earlier request
-        return super(_WatchedHTTPConnection, self).request(*args, **kwargs)
-
-
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def _new_conn(self):
-        sock = super(_WatchedHTTPSConnection, self)._new_conn()
-        _watch(self, sock)
-        return sock
-
-    def request(self, *args, **kwargs):  # pylint: disable=signature-differs
-        _watch(self, self.sock)
-        return super(_WatchedHTTPSConnection, self).request(*args, **kwargs)
-
-
-class _WatchedHTTPConnectionPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _WatchedHTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
-
-
-_WATCHED_POOLS = {"http": _WatchedHTTPConnectionPool, "https": _WatchedHTTPSConnectionPool}
-
-
-class _WatchedAdapter(HTTPAdapter):
-    """An HTTPAdapter whose connections (direct or through an HTTP proxy) report their sockets to the watchdog."""
-
-    def init_poolmanager(self, *args, **kwargs):
-        super(_WatchedAdapter, self).init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
-
-    def proxy_manager_for(self, proxy, **proxy_kwargs):
-        manager = super(_WatchedAdapter, self).proxy_manager_for(proxy, **proxy_kwargs)
-        if not proxy.lower().startswith("socks"):
-            manager.pool_classes_by_scheme = _WATCHED_POOLS
-        return manager
-
-
-class _BearerAuth(AuthBase):
-    """The key as a Bearer header. Being an auth object, it also keeps requests from applying ~/.netrc."""
-
-    def __init__(self, api_key):
-        self._header = "Bearer %s" % api_key
-
-    def __call__(self, prepared):
-        # requests checks session headers but not what an auth object sets: refuse what HTTP cannot carry.
-        if re.search(r"[\x00-\x1f\x7f]", self._header):
-            raise requests.exceptions.InvalidHeader("the Authorization header holds a control character")
-        self._header.encode("latin-1")  # UnicodeEncodeError, reported without the key
-        prepared.headers["Authorization"] = self._header
-        return prepared
-
-    def __repr__(self):
-        return "<Bearer auth>"
-
-
-# --- bodies ---------------------------------------------------------------------------------------------------------
-
-class _Inflater:
-    """Incremental gzip/deflate decoding that never yields more than asked: a 500 MB bomb stops at the cap."""
-
-    def __init__(self, encoding):
-        self.encoding = encoding
-        self._wbits = 16 + zlib.MAX_WBITS if encoding in ("gzip", "x-gzip") else zlib.MAX_WBITS
-        self._decompressor = zlib.decompressobj(self._wbits)
-        self._started = False
-
-    def feed(self, data, limit):
-        """Up to limit + 1 decoded bytes of data (more than limit means the cap is passed)."""
-        output = bytearray()
-        pending = data
-        while pending and len(output) <= limit and not self._decompressor.eof:
-            try:
-                output += self._decompressor.decompress(pending, limit + 1 - len(output))
-            except zlib.error:
-                if self._started or self._wbits != zlib.MAX_WBITS:
-                    raise
-                # Servers send "deflate" both with and without the zlib wrapper.
-                self._wbits = -zlib.MAX_WBITS
-                self._decompressor = zlib.decompressobj(self._wbits)
-                continue
-            self._started = True
-            pending = self._decompressor.unconsumed_tail
-        return output
-
-
 class TogetherClient:
     """A requests.Session with Together's auth, deadlines, caps, retries and error handling.
 
@@ -419,23 +208,9 @@ class TogetherClient:
         self._pause_lock = threading.Lock()
         self._pause_until = None
         self._pause_seen = threading.local()
-        self._large_body = threading.Semaphore(1)
-        if session is None:
-            session = requests.Session()
-            # One connection per concurrent request: several endpoints are fetched in parallel.
-            adapter = _WatchedAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
-            session.mount("https://", adapter)
-            session.mount("http://", adapter)
-        session.verify = self._verify()
-        session.auth = _BearerAuth(api_key)
-        session.headers.pop("Authorization", None)
-        session.headers.update({
-            "Accept": "application/json",
-            # Only encodings decoded here under the cap; requests would also offer br and zstd when installed.
-            "Accept-Encoding": "gzip, deflate",
-            "User-Agent": USER_AGENT,
-        })
-        self.session = session
+        self._bodies = BodyReader(clock, timeout)
+        self.session = new_session(api_key, pool_size, session)
+        self.session.verify = self._verify()
 
     def _verify(self):
         if not self.validate_certs:
@@ -455,15 +230,22 @@ class TogetherClient:
         TogetherError with the API's own message; so do transport failures, non-JSON bodies, bodies over
         MAX_RESPONSE_BYTES, unknown-route or non-JSON 404s, redirects off the API's origin (and any redirect
         of a write) and the deadline.
-        Failures are retried only where repeating is safe (see may_repeat).
+        Failures are retried only where repeating is safe (see may_repeat). Every error raised says what was
+        sent: its method and path fields (the query, the headers and the body are left out).
         """
         method = method.upper()
+        try:
+            return self._with_retries(method, url, params, json, headers)
+        except TogetherError as exc:
+            raise exc.sent_as(method, urlsplit(url).path) from exc
+
+    def _with_retries(self, method, url, params, json, headers):
         retry_number = 0
         while True:
             self._wait_out_rate_limit_pause(url)
             try:
                 return self._attempt(method, url, params, json, headers)
-            except _Retryable as failure:
+            except RetriableError as failure:
                 if not may_repeat(method, failure, params=params, json=json, headers=headers):
                     raise failure.plain(" (not retried: a %s that may have reached the API is not sent twice)"
                                         % method)
@@ -505,14 +287,14 @@ class TogetherClient:
             budget_left = max(0.0, RATE_LIMIT_BUDGET - self.rate_limit_waited)
             left = self._time_left()
             if added > budget_left:
-                what = ("the API asked to wait %s s (Retry-After)" % _seconds(asked) if asked is not None
+                what = ("the API asked to wait %s s (Retry-After)" % seconds_text(asked) if asked is not None
                         else "another %.1f s pause was needed" % seconds)
                 raise failure.plain(", and %s, more than the %s s left of the rate-limit budget of %s s per task; "
                                     "stopping (try again later or with fewer parallel tasks)"
-                                    % (what, _seconds(round(budget_left, 1)), _seconds(RATE_LIMIT_BUDGET)))
+                                    % (what, seconds_text(round(budget_left, 1)), seconds_text(RATE_LIMIT_BUDGET)))
             if left is not None and ahead + added >= left:
                 raise failure.plain(", and the API asked to wait %s s, more than the %.1f s left before the deadline"
-                                    % (_seconds(round(seconds, 1)), max(left, 0.0)))
+                                    % (seconds_text(round(seconds, 1)), max(left, 0.0)))
             self.rate_limit_waited += added
             if shared:
                 self._pause_until = now + ahead + added
@@ -544,21 +326,20 @@ class TogetherClient:
             raise TogetherError("request to %s not sent: no time left before the deadline" % url, url=url)
         limit = self.timeout if left is None else min(self.timeout, left)
         limited_by_deadline = left is not None and left < self.timeout
-        with _Watchdog(limit) as watchdog:
+        with Watchdog(limit) as watchdog:
             started = self._clock()
-            _CURRENT.attempt_end = started + limit
+            set_attempt_end(started + limit)
             try:
                 result = self._follow(method, url, params, body, headers, started, limit)
-            except (TogetherError, requests.exceptions.RequestException, Urllib3Error, OSError, zlib.error):
+            except (TogetherError,) + TRANSPORT_ERRORS:
                 if not watchdog.fired:
                     raise
             if not watchdog.fired:
                 return result
             if limited_by_deadline:
                 raise TogetherError("request to %s stopped at the deadline (%ss were left for it)"
-                                    % (url, _seconds(round(limit, 1))), url=url)
-            raise _Retryable("request to %s timed out after %ss (timeout bounds connect, headers and body together)"
-                             % (url, _seconds(self.timeout)), url=url)
+                                    % (url, seconds_text(round(limit, 1))), url=url)
+            raise timed_out(url, self.timeout)
 
     def _follow(self, method, url, params, body, headers, started, limit):
         current = url
@@ -601,113 +382,23 @@ class TogetherClient:
 
     def _send(self, method, url, params, body, headers, started, limit):
         left = max(limit - (self._clock() - started), 0.001)
-        try:
-            return self.session.request(method, url, params=params, json=body, headers=headers, timeout=(left, left),
-                                        verify=self._verify(), allow_redirects=False, stream=True)
-        except requests.exceptions.Timeout as exc:
-            raise _Retryable("request to %s timed out after %ss (timeout bounds connect, headers and body together)"
-                             % (url, _seconds(self.timeout)), url=url, reached_server=not _never_connected(exc))
-        except requests.exceptions.SSLError as exc:
-            # A certificate problem does not fix itself: report at once, with the way out.
-            reason = _reason(exc)
-            if any(sign in reason for sign in PLAIN_HTTP_SIGNS):
-                # TLS spoken to a plain-HTTP server: no certificate setting helps, the scheme is wrong.
-                raise TogetherError("TLS error talking to %s: %s (the server at %s answers plain HTTP, not TLS: use "
-                                    "http:// in base_url; ca_path and validate_certs do not help here)"
-                                    % (url, reason, "%s:%s" % origin_of(url)[1:]), url=url)
-            raise TogetherError("TLS error talking to %s: %s (set ca_path to trust a private CA; validate_certs: false "
-                                "only for a trusted test server)" % (url, reason), url=url)
-        except requests.exceptions.ConnectionError as exc:
-            raise _Retryable("connection to %s failed: %s" % (url, _reason(exc)), url=url,
-                             reached_server=not _never_connected(exc))
-        except requests.exceptions.InvalidHeader:
-            # Its text quotes the header, which would put the key in the message.
-            raise TogetherError("request to %s failed: the API key cannot be sent in an HTTP header "
-                                "(does it contain a line break?)" % url, url=url)
-        except UnicodeError:
-            raise TogetherError("request to %s failed: the API key contains characters an HTTP header cannot carry"
-                                % url, url=url)
-        except requests.exceptions.RequestException as exc:
-            raise TogetherError("request to %s failed: %s" % (url, _reason(exc)), url=url)
-        except OSError as exc:  # requests raises a bare OSError for a CA bundle path that does not exist
-            raise TogetherError("request to %s failed: %s" % (url, exc), url=url)
+        return send(self.session, method, url, params, body, headers, left, self._verify(), self.timeout)
 
     def _finish(self, response, url):
+        """One answer read (through the transport's capped body reader) and decoded; a RETRY_STATUSES answer
+        raises RetriableError."""
         status = response.status_code
         slot = []
         try:
-            try:
-                content = self._read_body(response, url, slot)
-            except ReadTimeoutError:
-                raise _Retryable("request to %s timed out after %ss (timeout bounds connect, headers and body "
-                                 "together)" % (url, _seconds(self.timeout)), url=url)
-            except (requests.exceptions.RequestException, Urllib3Error, OSError) as exc:
-                raise _Retryable("reading the body of HTTP %d from %s failed: %s" % (status, url, _reason(exc)),
-                                 status=status, url=url)
+            content = self._bodies.read(response, url, slot)
             headers = response.headers
             if status in RETRY_STATUSES:
                 failure = self._status_error(status, headers, content, url)
-                raise _Retryable(failure.message, retry_after=parse_retry_after(headers.get("Retry-After")),
-                                 status=status, url=url, error_type=failure.error_type, code=failure.code)
+                raise RetriableError(failure.message, retry_after=parse_retry_after(headers.get("Retry-After")),
+                                     **failure.context())
             return self._decode(status, headers, content, url)
         finally:
-            if slot and slot[0]:
-                self._large_body.release()
-
-    def _read_body(self, response, url, slot):
-        """The body, decompressed, streamed in chunks and capped at MAX_RESPONSE_BYTES."""
-        status = response.status_code
-        declared = (response.headers.get("Content-Length") or "").strip()
-        encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
-        if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
-            raise self._too_large(status, url, "its Content-Length is %s" % declared)
-        if encoding in ("gzip", "x-gzip", "deflate"):
-            inflater = _Inflater(encoding)
-        elif encoding in ("identity", ""):
-            inflater = None
-        else:
-            raise TogetherError("HTTP %d from %s: the body is encoded as %r, which this collection does not decode "
-                                "(it asks for gzip or deflate only)" % (status, url, encoding), status=status, url=url)
-        content = bytearray()
-        received = 0
-        holding_large_slot = False
-        slot.append(False)
-        try:
-            while True:
-                data = response.raw.read(READ_CHUNK_BYTES, decode_content=False)
-                if not data:
-                    break
-                received += len(data)
-                if received > MAX_RESPONSE_BYTES:
-                    raise self._too_large(status, url, "stopped reading")
-                if inflater is not None:
-                    try:
-                        data = inflater.feed(data, MAX_RESPONSE_BYTES - len(content))
-                    except zlib.error as exc:
-                        raise TogetherError("HTTP %d from %s: the %s-compressed body is corrupt: %s"
-                                            % (status, url, encoding, exc), status=status, url=url)
-                if len(content) + len(data) > MAX_RESPONSE_BYTES:
-                    raise self._too_large(status, url, "stopped reading after decompressing %s"
-                                          % _size(MAX_RESPONSE_BYTES))
-                if not holding_large_slot and len(content) + len(data) > LARGE_BODY_BYTES:
-                    # Waiting for another thread's large body counts against this request's own time.
-                    left = getattr(_CURRENT, "attempt_end", self._clock()) - self._clock()
-                    if not self._large_body.acquire(timeout=max(left, 0.0)):
-                        raise _Retryable("request to %s timed out after %ss (timeout bounds connect, headers and "
-                                         "body together)" % (url, _seconds(self.timeout)), url=url)
-                    holding_large_slot = slot[0] = True
-                content += data
-            return content
-        except BaseException:
-            if holding_large_slot:
-                self._large_body.release()
-            raise
-
-    @staticmethod
-    def _too_large(status, url, what):
-        return TogetherError("HTTP %d from %s: the response body is larger than %s (MAX_RESPONSE_BYTES, counted after "
-                             "decompression), %s; is base_url the Together API?"
-                             % (status, url, _size(MAX_RESPONSE_BYTES), what), status=status, url=url)
+            self._bodies.release(slot)
 
     def _decode(self, status, headers, content, url):
         if status == 204 or (200 <= status < 300 and not content):
@@ -731,21 +422,22 @@ class TogetherClient:
                 message, error_type, code = error_details(body)
                 raise TogetherError("HTTP 404 from %s: %s (the API does not know this URL: check base_url, for v1 it "
                                     "ends in /v1, for example https://api.together.ai/v1)" % (url, message),
-                                    status=404, url=url, error_type=error_type, code=code)
+                                    status=404, url=url, error_type=error_type, code=code, api_message=message)
             return status, body
         raise self._status_error(status, headers, content, url)
 
     def _status_error(self, status, headers, content, url):
         body, _problem = _json(content)
         message, error_type, code = error_details(body)
+        api_message = message
         if message is None:
             content_type = headers.get("Content-Type", "unknown")
             text = _snippet(_text(content))
             message = "no error message in the %s response%s" % (content_type, (": " + text) if text else "")
         if status in AUTH_STATUSES:
             message += " (authentication/permission error: check api_key or TOGETHER_API_KEY, and the key's access)"
-        return TogetherError("HTTP %d from %s: %s" % (status, url, message),
-                             status=status, url=url, error_type=error_type, code=code)
+        return TogetherError("HTTP %d from %s: %s" % (status, url, message), status=status, url=url,
+                             error_type=error_type, code=code, api_message=api_message)
 
 
 def _json(content):
@@ -771,7 +463,7 @@ def _describe(headers, content, problem):
 
 
 def may_repeat(method, failure, params=None, json=None, headers=None):
-    """Whether a request that failed with a _Retryable failure may be sent again unchanged.
+    """Whether a request that failed with a RetriableError may be sent again unchanged.
 
     GET, HEAD, OPTIONS, PUT and DELETE always; a PATCH carrying an etag (an If-Match header, or an etag
     in the body or the query as Together v2 takes it), since a repeat of one that did apply is refused as
@@ -788,30 +480,3 @@ def has_etag(params=None, json=None, headers=None):
     if any(name.lower() == "if-match" and value for name, value in (headers or {}).items()):
         return True
     return any(isinstance(where, dict) and bool(where.get("etag")) for where in (json, params))
-
-
-def _never_connected(exc):
-    """Whether a requests exception says the connection was never made, so nothing reached the server.
-
-    urllib3 wraps a failed connect (refused, unreachable, DNS, connect timeout) in MaxRetryError with a
-    NewConnectionError or ConnectTimeoutError reason; a reset or a read timeout after sending is anything else.
-    """
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    cause = exc.args[0] if exc.args else None
-    reason = getattr(cause, "reason", cause)
-    return isinstance(reason, ConnectTimeoutError)
-
-
-def _seconds(value):
-    return ("%g" % value) if isinstance(value, float) else str(value)
-
-
-def _reason(exc):
-    """The innermost reason of a requests exception, without its noisy object reprs."""
-    text = str(exc.args[0]) if exc.args else str(exc)
-    match = re.search(r"\((?:Caused by )?\w+\((?:<[^>]*>, )?['\"]?(.*?)['\"]?\)\)?$", text)
-    reason = match.group(1) if match else text
-    # urllib3 prefixes the connection's repr, which names this module's internal class.
-    reason = re.sub(r"\b\w*HTTPS?Connection\(host=[^)]*\): ", "", reason)
-    return " ".join(reason.split())[:200]

@@ -18,13 +18,9 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
-from ansible_collections.together.ai.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    TogetherClient,
-    TogetherError,
-    normalize_base_url,
-)
+from ansible_collections.together.ai.plugins.module_utils._client import TogetherClient, normalize_base_url
+from ansible_collections.together.ai.plugins.module_utils._errors import TogetherError
+from ansible_collections.together.ai.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.together.ai.plugins.module_utils._parallel import (
     MAX_CONCURRENCY,
     MAX_PARALLEL_REQUESTS,

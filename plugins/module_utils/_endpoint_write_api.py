@@ -377,7 +377,7 @@ class EndpointWriter:
         except TogetherError as exc:
             if exc.status == 403 and exc.code == V1_RETIRED_CODE:
                 # A refusal by policy, not a key problem: the client's hint about the key would mislead here.
-                said = exc.message.split(" (authentication/permission error")[0]
+                said = "HTTP %d from %s: %s" % (exc.status, exc.url, exc.api_message)
                 raise TogetherError("%s: Together refused it: %s. v1 endpoints can no longer be restarted; %s" % (
                     write.description, said, V1_CREATE_REFUSED.split("; ", 1)[1]), **exc.context()) from exc
             raise exc.within(write.description, endpoint_id=endpoint_id) from exc

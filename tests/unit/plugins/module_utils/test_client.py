@@ -17,11 +17,9 @@ import pytest
 import requests
 import yaml
 
-from ansible_collections.together.ai.plugins.module_utils import _client
+from ansible_collections.together.ai.plugins.module_utils import _transport
 from ansible_collections.together.ai.plugins.module_utils._client import (
-    COLLECTION_VERSION,
     RATE_LIMIT_BUDGET,
-    USER_AGENT,
     TogetherClient,
     TogetherError,
     backoff_delay,
@@ -30,6 +28,7 @@ from ansible_collections.together.ai.plugins.module_utils._client import (
     parse_retry_after,
     quote_segment,
 )
+from ansible_collections.together.ai.plugins.module_utils._transport import COLLECTION_VERSION, USER_AGENT
 from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 API_KEY = "sk-unit-7f3a9c2e4b1d8a6f0e5c3b2a1d9e8f7c"
@@ -641,5 +640,42 @@ def test_tls_to_a_plain_http_server_is_reported_at_once_pointing_to_http(loopbac
 
 
 def test_module_utils_exposes_requests_availability():
-    assert _client.HAS_REQUESTS is True
-    assert _client.REQUESTS_IMPORT_ERROR is None
+    assert _transport.HAS_REQUESTS is True
+    assert _transport.REQUESTS_IMPORT_ERROR is None
+
+
+def fields(error):
+    return dict(status=error.status, code=error.code, error_type=error.error_type, api_message=error.api_message,
+                retriable=error.retriable, method=error.method, path=error.path)
+
+
+def test_a_refusal_carries_its_fields_for_callers_to_read_instead_of_the_message(transport, fixture_json):
+    transport.queue((403, fixture_json("error_invalid_api_key.json")))
+    error = raised(make_client(), params={"etag": "e-1"})
+    assert fields(error) == dict(status=403, code="invalid_api_key", error_type="invalid_request_error",
+                                 api_message=fixture_json("error_invalid_api_key.json")["error"]["message"],
+                                 retriable=False, method="GET", path=PATH)
+
+
+def test_a_failure_given_up_after_retries_is_marked_retriable_and_says_what_was_sent(transport, fixture_json):
+    transport.queue(*[(503, fixture_json("error_internal.json"))] * 2)
+    with pytest.raises(TogetherError) as info:
+        make_client(max_retries=1).request("DELETE", URL + "?force=true")
+    assert fields(info.value) == dict(status=503, code=None, error_type="server_error",
+                                      api_message="internal server error, please retry", retriable=True,
+                                      method="DELETE", path=PATH)
+
+
+def test_a_transport_failure_has_no_status_is_retriable_and_names_method_and_path(transport):
+    transport.queue(*[requests.exceptions.ConnectionError("connection reset by peer")] * 4)
+    with pytest.raises(TogetherError) as info:
+        make_client().request("PUT", URL, json={"api_key": API_KEY}, headers={"If-Match": "e-1"})
+    assert (info.value.status, info.value.retriable, info.value.method, info.value.path) == (None, True, "PUT", PATH)
+
+
+def test_what_an_error_says_was_sent_holds_neither_the_key_nor_the_body_nor_the_query(transport, fixture_json):
+    transport.queue((401, fixture_json("error_invalid_api_key.json")))
+    with pytest.raises(TogetherError) as info:
+        make_client().request("POST", URL + "?page=2", json={"secret": "in-the-body"})
+    assert (info.value.method, info.value.path) == ("POST", PATH)
+    assert API_KEY not in repr(vars(info.value)) and "in-the-body" not in repr(vars(info.value))

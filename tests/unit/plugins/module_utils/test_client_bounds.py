@@ -16,11 +16,8 @@ import zlib
 
 import pytest
 
-from ansible_collections.together.ai.plugins.module_utils._client import (
-    MAX_RESPONSE_BYTES,
-    TogetherClient,
-    TogetherError,
-)
+from ansible_collections.together.ai.plugins.module_utils._client import TogetherClient, TogetherError
+from ansible_collections.together.ai.plugins.module_utils._transport import MAX_RESPONSE_BYTES
 from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 API_KEY = "sk-unit-bounds-5e1c9a7b3d"
@@ -256,11 +253,11 @@ def test_large_bodies_are_read_one_at_a_time_and_waiting_for_the_slot_counts_aga
     body = b'{"padding": "' + b"x" * (2 * 1024 * 1024) + b'"}'
     server = raw_server(lambda connection, stop: connection.sendall(headers(len(body)) + body))
     api = client(timeout=1)
-    api._large_body.acquire()  # another thread is reading a large body and does not finish in time
+    api._bodies._large_body.acquire()  # another thread is reading a large body and does not finish in time
     try:
         error, elapsed = timed(lambda: api.get(server.url()))
     finally:
-        api._large_body.release()
+        api._bodies._large_body.release()
     assert elapsed < 2.0
     assert "timed out after 1s" in error.message
     assert api.get(server.url())[1]["padding"] == "x" * (2 * 1024 * 1024)

@@ -35,7 +35,7 @@ REQUIRED_THEN = ("delete", "recreate")
 MAX_PASSES = 6
 # The items of a loop run one after the other in this worker process (one process per task and host). What one
 # item's module resolved, the API key's project (whoami) and readable model names, goes to the next items through
-# the module's hidden _task_cache option (plugin_utils/_task_cache.py): a loop over N endpoints asks whoami once
+# the _task_cache key of the module arguments (plugin_utils/_task_cache.py): a loop over N endpoints asks whoami once
 # and reads each model name once. Keyed by everything that could point an item at another key, API or host.
 _TASK_CACHE = {}
 CACHE_OPTIONS = ("api_key", "base_url", "project_id")

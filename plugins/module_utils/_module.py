@@ -34,20 +34,19 @@ from ansible_collections.together.ai.plugins.module_utils._reader import Endpoin
 
 # The v2 project option, shared by every module that reads or writes v2 endpoints.
 PROJECT_ID_OPTION = dict(type="str", fallback=(env_fallback, ["TOGETHER_PROJECT_ID"]))
-# The hidden option through which a module's action plugin hands it what earlier runs of the same task resolved
+# The key under which a module's action plugin hands it what earlier runs of the same task resolved
 # (plugin_utils/_task_cache.py: the items of a loop, the polls of a wait): the project whoami gave, readable model
-# names. At most this many names are taken.
-TASK_CACHE_OPTION = dict(type="dict")
+# names. Not an option: it is taken out of the arguments before Ansible validates them, so it is in no argument
+# spec, no documentation and no invocation. At most TASK_CACHE_MODEL_NAMES names are taken.
+TASK_CACHE_KEY = "_task_cache"
 TASK_CACHE_MODEL_NAMES = 1000
 
 
-def together_argument_spec(argument_spec=None, project_option=False, task_cache=False):
-    """The connection options, project_id and _task_cache when asked, and a module's own options (which win on a clash)."""
+def together_argument_spec(argument_spec=None, project_option=False):
+    """The connection options, project_id when asked, and a module's own options (which win on a clash)."""
     extra = {}
     if project_option:
         extra["project_id"] = dict(PROJECT_ID_OPTION)
-    if task_cache:
-        extra["_task_cache"] = dict(TASK_CACHE_OPTION)
     extra.update(argument_spec or {})
     return _connection.connection_argument_spec(**extra)
 
@@ -64,12 +63,18 @@ class TogetherModule(AnsibleModule):
         self._settings = self._client = self._project = self._reader = None
         self._endpoints_v1 = None
         self._endpoints_v2 = {}
-        super(TogetherModule, self).__init__(
-            argument_spec=together_argument_spec(argument_spec, project_option, task_cache), **kwargs)
-        # Taken out of the parameters at once: internal, so not echoed back in the result's invocation.
-        cache = self.params.pop("_task_cache", None)
-        self._cache = cache if isinstance(cache, dict) else {}
+        self._takes_task_cache = task_cache
+        self._cache = {}
+        super(TogetherModule, self).__init__(argument_spec=together_argument_spec(argument_spec, project_option),
+                                             **kwargs)
         self._cached_slug = self._seed_project()
+
+    def _load_params(self):
+        """AnsibleModule's hook that reads the arguments; the task cache is taken out here, before validation."""
+        super(TogetherModule, self)._load_params()
+        if self._takes_task_cache:
+            cache = self.params.pop(TASK_CACHE_KEY, None)
+            self._cache = cache if isinstance(cache, dict) else {}
 
     def _task_cache(self):
         return self._cache

@@ -47,7 +47,6 @@ extends_documentation_fragment:
   - together.ai._attributes
   - together.ai._attributes.write_module
   - together.ai._attributes.actiongroup_together
-  - together.ai._task_cache
   - together.ai._models
 options:
   state:

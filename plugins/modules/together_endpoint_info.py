@@ -31,7 +31,6 @@ extends_documentation_fragment:
   - together.ai._attributes
   - together.ai._attributes.info_module
   - together.ai._attributes.actiongroup_together
-  - together.ai._task_cache
 options:
   endpoint_id:
     description:

@@ -66,7 +66,8 @@ options:
         C(<project_slug>/<endpoint_name>)), V(my-project/chat/blue) (one v2 deployment) or
         V(devuser/meta-llama/Llama-3-8b-chat-hf-a32b82a1) (v1).
       - The default O(inference_base_url) is then the one of v1 endpoints unless O(api_version=v2).
-      - RV(deployment) stays V(null) (the endpoint's deployments are not read); RV(cluster) still shows the header.
+      - Each probe's C(deployment) in RV(probes) stays V(null) (the endpoint's deployments are not read); its
+        C(cluster) still shows the header.
     type: str
   deployment:
     description:
@@ -113,7 +114,7 @@ options:
   count:
     description:
       - How many probes to send to each endpoint, one after another (from 1 to 100). The latency of each is in
-        RV(latency_ms), their median in RV(latency_ms_median).
+        RV(probes), their median in RV(latency_ms_median).
       - The probes of an endpoint stop at the first answer that is not a success.
     type: int
     default: 1

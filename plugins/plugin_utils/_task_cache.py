@@ -4,7 +4,7 @@
 
 # This plugin_utils is internal to together.ai: its API may change without notice. Do not import it.
 
-"""What one run of a module resolved, handed to the next runs of the same task (the hidden _task_cache option).
+"""What one run of a module resolved, handed to the next runs of the same task (the _task_cache key).
 
 The action plugins run a module many times in one controller process: together_endpoint once per item of a
 loop, and both plugins once per poll of a wait. Each run would otherwise ask whoami for the project and read

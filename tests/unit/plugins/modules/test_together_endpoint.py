@@ -12,8 +12,10 @@ import copy
 import json
 
 import pytest
+import yaml
 
-from ansible_collections.together.ai.plugins.modules import together_endpoint
+from ansible_collections.together.ai.plugins.module_utils._module import together_argument_spec
+from ansible_collections.together.ai.plugins.modules import together_endpoint, together_endpoint_info, together_hardware_info
 from ansible_collections.together.ai.tests.unit._helpers import assert_key_hidden, assert_refused_before_any_request, run_with_key
 
 PROJECT_ID = "proj_CbJNwQC2ZqCU2iFT3mrCh"
@@ -449,6 +451,21 @@ def test_the_task_cache_is_not_echoed_back_in_the_invocation(run_module, api):
     outcome = run(run_module, min_replicas=1, max_replicas=2, _task_cache=cache, **BLUE)
     assert "_task_cache" not in outcome.result["invocation"]["module_args"]
     assert outcome.result["invocation"]["module_args"]["project_id"] == PROJECT_ID
+
+
+@pytest.mark.parametrize("module", [together_endpoint, together_endpoint_info])
+def test_the_task_cache_is_no_option(module):
+    # Not in the documentation (ansible-doc listed it first) nor in the argument spec: the module takes the key out
+    # of its arguments before Ansible validates them.
+    assert "_task_cache" not in yaml.safe_load(module.DOCUMENTATION)["options"]
+    assert "_task_cache" not in together_argument_spec(module.ARGUMENT_SPEC, project_option=True)
+
+
+def test_a_module_without_a_task_cache_refuses_the_key(run_module, transport):
+    outcome = run_with_key(run_module, together_hardware_info.main, _task_cache={"project_id": "proj_x"})
+    assert outcome.result["failed"] is True
+    assert "Unsupported parameters" in outcome.result["msg"] and "_task_cache" in outcome.result["msg"]
+    assert transport.sent == []
 
 
 def test_without_the_task_cache_the_project_comes_from_whoami(run_module, transport, api, fixture_json):

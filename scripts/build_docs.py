@@ -22,7 +22,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 COLLECTION = "together.ai"
 # docs/*.md in reading order; any other guide is appended after them.
-GUIDES = ("gate", "rollout", "simulator", "v2-migration", "reliability", "contract", "benchmark", "limits")
+GUIDES = ("gate", "rollout", "eda", "simulator", "v2-migration", "reliability", "contract", "benchmark", "limits")
 
 # Labels of the Ansible docs (ansible.builtin, configuration pages), known only with intersphinx inventories.
 OFFLINE_REFERENCE = re.compile(r"undefined label: '(ansible_collections\.ansible\.builtin\.[^']*|"

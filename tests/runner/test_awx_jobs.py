@@ -263,6 +263,10 @@ def test_a_deploy_job_then_a_gate_job_that_fails(simulator, tmp_path):
                                   and event.get("event_data", {}).get("task") == WAIT_TASK)
     assert wait_done is not None, [event.get("event") for _moment, event in gate_events.events]
     done_moment = gate_events.events[wait_done][0]
+    # The wait's result names what was awaited: its label is the state and the endpoints, not "censored".
+    label = gate_events.events[wait_done][1]["event_data"]["res"].get("_ansible_item_label")
+    assert label is not None and label.startswith("STARTED") and STARTING in label, label
+    assert "(item=STARTED" in gate_events.events[wait_done][1].get("stdout", ""), gate_events.events[wait_done][1]
     first_progress = gate_events.index(lambda event: event.get("event") == "verbose" and PROGRESS in event.get("stdout", ""))
     assert first_progress < wait_done
     assert progress[0][0] + START_DELAY <= done_moment, "the first progress event arrived when the wait ended"
@@ -275,6 +279,11 @@ def test_a_deploy_job_then_a_gate_job_that_fails(simulator, tmp_path):
     assert outcome["passed"] is False
     assert outcome["violations"] == {HEALTHY: [], STARTING: [], OVERSIZED: ["min_replicas_at_least", "max_replicas_at_most"]}
     assert outcome["summary"].startswith("Endpoint gate FAILED"), outcome
+    # The Markdown report travels with it: the next job posts it without fetching a file.
+    assert outcome["markdown"].startswith("## Together AI endpoint gate"), outcome
+    assert outcome["summary"] in outcome["markdown"] and "`%s`" % OVERSIZED in outcome["markdown"], outcome
+    assert outcome["markdown"] == read_text(os.path.join(os.path.realpath(gate_dir), "project", "reports",
+                                                         "endpoint-gate.md")), outcome
     # A relative endpoint_gate_report_dir is relative to where ansible-runner starts ansible-playbook: project/.
     reports = os.path.join(os.path.realpath(gate_dir), "project", "reports")
     assert sorted(outcome["reports"]) == sorted(os.path.join(reports, "endpoint-gate." + ext) for ext in ("md", "xml"))

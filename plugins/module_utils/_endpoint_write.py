@@ -34,7 +34,6 @@ from ansible_collections.together.ai.plugins.module_utils._v2_normalize import m
 
 V1_ID_PREFIX = "endpoint-"
 V2_ID_PREFIX = "ep_"
-STATES = ("present", "started", "stopped", "absent")
 VISIBILITIES = {"private": "VISIBILITY_PRIVATE", "internal": "VISIBILITY_INTERNAL"}
 DEFAULT_DEPLOYMENT_NAME = "main"
 # The shorthand's options; `deployments` excludes them all.
@@ -163,10 +162,11 @@ class EndpointRequest:
 
     @classmethod
     def from_params(cls, params):
-        """Check the options together; raise OptionError naming the option at fault."""
+        """Check the options together; raise OptionError naming the option at fault.
+
+        Single choices (state, visibility, api_version) are the argument spec's to check, not this method's.
+        """
         state = params.get("state") or "present"
-        if state not in STATES:
-            raise OptionError("state must be one of %s, got %r" % (", ".join(STATES), state))
         endpoint_id, name = params.get("endpoint_id"), params.get("name")
         if endpoint_id is not None:
             problem = _problem_of_id(endpoint_id)
@@ -194,8 +194,6 @@ class EndpointRequest:
             raise OptionError("display_name applies to v1 endpoints only; a v2 endpoint is renamed through name "
                               "(with endpoint_id)")
         visibility = params.get("visibility")
-        if visibility is not None and visibility not in VISIBILITIES:
-            raise OptionError("visibility must be one of %s, got %r" % (", ".join(VISIBILITIES), visibility))
         deployments, shorthand = cls._deployments(params, state)
         request = cls(state=state, api_version="v2", endpoint_id=endpoint_id, name=name, visibility=visibility,
                       deployments=deployments, shorthand=shorthand, recreate=bool(params.get("recreate")),

@@ -25,6 +25,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import traceback
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.together.ai.plugins.module_utils import _connection
@@ -205,8 +207,13 @@ class TogetherModule(AnsibleModule):
         super(TogetherModule, self).fail_json(msg, **kwargs)
 
     def fail_from(self, exc, **result):
-        """Fail with a TogetherError's message, its HTTP context and its partial result (and result's keys)."""
+        """Fail with a TogetherError's message, its HTTP context and its partial result (and result's keys).
+
+        The traceback goes with it as `exception` (Ansible shows it when tracebacks are on, for example at -vvv);
+        it holds no key, as no TogetherError's message does and none is chained to an exception that held one.
+        """
         failure = exc.to_result()
         failure.update(exc.partial_result)
         failure.update(result)
-        self.fail_json(msg=exc.message, **failure)
+        self.fail_json(msg=exc.message, exception="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+                       **failure)

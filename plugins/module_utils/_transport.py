@@ -289,10 +289,11 @@ def send(session, method, url, params, body, headers, left, verify, timeout):
     except requests.exceptions.InvalidHeader:
         # Its text quotes the header, which would put the key in the message.
         raise TogetherError("request to %s failed: the API key cannot be sent in an HTTP header "
-                            "(does it contain a line break?)" % url, url=url)
+                            "(does it contain a line break?)" % url, url=url) from None
     except UnicodeError:
+        # Not chained either: a traceback (shown at -vvv) must not carry the text that held the key.
         raise TogetherError("request to %s failed: the API key contains characters an HTTP header cannot carry"
-                            % url, url=url)
+                            % url, url=url) from None
     except requests.exceptions.RequestException as exc:
         raise TogetherError("request to %s failed: %s" % (url, _reason(exc)), url=url)
     except OSError as exc:  # requests raises a bare OSError for a CA bundle path that does not exist

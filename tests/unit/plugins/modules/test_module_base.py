@@ -11,6 +11,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import pytest
+import requests
+
 from ansible_collections.together.ai.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.together.ai.plugins.module_utils._errors import OptionError, TogetherError
 from ansible_collections.together.ai.plugins.module_utils._module import TogetherModule, together_argument_spec
@@ -129,6 +132,20 @@ def test_fail_from_reports_the_error_context(run_module, transport):
     assert outcome.result["msg"].startswith("endpoint '%s': HTTP 403 from %s: Invalid API key provided" % (V1_ID, url))
     assert (outcome.result["status"], outcome.result["url"], outcome.result["error_type"]) == (
         403, url, "invalid_request_error")
+    assert_key_hidden(outcome)
+
+
+@pytest.mark.parametrize("answer", [
+    (401, {"error": {"message": "Invalid API key provided", "type": "invalid_request_error"}}),
+    requests.exceptions.ConnectionError("connection reset by peer"),
+], ids=["refused", "no answer"])
+def test_fail_from_hands_ansible_the_traceback_which_holds_no_key(run_module, transport, answer):
+    transport.route("/v1/endpoints/%s" % V1_ID, answer)
+    outcome = run_with_key(run_module, main_read, endpoint_id=V1_ID, max_retries=0)
+    traceback = outcome.raw["exception"]
+    assert traceback.startswith("Traceback (most recent call last):")
+    assert "TogetherError: " + outcome.result["msg"] in traceback
+    assert MODULE_API_KEY not in traceback
     assert_key_hidden(outcome)
 
 

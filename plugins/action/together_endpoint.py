@@ -5,9 +5,11 @@
 """together_endpoint on the controller: the module writes in passes, this plugin waits between them.
 
 The module sends what can be sent now and returns `pending`: deployments to be READY before they are
-routed, or STOPPED before they are deleted. This plugin waits for those through together_endpoint_info's
-own controller wait (same readiness rule, same progress lines as the gate), calls the module again to
-finish, and for state=started waits until the endpoint serves. Check mode and async run the module once.
+routed, or STOPPED before they are deleted. This plugin waits for those through the controller wait it shares
+with together_endpoint_info's plugin (plugin_utils/_controller_wait.py: same readiness rule, same progress lines
+as the gate), calls the module again to finish, and for state=started waits until the endpoint serves. Check
+mode and async run the module once. The task's options are checked against the module's own argument spec
+first: this plugin's waits and deadline come from them.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,16 +21,11 @@ import json
 import math
 import time
 
-from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
 
-from ansible_collections.together.ai.plugins.action.together_endpoint_info import ActionModule as InfoActionModule
 from ansible_collections.together.ai.plugins.plugin_utils import _task_cache
 
 MODULE = "together.ai.together_endpoint"
-# What a wait's reads need from the task: the connection and the project.
-READ_OPTIONS = ("api_key", "base_url", "timeout", "validate_certs", "ca_path", "max_retries", "allow_plain_http",
-                "project_id")
-WAIT_OPTIONS = ("wait_sleep", "wait_progress_interval")
 # Waits that must end before the module can go on: the API deletes only stopped deployments.
 REQUIRED_THEN = ("delete", "recreate")
 # create, route; retire, delete; recreate: no request needs more passes than this.
@@ -41,29 +38,38 @@ _TASK_CACHE = {}
 CACHE_OPTIONS = ("api_key", "base_url", "project_id")
 
 
-class ActionModule(InfoActionModule):
+class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    PROGRESS_LABEL = "together_endpoint"
     _supports_check_mode = True
     _supports_async = True
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
-        # The base action's run (the info plugin's own run would run the info module).
-        result = super(InfoActionModule, self).run(tmp, task_vars)
+        result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
         args = _task_cache.without_cache(self._task.args)
-        problem = wait_timeout_problem(args.get("wait_timeout"))
-        if problem:
-            # Checked here too: this plugin's own deadline comes from it, before the module is ever called.
-            result.update(failed=True, changed=False, msg=problem)
+        # Imported per task, not on load: the spec's module and the wait load the client (requests).
+        # pylint: disable=import-outside-toplevel
+        from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
+        from ansible_collections.together.ai.plugins.modules.together_endpoint import ARGUMENT_SPEC
+        from ansible_collections.together.ai.plugins.plugin_utils._controller_wait import module_params
+
+        try:
+            params = module_params(self, ARGUMENT_SPEC)
+            # Checked here too (the spec cannot say "finite"): this plugin's own deadline comes from it.
+            problem = wait_timeout_problem(args.get("wait_timeout"))
+            if problem:
+                raise OptionError(problem)
+        except OptionError as exc:
+            # Before the module is ever called: it would refuse the same options in the same words.
+            result.update(failed=True, changed=False, msg=str(exc))
             return result
         try:
             if self._task.async_val:
                 result.update(self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars,
                                                    wrap_async=self._task.async_val))
                 return result
-            result.update(self._passes(args, task_vars))
+            result.update(self._passes(args, params, task_vars))
             return result
         finally:
             if not self._task.async_val:
@@ -89,17 +95,13 @@ class ActionModule(InfoActionModule):
                      host=task_vars.get("inventory_hostname"), delegate_to=self._task.delegate_to)
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
-    def _passes(self, args, task_vars):
+    def _passes(self, args, params, task_vars):
         first = self._module(args, task_vars)
         if first.get("failed") or self._task.check_mode:
             return first
-        try:
-            state = args.get("state") or "present"
-            wait = boolean(args["wait"], strict=True) if args.get("wait") is not None else state == "started"
-            timeout = float(args.get("wait_timeout", 1800))
-        except (TypeError, ValueError):
-            return first  # the module accepted them, so this cannot happen; never wait on a guess
-        progress = _Progress(first, time.monotonic() + timeout)
+        state = params["state"]
+        wait = params["wait"] if params["wait"] is not None else state == "started"
+        progress = _Progress(first, time.monotonic() + params["wait_timeout"])
         # The waits' polls start from what the passes resolved, and the passes after them from what the polls read.
         known = _TASK_CACHE.setdefault(self._cache_key(args, task_vars), {})
         outcome = first
@@ -110,8 +112,8 @@ class ActionModule(InfoActionModule):
                 break
             for item in needed:
                 awaited = "STARTED" if item["state"] == "READY" else "STOPPED"
-                failure = self._wait(self._wait_args(args, item["endpoint_id"], awaited, progress.left(), item,
-                                                     project_id=outcome.get("project_id")), task_vars, known)
+                failure = self._wait(args, params, task_vars, known, item["endpoint_id"], awaited, progress.left(), item,
+                                     project_id=outcome.get("project_id"))
                 progress.waited(failure)
                 if failure.get("failed"):
                     return progress.failed(failure)
@@ -124,9 +126,9 @@ class ActionModule(InfoActionModule):
         endpoint = outcome.get("endpoint") or {}
         if wait and endpoint.get("id") and state in ("started", "stopped"):
             for deployment in self._to_stop(endpoint) if state == "stopped" else [None]:
-                read = self._wait(self._wait_args(args, endpoint["id"], "STARTED" if state == "started" else "STOPPED",
-                                                  progress.left(), deployment, routing=True,
-                                                  project_id=outcome.get("project_id")), task_vars, known)
+                read = self._wait(args, params, task_vars, known, endpoint["id"],
+                                  "STARTED" if state == "started" else "STOPPED", progress.left(), deployment,
+                                  routing=True, project_id=outcome.get("project_id"))
                 progress.waited(read)
                 if read.get("failed"):
                     return progress.failed(read)
@@ -140,17 +142,32 @@ class ActionModule(InfoActionModule):
         return [dict(deployment_id=item["id"]) for item in endpoint.get("deployments") or []
                 if item.get("normalized_state") != "STOPPED"]
 
-    @staticmethod
-    def _wait_args(args, endpoint_id, awaited, left, item=None, routing=False, project_id=None):
-        """The together_endpoint_info arguments of one wait (one endpoint, maybe one of its deployments)."""
-        wait_args = dict((key, args[key]) for key in READ_OPTIONS + WAIT_OPTIONS if args.get(key) is not None)
-        if project_id and not wait_args.get("project_id"):
-            wait_args["project_id"] = project_id  # resolved once by the module: the wait's reads need no whoami
-        wait_args.update(endpoint_id=endpoint_id, wait_for_state=awaited, wait_timeout=max(0.0, left),
-                         wait_for_routing=routing)
+    def _wait(self, args, params, task_vars, known, endpoint_id, awaited, left, item=None, routing=False,
+              project_id=None):
+        """Wait for one endpoint (maybe one of its deployments) through plain reads of together_endpoint_info, from
+        the controller; the reads carry the task's connection options as given."""
+        # pylint: disable=import-outside-toplevel
+        from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
+        from ansible_collections.together.ai.plugins.plugin_utils._controller_wait import (
+            ControllerWait,
+            connection_args,
+            read_args,
+            wait_request,
+        )
+
+        read = connection_args(args, extra=("project_id",))
+        if project_id and not read.get("project_id"):
+            read["project_id"] = project_id  # resolved once by the module: the wait's reads need no whoami
         if item and item.get("deployment_id"):
-            wait_args["deployment"] = item["deployment_id"]
-        return wait_args
+            read["deployment"] = item["deployment_id"]
+        try:
+            request = wait_request(dict(read, endpoint_id=endpoint_id, wait_for_state=awaited,
+                                        wait_timeout=max(0.0, left), wait_for_routing=routing,
+                                        wait_sleep=params["wait_sleep"],
+                                        wait_progress_interval=params["wait_progress_interval"]))
+        except OptionError as exc:
+            return dict(failed=True, msg=str(exc))
+        return ControllerWait(self, task_vars, "together_endpoint", known).run(request, read_args(read, request))
 
 
 def wait_timeout_problem(value):

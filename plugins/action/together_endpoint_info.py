@@ -14,24 +14,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import time
-
 from ansible.plugins.action import ActionBase
-from ansible.utils.display import Display
 
 from ansible_collections.together.ai.plugins.plugin_utils import _task_cache
 
 MODULE = "together.ai.together_endpoint_info"
 HARDWARE_MODULE = "together.ai.together_hardware_info"
-# What a prices read needs from the task: the connection.
-CONNECTION_OPTIONS = ("api_key", "base_url", "timeout", "validate_certs", "ca_path", "max_retries", "allow_plain_http")
-display = Display()
 
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    # The module name progress lines start with; together_endpoint's action plugin reuses _wait with its own.
-    PROGRESS_LABEL = "together_endpoint_info"
     _supports_check_mode = True
     _supports_async = True
 
@@ -52,66 +44,27 @@ class ActionModule(ActionBase):
             if not self._task.async_val:
                 self._remove_tmp_path(self._connection._shell.tmpdir)
 
-    def _wait(self, args, task_vars, known=None):
-        """Poll until the endpoints reach the awaited state. known: what earlier module runs of the task resolved
-        (plugin_utils/_task_cache.py); the polls add to it, so after the first nothing is read twice."""
+    def _wait(self, args, task_vars):
+        """The task's wait, driven from here through plain reads (plugin_utils/_controller_wait.py)."""
         # Imported only for a wait: they load the client (requests) and the module's option checks, which a plain
         # read (the module does it all) never needs on the controller.
         # pylint: disable=import-outside-toplevel
+        from ansible_collections.together.ai.plugins.module_utils._endpoint_info import EndpointInfo
         from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
-        from ansible_collections.together.ai.plugins.module_utils._waiter import WaitError
-        from ansible_collections.together.ai.plugins.plugin_utils._wait import (
-            ReadFailed,
-            bounded_read,
-            found_by_id,
+        from ansible_collections.together.ai.plugins.modules.together_endpoint_info import ARGUMENT_SPEC, MUTUALLY_EXCLUSIVE
+        from ansible_collections.together.ai.plugins.plugin_utils._controller_wait import (
+            ControllerWait,
+            module_params,
             read_args,
-            read_timeout,
-            wait_request,
         )
 
         try:
-            request = wait_request(args)
+            request = EndpointInfo.from_params(module_params(self, ARGUMENT_SPEC, mutually_exclusive=MUTUALLY_EXCLUSIVE))
         except OptionError as exc:
             return dict(failed=True, msg=str(exc))
-        plain = read_args(args, request)
-        host = task_vars.get("inventory_hostname", "localhost")
-        warnings = []
-        # A wait never outlives wait_timeout by more than one read's timeout: near the end, fewer retries.
-        deadline = time.monotonic() + request.wait_timeout + (read_timeout(plain) or 0)
-
-        known = {} if known is None else known
-
-        def fetch(endpoint_ids):  # pylint: disable=unused-argument
-            module_args = _task_cache.with_cache(bounded_read(plain, deadline - time.monotonic()), known)
-            answer = self._execute_module(module_name=MODULE, module_args=module_args, task_vars=task_vars)
-            if not answer.get("failed"):
-                _task_cache.remember(known, answer)
-            warnings.extend(warning for warning in answer.pop("warnings", None) or [] if warning not in warnings)
-            found = found_by_id(request, answer)
-            fetch.last = answer
-            return found
-
-        fetch.last = {}
-
-        def report(line):
-            display.display("[%s] %s: %s" % (host, self.PROGRESS_LABEL, line))
-
-        outcome = {}
-        started = time.monotonic()
-        try:
-            outcome = request.wait(fetch, clock=time.monotonic, sleep=time.sleep, report=report)
-        except ReadFailed as exc:
-            outcome = dict(exc.result)
-            outcome.pop("warnings", None)
-            # The read's own message names the request only; a failure must also say what the task waited for.
-            outcome["msg"] = "%s (while waiting for state %s, after %.1fs)" % (
-                outcome.get("msg") or "the read failed", request.wait_for_state, time.monotonic() - started)
-        except WaitError as exc:
-            outcome = dict(exc.partial_result, failed=True, msg=exc.message)
-        for key in ("project_id", "project_slug"):
-            if key in fetch.last:
-                outcome[key] = fetch.last[key]
-        outcome["changed"] = False
+        wait = ControllerWait(self, task_vars, "together_endpoint_info")
+        outcome = wait.run(request, read_args(args, request))
+        warnings = wait.warnings
         if args.get("include_cost") not in (None, False) and outcome.get("endpoints") and not outcome.get("failed"):
             warnings.extend(self._add_costs(args, outcome, task_vars))
         if warnings:
@@ -123,10 +76,11 @@ class ActionModule(ActionBase):
         # pylint: disable=import-outside-toplevel
         from ansible.module_utils.parsing.convert_bool import boolean
         from ansible_collections.together.ai.plugins.module_utils._cost import PriceList, add_ceilings
+        from ansible_collections.together.ai.plugins.plugin_utils._controller_wait import connection_args
 
         if not boolean(args["include_cost"], strict=False):
             return []
-        connection = dict((key, args[key]) for key in CONNECTION_OPTIONS if args.get(key) is not None)
+        connection = connection_args(args)
         catalogs = {}
         for version in sorted(set("v2" if item.get("api_version") == "v2" else "v1" for item in outcome["endpoints"])):
             answer = self._execute_module(module_name=HARDWARE_MODULE, module_args=dict(connection, api_version=version),

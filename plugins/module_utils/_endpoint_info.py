@@ -21,12 +21,12 @@ from ansible_collections.together.ai.plugins.module_utils._parallel import (
 )
 from ansible_collections.together.ai.plugins.module_utils._readiness import STATES, progress
 from ansible_collections.together.ai.plugins.module_utils._reader import LIST_FILTERS, V2_LIST_FILTERS
-from ansible_collections.together.ai.plugins.module_utils._waiter import PROGRESS_INTERVAL, WaitError, wait_until
+from ansible_collections.together.ai.plugins.module_utils._polling import PROGRESS_INTERVAL, WaitError, wait_until
 
 V2_ONLY_OPTIONS = ("deployment", "include_deployments")
 
 # The wait options of together_endpoint_info, defined once for the module and for its action plugin's controller-side
-# wait (plugin_utils/_wait.py), which must apply the same defaults to the task's arguments.
+# wait (plugin_utils/_controller_wait.py), which must apply the same defaults to the arguments of its own waits.
 WAIT_ARGUMENT_SPEC = dict(
     wait_for_state=dict(type="str", choices=list(STATES)),
     wait_timeout=dict(type="float", default=600.0),

@@ -510,11 +510,12 @@ ARGUMENT_SPEC = dict(
     include_cost=dict(type="bool", default=False),
     **WAIT_ARGUMENT_SPEC
 )
+MUTUALLY_EXCLUSIVE = [("endpoint_id", "endpoint_ids")]
 
 
 def main():
     module = TogetherModule(argument_spec=ARGUMENT_SPEC, project_option=True, task_cache=True,
-                            mutually_exclusive=[("endpoint_id", "endpoint_ids")], supports_check_mode=True)
+                            mutually_exclusive=MUTUALLY_EXCLUSIVE, supports_check_mode=True)
     request = module.options(EndpointInfo.from_params)
     reader = module.endpoint_reader(module.params["api_version"], module.params["include_deployments"],
                                     module.params["deployment"])

@@ -15,8 +15,7 @@ import pytest
 from ansible.playbook.task import Task
 
 from ansible_collections.together.ai.plugins.action import together_endpoint as action_plugin
-from ansible_collections.together.ai.plugins.action import together_endpoint_info as info_plugin
-from ansible_collections.together.ai.plugins.plugin_utils import _task_cache
+from ansible_collections.together.ai.plugins.plugin_utils import _controller_wait, _task_cache
 from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 EP = "ep_CbJNwQC2ZqCU2iFT3mrCh"
@@ -53,9 +52,9 @@ class Harness:
         self.passes = list(passes)
         self.read_states = list(read_states)
         self.read_failure = read_failure
-        for module in (action_plugin, info_plugin):
+        for module in (action_plugin, _controller_wait):
             monkeypatch.setattr(module, "time", self.fake_time)
-        monkeypatch.setattr(info_plugin.display, "display", lambda msg, *a, **k: self.lines.append(msg))
+        monkeypatch.setattr(_controller_wait.display, "display", lambda msg, *a, **k: self.lines.append(msg))
         task = Task()
         task.args = dict(args)
         task.check_mode = check_mode

@@ -15,7 +15,7 @@ import pytest
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
 from ansible_collections.together.ai.plugins.module_utils._endpoint_info import EndpointInfo
 from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
-from ansible_collections.together.ai.plugins.module_utils._waiter import WaitError
+from ansible_collections.together.ai.plugins.module_utils._polling import WaitError
 from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 

@@ -16,7 +16,7 @@ from ansible_collections.together.ai.plugins.module_utils._endpoints_v2 import E
 from ansible_collections.together.ai.plugins.module_utils._endpoint_info import EndpointInfo
 from ansible_collections.together.ai.plugins.module_utils._reader import EndpointReader
 from ansible_collections.together.ai.plugins.module_utils._v2_normalize import normalize_endpoint
-from ansible_collections.together.ai.plugins.module_utils._waiter import WaitError
+from ansible_collections.together.ai.plugins.module_utils._polling import WaitError
 from ansible_collections.together.ai.tests.unit.plugins.module_utils.test_endpoint_info import option_error, params
 from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 

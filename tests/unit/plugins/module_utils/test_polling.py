@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.together.ai.plugins.module_utils._client import TogetherError
 from ansible_collections.together.ai.plugins.module_utils._readiness import Progress
-from ansible_collections.together.ai.plugins.module_utils._waiter import DEAD_END_GRACE, WaitError, wait_until
+from ansible_collections.together.ai.plugins.module_utils._polling import DEAD_END_GRACE, WaitError, wait_until
 from ansible_collections.together.ai.tests.unit._helpers import FakeTime
 
 

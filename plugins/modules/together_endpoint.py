@@ -459,7 +459,7 @@ ARGUMENT_SPEC = dict(
 
 def main():
     module = TogetherModule(argument_spec=ARGUMENT_SPEC, project_option=True, task_cache=True, supports_check_mode=True)
-    request = module.options(EndpointRequest.from_params)
+    request = module.build_request(EndpointRequest.from_params)
     writer = endpoint_writer(module, request)
     try:
         result, warnings = module_result(writer.run(request), module._diff)

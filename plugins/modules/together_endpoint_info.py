@@ -516,7 +516,7 @@ MUTUALLY_EXCLUSIVE = [("endpoint_id", "endpoint_ids")]
 def main():
     module = TogetherModule(argument_spec=ARGUMENT_SPEC, project_option=True, task_cache=True,
                             mutually_exclusive=MUTUALLY_EXCLUSIVE, supports_check_mode=True)
-    request = module.options(EndpointInfo.from_params)
+    request = module.build_request(EndpointInfo.from_params)
     reader = module.endpoint_reader(module.params["api_version"], module.params["include_deployments"],
                                     module.params["deployment"])
     reader.concurrency = request.concurrency

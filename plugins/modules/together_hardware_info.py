@@ -130,7 +130,7 @@ ARGUMENT_SPEC = dict(
 
 def main():
     module = TogetherModule(argument_spec=ARGUMENT_SPEC, project_option=True, supports_check_mode=True)
-    model = module.options(model_option)
+    model = module.build_request(model_option)
     catalog = HardwareCatalog(module.client, module.endpoints_v2(), module.settings.base_url)
     try:
         result = catalog.info(module.params["api_version"], model)

@@ -39,7 +39,7 @@ def check_name(params):
 
 def main_options():
     module = TogetherModule(argument_spec=dict(name=dict(type="str")), supports_check_mode=True)
-    name = module.options(check_name)
+    name = module.build_request(check_name)
     module.client  # pylint: disable=pointless-statement
     module.exit_json(changed=False, name=name)
 

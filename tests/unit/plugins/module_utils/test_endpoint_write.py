@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, together.ai collection maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""together_endpoint without I/O: option checks, and the writes (plan) a given endpoint and request produce."""
+"""module_utils/_endpoint_write (together_endpoint without I/O): option checks, and the writes (plan) a given endpoint and
+request produce."""
 
 from __future__ import absolute_import, division, print_function
 

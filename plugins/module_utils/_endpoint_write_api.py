@@ -22,8 +22,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, error_details
 from ansible_collections.together.ai.plugins.module_utils._cost import PriceList, describe, plan_ceilings
+from ansible_collections.together.ai.plugins.module_utils._errors import TogetherError
 from ansible_collections.together.ai.plugins.module_utils._hardware import HardwareCatalog
 from ansible_collections.together.ai.plugins.module_utils._readiness import EXPLAINED_STATES, short_state
 from ansible_collections.together.ai.plugins.module_utils._v2_normalize import add_model_names, normalize_endpoint
@@ -371,9 +371,8 @@ class EndpointWriter:
         return result
 
     def send_v1(self, write, endpoint_id):
-        url = self.reader.v1.endpoint_url(endpoint_id)
         try:
-            status, answer = self.client.request(write.method, url, json=write.body)
+            answer = self.reader.v1.write_endpoint(write.method, endpoint_id, write.body)
         except TogetherError as exc:
             if exc.status == 403 and exc.code == V1_RETIRED_CODE:
                 # A refusal by policy, not a key problem: the client's hint about the key would mislead here.
@@ -381,8 +380,5 @@ class EndpointWriter:
                 raise TogetherError("%s: Together refused it: %s. v1 endpoints can no longer be restarted; %s" % (
                     write.description, said, V1_CREATE_REFUSED.split("; ", 1)[1]), **exc.context()) from exc
             raise exc.within(write.description, endpoint_id=endpoint_id) from exc
-        if status == 404 and write.method != "DELETE":
-            raise TogetherError("%s: HTTP 404 from %s: %s" % (write.description, url, error_details(answer)[0] or "not found"),
-                                status=404, url=url, endpoint_id=endpoint_id)
         self.sent.append(write.description)
         return answer

@@ -13,6 +13,7 @@ __metaclass__ = type
 from ansible_collections.together.ai.plugins.module_utils._client import (
     TogetherError,
     api_says_not_found,
+    error_details,
     quote_segment,
 )
 from ansible_collections.together.ai.plugins.module_utils._json_checks import json_kind
@@ -81,6 +82,16 @@ class EndpointsV1:
                                 % (endpoint_id, status, url, "; ".join(problems)), status=status, url=url)
         self._check_state(endpoint_id, body)
         return body
+
+    def write_endpoint(self, method, endpoint_id, body=None):
+        """One write (PATCH or DELETE) of an endpoint; the API's answer. A 404 to a DELETE is the endpoint already
+        gone, returned as any answer; to any other write it raises. The caller says which write failed."""
+        url = self.endpoint_url(endpoint_id)
+        status, answer = self.client.request(method, url, json=body)
+        if status == 404 and method != "DELETE":
+            raise TogetherError("HTTP 404 from %s: %s" % (url, error_details(answer)[0] or "not found"),
+                                status=404, url=url, endpoint_id=endpoint_id)
+        return answer
 
     def get_endpoints(self, endpoint_ids):
         """{id: endpoint or None} for several ids, fetched concurrently over the one session."""

@@ -16,9 +16,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, error_details
+from ansible_collections.together.ai.plugins.module_utils._client import error_details
 from ansible_collections.together.ai.plugins.module_utils._endpoint_write import PlanError
-from ansible_collections.together.ai.plugins.module_utils._errors import OptionError
+from ansible_collections.together.ai.plugins.module_utils._errors import OptionError, TogetherError
 from ansible_collections.together.ai.plugins.module_utils._json_checks import json_kind
 from ansible_collections.together.ai.plugins.module_utils._models import (
     ModelNotResolved,

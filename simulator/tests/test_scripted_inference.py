@@ -9,9 +9,14 @@ import time
 
 import pytest
 
+from conftest import Api
 from test_inference import API_HOST, V1_ID, V1_NAME, answered, ask, refused, v1_scenario
-from test_outages import EP, clocked_server, logged, scenario, sim, split  # noqa: F401  (fixtures)
+from test_outages import EP, FakeClock, logged, scenario, split
 from test_v2_routes import P, blue_green
+from threaded_server import serve
+from together_simulator.scenario import normalize_scenario
+from together_simulator.server import make_server
+from together_simulator.simulation import Simulation
 
 
 def script(api, deployment_id, **settings):
@@ -25,10 +30,10 @@ def test_an_error_rate_of_one_half_fails_every_second_request_of_that_deployment
     body = script(api, "dep_green", error_rate=0.5)
     assert (body["id"], body["name"], body["error_rate"], body["effective_error_status"]) == (
         "dep_green", "demo-project/chat/green", 0.5, 503)
-    statuses = [ask(api, "demo-project/chat/green").status_code for _ in range(6)]
+    statuses = [ask(api, "demo-project/chat/green").status_code for _attempt in range(6)]
     assert statuses == [200, 503, 200, 503, 200, 503]
-    assert [ask(api, "demo-project/chat/blue").status_code for _ in range(3)] == [200, 200, 200]
-    assert [ask(api, "demo-project/chat").status_code for _ in range(3)] == [200, 200, 200]  # the split routes to blue
+    assert [ask(api, "demo-project/chat/blue").status_code for _attempt in range(3)] == [200, 200, 200]
+    assert [ask(api, "demo-project/chat").status_code for _attempt in range(3)] == [200, 200, 200]  # the split routes to blue
 
 
 def test_a_scripted_error_is_the_api_error_envelope_with_the_deployment_named(api, schemas):
@@ -46,7 +51,7 @@ def test_an_error_rate_of_one_fifth_fails_every_fifth_request_through_the_split(
     scenario_data = blue_green()
     scenario_data["v2_endpoints"][0]["deployments"][0]["inference_error_rate"] = 0.2  # from the scenario, not the control API
     api.load(scenario_data)
-    statuses = [ask(api, "demo-project/chat").status_code for _ in range(10)]
+    statuses = [ask(api, "demo-project/chat").status_code for _attempt in range(10)]
     assert statuses == [200, 200, 200, 200, 503] * 2
 
 
@@ -107,6 +112,27 @@ def test_bad_error_rate_keys_in_a_scenario_are_refused_by_name(api, scenario_dat
 # -- the split log ------------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def clocked_server():
+    clock = FakeClock()
+    server = make_server("127.0.0.1", 0, Simulation(normalize_scenario({}), clock=clock), quiet=True)
+    server.clock = clock
+    yield from serve(server)
+
+
+@pytest.fixture
+def sim(clocked_server):
+    """The API client of a simulator on a fake clock that advance() moves (as in test_outages)."""
+    client = Api(clocked_server)
+
+    def advance(seconds):
+        clocked_server.clock.now += seconds
+    client.advance = advance
+    client.load({})
+    yield client
+    client.session.close()
+
+
 def splits(sim, key="ep_chat"):
     response = sim.control("GET", "endpoints/%s/splits" % key)
     assert response.status_code == 200, response.text
@@ -150,8 +176,8 @@ def test_a_refused_split_and_other_writes_leave_no_entry_but_a_deleted_deploymen
     sim.advance(5)
     assert sim.delete(EP + "/deployments/dep_green").status_code == 200
     entries = splits(sim)["splits"]
-    assert [weights(entry) for entry in entries] == [[("blue", 1, 100.0)], [("blue", 1, 100.0), ("green", 0, 0.0)],
-                                                      [("blue", 1, 100.0)]]
+    assert [weights(entry) for entry in entries] == [
+        [("blue", 1, 100.0)], [("blue", 1, 100.0), ("green", 0, 0.0)], [("blue", 1, 100.0)]]
     assert (entries[-1]["cause"]["method"], entries[-1]["cause"]["path"]) == ("DELETE", EP + "/deployments/dep_green")
 
 

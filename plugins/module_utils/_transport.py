@@ -128,26 +128,26 @@ def _watch(connection, sock):
         watchdog.watch(connection, sock)
 
 
-class _WatchedHTTPConnection(HTTPConnection):
+class _Watched:
+    """Mixed into urllib3's HTTP and HTTPS connections: each reports its socket to the current request's watchdog."""
+
     def _new_conn(self):
-        sock = super(_WatchedHTTPConnection, self)._new_conn()
+        sock = super(_Watched, self)._new_conn()  # pylint: disable=no-member
         _watch(self, sock)
         return sock
 
-    def request(self, *args, **kwargs):  # pylint: disable=signature-differs
-        _watch(self, self.sock)  # a kept-alive connection made by an earlier request
-        return super(_WatchedHTTPConnection, self).request(*args, **kwargs)
+    def request(self, *args, **kwargs):
+        # A kept-alive connection, made by an earlier request, has its socket already.
+        _watch(self, self.sock)  # pylint: disable=no-member
+        return super(_Watched, self).request(*args, **kwargs)  # pylint: disable=no-member
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def _new_conn(self):
-        sock = super(_WatchedHTTPSConnection, self)._new_conn()
-        _watch(self, sock)
-        return sock
+class _WatchedHTTPConnection(_Watched, HTTPConnection):
+    """urllib3's HTTPConnection, watched."""
 
-    def request(self, *args, **kwargs):  # pylint: disable=signature-differs
-        _watch(self, self.sock)
-        return super(_WatchedHTTPSConnection, self).request(*args, **kwargs)
+
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
+    """urllib3's HTTPSConnection, watched."""
 
 
 class _WatchedHTTPConnectionPool(HTTPConnectionPool):

@@ -37,9 +37,9 @@ from ansible.module_utils.testing import patch_module_args
 from ansible.playbook.task import Task
 
 from ansible_collections.together.ai.plugins.action import together_endpoint as action_plugin
-from ansible_collections.together.ai.plugins.action import together_endpoint_info as info_plugin
 from ansible_collections.together.ai.plugins.module_utils import _client, _connection
 from ansible_collections.together.ai.plugins.modules import together_endpoint, together_endpoint_info
+from ansible_collections.together.ai.plugins.plugin_utils import _controller_wait
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SIMULATOR_DIR = os.path.join(COLLECTION_ROOT, "simulator")
@@ -252,7 +252,7 @@ class TaskRunner:
         self.module_runs = []
         self.progress = []
         self._race = None
-        info_plugin.display.display = lambda msg, *args, **kwargs: self.progress.append(msg)
+        _controller_wait.display.display = lambda msg, *args, **kwargs: self.progress.append(msg)
         _connection.TogetherClient = functools.partial(_client.TogetherClient, sleep=lambda seconds: time.sleep(min(seconds, RETRY_SLEEP_CAP)))
         real_request = _client.TogetherClient.request
         runner = self

@@ -195,7 +195,8 @@ def judge(code, output, report_dir):
                       if status == "failed")
         verdicts.append((failed == expected, "%s failed exactly for: %s" % (endpoint_id, "; ".join(expected.values()))))
         # The report is printed once: each violation on its own line under the endpoint's FAIL line.
-        named = ("FAIL %s " % endpoint_id) in output and all(('"  - %s"' % message) in output for message in expected.values())
+        lines = [line.strip() for line in output.splitlines()]
+        named = ("FAIL %s " % endpoint_id) in output and all(("- %s" % message) in lines for message in expected.values())
         verdicts.append((named, "the gate's report names %s of %s" % (
             "both violations" if len(expected) == 2 else "the violation", endpoint_id)))
     return verdicts

@@ -48,3 +48,25 @@ def report_path(directory, start=None):
     if not directory:
         return directory
     return os.path.normpath(os.path.join(start or os.getcwd(), os.path.expanduser(directory)))
+
+
+def render_reports(outcome, report_name, templates_dir):
+    """(Markdown, JUnit XML) of an outcome, from the role's templates (roles/endpoint_gate/templates).
+
+    Rendered with Jinja2 itself and the filters the templates use, not through Ansible's templating: for a fleet,
+    that was the slowest step of a gate run (as slow as the reads), and Ansible adds nothing a report needs.
+    """
+    # Imported here: only the gate's action renders reports. The templates use Jinja2's own filters and tests, two
+    # of Ansible's (defined below, so Ansible's filter plugins need not be imported) and the collection's two.
+    import jinja2  # pylint: disable=import-outside-toplevel
+
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir), trim_blocks=True,
+                                     autoescape=False, keep_trailing_newline=True)
+    environment.filters.update({
+        "dict2items": lambda mapping: [{"key": key, "value": value} for key, value in mapping.items()],
+        "split": lambda text, separator=None: _text(text).split(separator),
+        "together.ai.endpoint_gate_md": markdown_cell,
+        "together.ai.endpoint_gate_xml": xml_text,
+    })
+    context = dict(endpoint_gate__outcome=outcome, endpoint_gate_report_name=report_name)
+    return tuple(environment.get_template(name).render(**context) for name in ("summary.md.j2", "junit.xml.j2"))

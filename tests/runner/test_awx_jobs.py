@@ -40,7 +40,7 @@ API_KEY = "runner-test-key-5e8b1c9d07a4f6"
 HEALTHY = "endpoint-a1a1a1a1-a1a1-4a1a-8a1a-a1a1a1a1a1a1"
 STARTING = "endpoint-b2b2b2b2-b2b2-4b2b-8b2b-b2b2b2b2b2b2"
 OVERSIZED = "endpoint-c3c3c3c3-c3c3-4c3c-8c3c-c3c3c3c3c3c3"
-WAIT_TASK = "Wait for the endpoints not yet in their expected state"
+GATE_TASK = "Gate the endpoints (policy, reads, waits with progress, probes, every check)"
 PROGRESS = "together_endpoint_info: Waiting for state STARTED"
 # The waited endpoint is started this long after the first progress event reached the handler: one more poll.
 START_DELAY = 1.5
@@ -259,16 +259,17 @@ def test_a_deploy_job_then_a_gate_job_that_fails(simulator, tmp_path):
     progress = [(moment, event) for moment, event in gate_events.events
                 if event.get("event") == "verbose" and PROGRESS in event.get("stdout", "")]
     assert progress and all(STARTING in event["stdout"] for _moment, event in progress), progress
-    wait_done = gate_events.index(lambda event: event.get("event") in ("runner_on_ok", "runner_item_on_ok")
-                                  and event.get("event_data", {}).get("task") == WAIT_TASK)
+    wait_done = gate_events.index(lambda event: event.get("event") == "runner_on_ok"
+                                  and event.get("event_data", {}).get("task") == GATE_TASK)
     assert wait_done is not None, [event.get("event") for _moment, event in gate_events.events]
     done_moment = gate_events.events[wait_done][0]
-    # The wait's result names what was awaited: its label is the state and the endpoints, not "censored".
-    label = gate_events.events[wait_done][1]["event_data"]["res"].get("_ansible_item_label")
-    assert label is not None and label.startswith("STARTED") and STARTING in label, label
-    assert "(item=STARTED" in gate_events.events[wait_done][1].get("stdout", ""), gate_events.events[wait_done][1]
+    # The job output says what was awaited, before the first progress line: the state and the endpoints.
+    announced = gate_events.index(lambda event: event.get("event") == "verbose"
+                                  and "waiting for STARTED" in event.get("stdout", ""))
+    assert announced is not None, output
+    assert STARTING in gate_events.events[announced][1]["stdout"], gate_events.events[announced][1]
     first_progress = gate_events.index(lambda event: event.get("event") == "verbose" and PROGRESS in event.get("stdout", ""))
-    assert first_progress < wait_done
+    assert announced < first_progress < wait_done
     assert progress[0][0] + START_DELAY <= done_moment, "the first progress event arrived when the wait ended"
     assert started_at[0] <= done_moment
 

@@ -322,9 +322,15 @@ def model_matches(wanted, deployment, project_id=None):
 
 
 def deployment_view(deployment, full=None):
-    """How a deployment shows in --diff."""
+    """How a deployment shows in --diff.
+
+    It repeats its name: Ansible shows a diff's keys sorted, with three lines of context, so every changed line
+    then has the name in sight (the key above config, hardware and max_replicas; this line below min_replicas and
+    model, above traffic_weight).
+    """
     config = (full or {}).get("config") or (full or {}).get("configId")
     return dict(
+        name=bare(deployment.get("name")) or deployment.get("id"),
         model=deployment.get("model_name") or deployment.get("model"),
         config=config_id(config),
         hardware=deployment.get("hardware"),
@@ -522,7 +528,7 @@ class _V2Planner:
             body=body, deployment=wanted))
         routed = wanted.traffic_weight > 0 and maximum > 0
         # Routed once READY: by this task when it waits, else by a rerun.
-        view = dict(model=wanted.model, config=config_id(config), hardware=hardware, min_replicas=minimum,
+        view = dict(name=wanted.name, model=wanted.model, config=config_id(config), hardware=hardware, min_replicas=minimum,
                     max_replicas=maximum, traffic_weight=wanted.traffic_weight if routed and self.request.wait else 0)
         if routed:
             self.plan.pending.append(dict(deployment_id=None, name=wanted.name, state="READY", then="route"))

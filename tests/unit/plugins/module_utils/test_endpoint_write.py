@@ -224,7 +224,7 @@ def test_a_new_endpoint_is_created_with_its_deployment_and_routed_only_later():
     assert plan.before == {}
     # Not waited for (state=present, wait false): the task ends with the deployment not yet routed, as a read shows.
     assert plan.after == dict(name="chat", visibility="private", deployments={"main": dict(
-        model="meta-llama/Llama-3.1-8B-Instruct", config="cr_CbzGdmn14t3HYrXXitmKa", hardware="1xnvidia-h100-80gb",
+        name="main", model="meta-llama/Llama-3.1-8B-Instruct", config="cr_CbzGdmn14t3HYrXXitmKa", hardware="1xnvidia-h100-80gb",
         min_replicas=1, max_replicas=2, traffic_weight=0)})
 
 
@@ -579,9 +579,23 @@ def test_the_view_names_deployments_by_their_bare_name(ab):
     endpoint = normalized(ab)
     view = endpoint_view(endpoint, full_of(endpoint))
     assert sorted(view["deployments"]) == ["blue", "green"]
-    assert view["deployments"]["green"] == dict(model="devteam/Llama-3.1-8B-Instruct", config="cr_CbzGdmn14t3HYrXXitmKa",
-                                                hardware="2xnvidia-h100-80gb", min_replicas=3, max_replicas=4,
-                                                traffic_weight=50)
+    assert view["deployments"]["green"] == dict(name="green", model="devteam/Llama-3.1-8B-Instruct",
+                                                config="cr_CbzGdmn14t3HYrXXitmKa", hardware="2xnvidia-h100-80gb",
+                                                min_replicas=3, max_replicas=4, traffic_weight=50)
+
+
+@pytest.mark.parametrize("field", ["config", "hardware", "min_replicas", "max_replicas", "model", "traffic_weight"])
+def test_every_diff_hunk_names_its_deployment(ab, field):
+    # As Ansible's callbacks show --diff: JSON with sorted keys, a unified diff with three lines of context.
+    from ansible.plugins.callback import CallbackBase  # pylint: disable=import-outside-toplevel
+
+    endpoint = normalized(ab)
+    before = endpoint_view(endpoint, full_of(endpoint))
+    after = copy.deepcopy(before)
+    after["deployments"]["green"][field] = "changed"
+    shown = "".join(CallbackBase()._get_diff({"before": before, "after": after}))  # pylint: disable=protected-access
+    hunks = shown.split("@@")[2::2]
+    assert hunks and all('"green"' in hunk for hunk in hunks), shown
 
 
 # -- v1 plans ---------------------------------------------------------------------------------------------------

@@ -45,10 +45,11 @@ def endpoint_rollout_judge(new_probes, previous_probes, share, analysis=None, co
 
 
 def endpoint_rollout_outcome(results, endpoint, deployment_name, rolled_back=False, error=None, already_done=False,
-                             retired=None, resumed_at_full=False):
+                             retired=None, resumed_at_full=False, moved=True):
     """The outcome of the rollout, its report lines and its JUnit test cases."""
     return _rollout.outcome(endpoint, deployment_name, results, rolled_back=rolled_back, error=error or None,
-                            already_done=already_done, retired=retired or None, resumed_at_full=resumed_at_full)
+                            already_done=already_done, retired=retired or None, resumed_at_full=resumed_at_full,
+                            moved=moved)
 
 
 class FilterModule:

@@ -439,9 +439,11 @@ def step_label(share):
 
 
 def outcome(endpoint, deployment_name, results, rolled_back=False, error=None, already_done=False, retired=None,
-            resumed_at_full=False):
+            resumed_at_full=False, moved=True):
     """The rollout's outcome: passed, steps reached, rolled back, and the report lines (headline first)."""
     results = results or []
+    restored = (" Rolled back: the split is as before the rollout." if moved else
+                " No traffic had moved to it: the split is as before the rollout.") if rolled_back else ""
     failed = [result for result in results if not result["passed"]]
     passed = not failed and not error
     reached = [result["share"] for result in results if result["passed"]]
@@ -455,11 +457,9 @@ def outcome(endpoint, deployment_name, results, rolled_back=False, error=None, a
             "; previous deployments: %s" % retired if retired else "")
     elif failed:
         headline = "Rollout of %s to %s FAILED at step %s: %s.%s" % (
-            deployment_name, endpoint, step_label(failed[0]["share"]), "; ".join(failed[0]["reasons"]),
-            " Rolled back: the split is as before the rollout." if rolled_back else "")
+            deployment_name, endpoint, step_label(failed[0]["share"]), "; ".join(failed[0]["reasons"]), restored)
     else:
-        headline = "Rollout of %s to %s FAILED: %s%s" % (
-            deployment_name, endpoint, error, " Rolled back: the split is as before the rollout." if rolled_back else "")
+        headline = "Rollout of %s to %s FAILED: %s%s" % (deployment_name, endpoint, error, restored)
     if resumed_at_full and not already_done:
         headline += (" Resumed at 100%: the new deployment already held all the traffic but the previous deployments were"
                      " not retired, so the 100% step was judged again first.")

@@ -313,3 +313,12 @@ def test_the_role_spec_types_the_settings_but_leaves_the_dicts_and_requiredness_
     assert not [name for name, option in options.items() if option.get("choices")]  # 'destroy' is the policy's to name
     assert options["endpoint_rollout_retire"]["type"] == "str"
     assert set(options) == set(_rollout.ROLE_VARIABLES)
+
+
+def test_a_rollout_that_moved_no_traffic_does_not_say_it_rolled_back():
+    error = "deployment green is FAILED: Timed out waiting for readiness"
+    never = _rollout.outcome("ep_chat", "green", [], rolled_back=True, error=error, moved=False)["report"][0]
+    assert never == ("Rollout of green to ep_chat FAILED: %s No traffic had moved to it: the split is as before the "
+                     "rollout." % error)
+    moved = _rollout.outcome("ep_chat", "green", [], rolled_back=True, error=error)["report"][0]
+    assert moved.endswith(" Rolled back: the split is as before the rollout.")

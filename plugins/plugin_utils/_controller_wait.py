@@ -49,13 +49,17 @@ def module_params(action, argument_spec, **constraints):
     """The task's arguments as the module reads them (types, defaults, choices, mutual exclusions), checked against
     the module's own argument spec with the connection options and project_id; raises OptionError with Ansible's
     own message. Only the plugin's decisions use them: the module still gets the task's arguments as given."""
-    # One given in the task is dropped by the plugin (plugin_utils/_task_cache.py), so it is no error here.
-    spec = dict(together_argument_spec(argument_spec, project_option=True), **{_task_cache.OPTION: dict(type="raw")})
+    task_args = action._task.args  # pylint: disable=protected-access
+    # A _task_cache given in the task is no option: the plugin drops it (plugin_utils/_task_cache.py), so the check
+    # (which reads the task's arguments) must not see it, nor name it among the supported parameters.
+    action._task.args = _task_cache.without_cache(task_args)  # pylint: disable=protected-access
     try:
-        _result, params = action.validate_argument_spec(argument_spec=spec, **constraints)
+        _result, params = action.validate_argument_spec(
+            argument_spec=together_argument_spec(argument_spec, project_option=True), **constraints)
     except AnsibleActionFail as exc:
         raise OptionError(exc.message)
-    params.pop(_task_cache.OPTION, None)
+    finally:
+        action._task.args = task_args  # pylint: disable=protected-access
     return params
 
 

@@ -206,6 +206,16 @@ def test_a_task_cache_given_in_the_task_is_not_passed_on(monkeypatch):
     assert "_task_cache" not in args
 
 
+def test_an_unknown_option_fails_before_the_module_runs_naming_only_the_options(monkeypatch):
+    harness = Harness(monkeypatch, {"name": "chat", "replicas": 2, "_task_cache": {"project_id": "proj_forged"}}, [])
+    result = harness.run()
+    assert harness.calls == []
+    assert result["failed"] is True and "Unsupported parameters" in result["msg"]
+    assert "module: replicas. Supported parameters include" in result["msg"]
+    assert "_task_cache" not in result["msg"] and "min_replicas" in result["msg"]
+    assert harness.action._task.args["_task_cache"] == {"project_id": "proj_forged"}  # the task itself is left alone
+
+
 def test_a_failed_item_teaches_the_next_nothing(monkeypatch):
     item(monkeypatch, {"name": "chat-1"}, dict(no_op(), failed=True, msg="boom"))
     second_args, _result = item(monkeypatch, {"name": "chat-2"}, no_op())

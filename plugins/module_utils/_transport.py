@@ -374,6 +374,8 @@ class BodyReader:
             return content
         except BaseException:
             if holding_large_slot:
+                # Given back here, so the caller's release(slot) must not give it back a second time.
+                slot[0] = False
                 self._large_body.release()
             raise
 

@@ -261,3 +261,15 @@ def test_large_bodies_are_read_one_at_a_time_and_waiting_for_the_slot_counts_aga
     assert elapsed < 2.0
     assert "timed out after 1s" in error.message
     assert api.get(server.url())[1]["padding"] == "x" * (2 * 1024 * 1024)
+
+
+def test_a_large_body_that_fails_mid_read_gives_its_slot_back_once(raw_server):
+    # 1.5 MiB of a declared 3 MiB, then the connection closes: the read fails after it took the large-body slot.
+    part = b'{"padding": "' + b"x" * (1536 * 1024)
+    server = raw_server(lambda connection, stop: connection.sendall(headers(3 * 1024 * 1024) + part))
+    api = client(timeout=5, max_retries=0)
+    error, _elapsed = timed(lambda: api.get(server.url()))
+    assert "reading the body of HTTP 200" in error.message
+    # One slot, given back once: a second large body would wait, as before the failed read.
+    assert api._bodies._large_body.acquire(blocking=False)
+    assert not api._bodies._large_body.acquire(blocking=False)

@@ -16,7 +16,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import math
 import re
 import threading
@@ -52,30 +51,17 @@ _EXCHANGE = threading.local()
 class InferenceClient(TogetherClient):
     """The client for inference probes: the shared one, plus what a probe must see and must not do.
 
-    It keeps each answer's headers (x-cluster names the deployment that served) and the API's own error
-    message, and never repeats a probe the API answered: a 429 is an answer, and a probe is a billed
-    request, so it is reported, not retried. A connection that was never made is still retried.
+    It keeps each answer's headers (x-cluster names the deployment that served), and never repeats a probe the API
+    answered: a 429 is an answer, and a probe is a billed request, so it is reported, not retried. A connection that
+    was never made is still retried.
     """
 
     def _finish(self, response, url):
         _EXCHANGE.headers = response.headers
         return super(InferenceClient, self)._finish(response, url)
 
-    def _status_error(self, status, headers, content, url):
-        failure = super(InferenceClient, self)._status_error(status, headers, content, url)
-        _EXCHANGE.api_message = _api_message(content)
-        return failure
-
     def _pause_for_rate_limit(self, failure, retry_number, shared=True):
         raise failure.plain(" (a probe is not repeated once the API has answered)")
-
-
-def _api_message(content):
-    try:
-        body = json.loads(bytes(content[:65536]).decode("utf-8"))
-    except (ValueError, TypeError):
-        return None
-    return error_details(body)[0]
 
 
 def inference_client(settings, inference_base_url, **kwargs):
@@ -83,6 +69,11 @@ def inference_client(settings, inference_base_url, **kwargs):
     return InferenceClient(settings.api_key, timeout=settings.timeout, validate_certs=settings.validate_certs,
                            max_retries=settings.max_retries, ca_path=settings.ca_path,
                            origins=[inference_base_url], **kwargs)
+
+
+def chat_completions_url(inference_base_url):
+    """Where a probe is sent: the chat completions URL of an inference base URL."""
+    return inference_base_url + CHAT_COMPLETIONS_PATH
 
 
 def check_inference_base_url(value, allow_plain_http=False):
@@ -187,39 +178,6 @@ def percentile_95(values):
     return ordered[max(int(math.ceil(0.95 * len(ordered))) - 1, 0)]
 
 
-class ProbeRequest:
-    """The checked probe options: what to send, how often."""
-
-    def __init__(self, prompt=DEFAULT_PROMPT, max_tokens=1, count=1):
-        self.prompt = prompt
-        self.max_tokens = max_tokens
-        self.count = count
-
-    @classmethod
-    def from_params(cls, params):
-        """Check the probe options; raise OptionError naming the option at fault."""
-        count = params.get("count")
-        if count is None or not 1 <= count <= MAX_COUNT:
-            raise OptionError("count must be between 1 and %d (each probe is a billed request), got %r"
-                              % (MAX_COUNT, count))
-        max_tokens = params.get("max_tokens")
-        if max_tokens is None or max_tokens < 1:
-            raise OptionError("max_tokens must be 1 or more, got %r" % (max_tokens,))
-        prompt = params.get("prompt")
-        if prompt is None:
-            prompt = DEFAULT_PROMPT
-        elif not prompt.strip():
-            raise OptionError("prompt must not be empty (leave it unset for the built-in prompt)")
-        elif len(prompt) > MAX_PROMPT_CHARACTERS:
-            raise OptionError("prompt is %d characters long; a probe prompt may have at most %d"
-                              % (len(prompt), MAX_PROMPT_CHARACTERS))
-        return cls(prompt=prompt, max_tokens=max_tokens, count=count)
-
-    def body(self, model):
-        return {"model": model, "messages": [{"role": "user", "content": self.prompt}],
-                "max_tokens": self.max_tokens, "stream": False}
-
-
 def _answer_problem(body):
     """Why a 2xx body is not a chat completion, or None."""
     if not isinstance(body, dict):
@@ -251,7 +209,7 @@ class Prober:
     def __init__(self, client, inference_base_url, request, clock=time.monotonic):
         self.client = client
         self.inference_base_url = inference_base_url
-        self.url = inference_base_url + CHAT_COMPLETIONS_PATH
+        self.url = chat_completions_url(inference_base_url)
         self.request = request
         self._clock = clock
 
@@ -271,7 +229,6 @@ class Prober:
 
     def _one(self, model, deployments, where):
         _EXCHANGE.headers = None
-        _EXCHANGE.api_message = None
         started = self._clock()
         try:
             status, body = self.client.request("POST", self.url, json=self.request.body(model))
@@ -294,7 +251,7 @@ class Prober:
                      deployment=deployment.get("name") if deployment else None,
                      deployment_id=deployment.get("id") if deployment else None)
         if failure is not None:
-            return probe, dict(message=getattr(_EXCHANGE, "api_message", None) or failure.message,
+            return probe, dict(message=failure.api_message or failure.message,
                                type=failure.error_type, code=failure.code, detail=failure.message)
         if not 200 <= status < 300:  # the client returns the API's JSON 404 (an unknown model) as an answer
             message, error_type, code = error_details(body)

@@ -18,8 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.together.ai.plugins.module_utils._errors import OptionError, TogetherError
 from ansible_collections.together.ai.plugins.module_utils._inference import (
-    CHAT_COMPLETIONS_PATH,
+    DEFAULT_PROMPT,
+    MAX_COUNT,
+    MAX_PROMPT_CHARACTERS,
     Prober,
+    chat_completions_url,
     check_inference_base_url,
     default_inference_base_url,
     inference_client,
@@ -31,6 +34,39 @@ from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_P
 
 CHECK_MODE_NOTE = ("check mode: nothing was sent, as each probe is a billed request; set check_mode: false on the "
                    "task to probe during a --check run")
+
+
+class ProbeRequest:
+    """The checked probe options: what to send, how often."""
+
+    def __init__(self, prompt=DEFAULT_PROMPT, max_tokens=1, count=1):
+        self.prompt = prompt
+        self.max_tokens = max_tokens
+        self.count = count
+
+    @classmethod
+    def from_params(cls, params):
+        """Check the probe options; raise OptionError naming the option at fault."""
+        count = params.get("count")
+        if count is None or not 1 <= count <= MAX_COUNT:
+            raise OptionError("count must be between 1 and %d (each probe is a billed request), got %r"
+                              % (MAX_COUNT, count))
+        max_tokens = params.get("max_tokens")
+        if max_tokens is None or max_tokens < 1:
+            raise OptionError("max_tokens must be 1 or more, got %r" % (max_tokens,))
+        prompt = params.get("prompt")
+        if prompt is None:
+            prompt = DEFAULT_PROMPT
+        elif not prompt.strip():
+            raise OptionError("prompt must not be empty (leave it unset for the built-in prompt)")
+        elif len(prompt) > MAX_PROMPT_CHARACTERS:
+            raise OptionError("prompt is %d characters long; a probe prompt may have at most %d"
+                              % (len(prompt), MAX_PROMPT_CHARACTERS))
+        return cls(prompt=prompt, max_tokens=max_tokens, count=count)
+
+    def body(self, model):
+        return {"model": model, "messages": [{"role": "user", "content": self.prompt}],
+                "max_tokens": self.max_tokens, "stream": False}
 
 
 class EndpointProbe:
@@ -107,7 +143,7 @@ class EndpointProbe:
         def probe_one(target):
             endpoint_id, _version, name, deployments, base_url, why = target
             if name is None or check_mode:
-                return not_probed(name, base_url + CHAT_COMPLETIONS_PATH, why or CHECK_MODE_NOTE)
+                return not_probed(name, chat_completions_url(base_url), why or CHECK_MODE_NOTE)
             where = "endpoint '%s'" % endpoint_id if endpoint_id else "model '%s'" % name
             return probers[base_url].probe(name, deployments, where)
 
@@ -116,7 +152,7 @@ class EndpointProbe:
         for (endpoint_id, version, _name, _deployments, _base_url, why), (result, failure) in zip(targets, outcomes):
             if failure is not None:
                 failures.append(failure)
-                result = dict(not_probed(None, _base_url + CHAT_COMPLETIONS_PATH, failure.message),
+                result = dict(not_probed(None, chat_completions_url(_base_url), failure.message),
                               inference_name=_name)
             result = dict(result, endpoint_id=endpoint_id, api_version=version,
                           exists=None if endpoint_id is None else not why)

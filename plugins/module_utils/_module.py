@@ -110,9 +110,6 @@ class TogetherModule(AnsibleModule):
         except OptionError as exc:
             self.fail_json(msg=str(exc))
 
-    # The old name, still called by together_endpoint_probe (its owner renames that call): the same method.
-    options = build_request
-
     @property
     def project_id(self):
         """The project_id option; blank (an empty TOGETHER_PROJECT_ID) means none, so v1 reads never fail on it."""

@@ -346,8 +346,7 @@ project_slug:
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.together.ai.plugins.module_utils._errors import OptionError, TogetherError
-from ansible_collections.together.ai.plugins.module_utils._inference import ProbeRequest
-from ansible_collections.together.ai.plugins.module_utils._inference_probe import EndpointProbe
+from ansible_collections.together.ai.plugins.module_utils._inference_probe import EndpointProbe, ProbeRequest
 from ansible_collections.together.ai.plugins.module_utils._module import TogetherModule
 
 ARGUMENT_SPEC = dict(
@@ -368,7 +367,7 @@ TARGETS = ("endpoint_id", "endpoint_ids", "model")
 def main():
     module = TogetherModule(argument_spec=ARGUMENT_SPEC, project_option=True, mutually_exclusive=[TARGETS],
                             required_one_of=[TARGETS], supports_check_mode=True)
-    probe = module.options(lambda params: EndpointProbe.from_params(params, ProbeRequest.from_params(params)))
+    probe = module.build_request(lambda params: EndpointProbe.from_params(params, ProbeRequest.from_params(params)))
     reader = module.endpoint_reader(probe.api_version, include_deployments=probe.deployment is not None)
     try:
         result = probe.run(reader, module.settings, lambda: module.project.project_slug, module.check_mode)

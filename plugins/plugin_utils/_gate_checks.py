@@ -15,7 +15,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.together.ai.plugins.module_utils._readiness import (
@@ -104,6 +103,10 @@ def _converted(value_type, value):
     return None
 
 
+class ValueProblem(ValueError):
+    """What is wrong with an expected value, without where it was written (the policy check says where)."""
+
+
 class Check:
     """One check a gate entry may ask for, by the option name the user writes.
 
@@ -140,11 +143,11 @@ class Check:
     def passes(self, actual, expected):
         return self.relation.holds(actual, expected)
 
-    def convert(self, where, value):
-        """The expected value as the comparison needs it."""
+    def convert(self, value):
+        """The expected value as the comparison needs it; raises ValueProblem saying what is wrong with it."""
         converted = _converted(self.value_type, value)
         if converted is None:
-            raise AnsibleFilterError("%s: %s must be %s, got %r" % (where, self.name, _KINDS[self.value_type], value))
+            raise ValueProblem("%s must be %s, got %r" % (self.name, _KINDS[self.value_type], value))
         return converted
 
 
@@ -160,11 +163,11 @@ class DeploymentStateCheck(Check):
     def __init__(self):
         super(DeploymentStateCheck, self).__init__("state", field("normalized_state"), EQUALS, str)
 
-    def convert(self, where, value):
-        state = short_state(super(DeploymentStateCheck, self).convert(where, value))
+    def convert(self, value):
+        state = short_state(super(DeploymentStateCheck, self).convert(value))
         if state not in DEPLOYMENT_STATES:
-            raise AnsibleFilterError("%s: state must be a v1 state (%s) or a v2 deployment state (%s), got %r"
-                                     % (where, ", ".join(STATES), ", ".join(V2_ONLY_STATES), value))
+            raise ValueProblem("state must be a v1 state (%s) or a v2 deployment state (%s), got %r"
+                               % (", ".join(STATES), ", ".join(V2_ONLY_STATES), value))
         return state
 
     def actual(self, subject, expected):

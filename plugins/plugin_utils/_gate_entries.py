@@ -27,6 +27,7 @@ from ansible_collections.together.ai.plugins.plugin_utils._gate_checks import (
     DEFAULT_STATE,
     DEPLOYMENT_CHECKS,
     EQUALS,
+    ValueProblem,
     is_number,
     is_v2,
 )
@@ -84,7 +85,7 @@ class GateEntry:
         return [(check, wanted[check.name]) for check in CHECKS if wanted.get(check.name) is not None]
 
 
-def impossible_values(where, expectations):
+def impossible_values(expectations):
     """Problems of one entry's (or one deployment's) converted [(Check, expected)] no endpoint can pass; [] when none.
 
     Values below a check's minimum come first (exact values before bounds), then empty strings, then bounds
@@ -94,17 +95,16 @@ def impossible_values(where, expectations):
     numbers = [(check, value) for check, value in expectations if check.minimum is not None]
     for check, value in sorted(numbers, key=lambda pair: pair[0].relation is not EQUALS):
         if is_number(value) and value < check.minimum:
-            problems.append("%s: %s must be %s or more, got %s" % (where, check.name, check.minimum, value))
+            problems.append("%s must be %s or more, got %s" % (check.name, check.minimum, value))
     for check, value in expectations:
         if check.not_empty and isinstance(value, str) and not value.strip():
-            problems.append("%s: %s must not be empty; leave it out (or null) to leave it unchecked"
-                            % (where, check.name))
+            problems.append("%s must not be empty; leave it out (or null) to leave it unchecked" % check.name)
     wanted = dict((check.name, value) for check, value in expectations)
     for low, high in BOUNDS:
         lower, upper = wanted.get(low), wanted.get(high)
         if is_number(lower) and is_number(upper) and lower > upper:
-            problems.append("%s: %s %s is above %s %s; no endpoint can pass both, so lower %s or raise %s"
-                            % (where, low, lower, high, upper, low, high))
+            problems.append("%s %s is above %s %s; no endpoint can pass both, so lower %s or raise %s"
+                            % (low, lower, high, upper, low, high))
     return problems
 
 
@@ -146,16 +146,14 @@ class _Problems:
     def convert(self, check, value):
         """The value converted for the check, or None (the problem noted) when it cannot be."""
         try:
-            return check.convert(self.where, value)
-        except AnsibleFilterError as exc:
-            message = _problem_text(exc)
-            prefix = self.where + ": "
-            self.add(message[len(prefix):] if message.startswith(prefix) else message)
+            return check.convert(value)
+        except ValueProblem as exc:
+            self.add(str(exc))
             return None
 
     def impossible(self, expectations):
-        for text in impossible_values(self.where, expectations):
-            self.add(text[len(self.where) + 2:])
+        for text in impossible_values(expectations):
+            self.add(text)
 
 
 def _deployment_expectations(entry, items, found):
@@ -236,10 +234,6 @@ def gate_entries(checks, names=None):
     if found:
         raise GatePolicyError(found)
     return entries
-
-
-def _problem_text(exc):
-    return str(getattr(exc, "message", exc))
 
 
 def _identity(entry, here):

@@ -16,7 +16,8 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.together.ai.plugins.module_utils._client import TogetherError, normalize_base_url
+from ansible_collections.together.ai.plugins.module_utils._client import normalize_base_url
+from ansible_collections.together.ai.plugins.module_utils._errors import TogetherError
 from ansible_collections.together.ai.plugins.module_utils._parallel import MAX_CONCURRENCY, MIN_CONCURRENCY
 
 from ansible_collections.together.ai.plugins.plugin_utils._gate_entries import GatePolicyError, gate_entries, problem_text

@@ -67,6 +67,11 @@ def url_pieces(tree):
             found.append((node.lineno, "f-string path"))
         elif isinstance(node, ast.Name) and node.id in ("urljoin", "urlunsplit", "urlunparse"):
             found.append((node.lineno, node.id))
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and any(
+                isinstance(side, ast.Name) and side.id.isupper() and side.id.endswith("_PATH")
+                for side in (node.left, node.right)):
+            # A base URL and a path constant of an API ("... + CHAT_COMPLETIONS_PATH"): a URL made here.
+            found.append((node.lineno, "+ _PATH"))
     return found
 
 

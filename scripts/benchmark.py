@@ -777,8 +777,9 @@ def build_rows(stats, args, imports, in_process):
     late_target = total(get("gate_ready"), late_offset, gate_sleep)
     row("4", "gate over %d ids, one STARTED %s s in" % (args.gate_ids, "%.1f" % late_offset if late_offset is not None else "%g" % args.late_after),
         get("gate_late"), "s", ("<=", late_target) if late_target is not None else None)
+    # Issue 21: the gate may add at most 15% to the read it needs (it was 1.5x while the gate ran as eight tasks).
     row("5", "gate over %d ids / bare batch of the same ids" % args.gate_ids, ratio(get("gate_ready"), get("module_%d" % args.gate_ids)), "x",
-        ("<=", 1.5))
+        ("<=", 1.15))
     return rows
 
 

@@ -86,7 +86,7 @@ class GateEntry:
 
 
 def impossible_values(expectations):
-    """Problems of one entry's (or one deployment's) converted [(Check, expected)] no endpoint can pass; [] when none.
+    """(key, problem) of one entry's (or one deployment's) converted [(Check, expected)] no endpoint can pass.
 
     Values below a check's minimum come first (exact values before bounds), then empty strings, then bounds
     that cross: the order the policy has always named them in.
@@ -95,16 +95,17 @@ def impossible_values(expectations):
     numbers = [(check, value) for check, value in expectations if check.minimum is not None]
     for check, value in sorted(numbers, key=lambda pair: pair[0].relation is not EQUALS):
         if is_number(value) and value < check.minimum:
-            problems.append("%s must be %s or more, got %s" % (check.name, check.minimum, value))
+            problems.append((check.name, "%s must be %s or more, got %s" % (check.name, check.minimum, value)))
     for check, value in expectations:
         if check.not_empty and isinstance(value, str) and not value.strip():
-            problems.append("%s must not be empty; leave it out (or null) to leave it unchecked" % check.name)
+            problems.append((check.name, "%s must not be empty; leave it out (or null) to leave it unchecked"
+                             % check.name))
     wanted = dict((check.name, value) for check, value in expectations)
     for low, high in BOUNDS:
         lower, upper = wanted.get(low), wanted.get(high)
         if is_number(lower) and is_number(upper) and lower > upper:
-            problems.append("%s %s is above %s %s; no endpoint can pass both, so lower %s or raise %s"
-                            % (low, lower, high, upper, low, high))
+            problems.append((low, "%s %s is above %s %s; no endpoint can pass both, so lower %s or raise %s"
+                                  % (low, lower, high, upper, low, high)))
     return problems
 
 
@@ -113,7 +114,7 @@ DEPLOYMENT_KEYS = tuple(check.name for check in DEPLOYMENT_CHECKS)
 
 
 def _unknown_keys(given, known, other_level):
-    """One message per unknown key, each with a did-you-mean from the keys valid at this level.
+    """(key, message) per unknown key, each with a did-you-mean from the keys valid at this level.
 
     other_level: (keys valid at the other level, what to say when the key belongs there).
     """
@@ -123,11 +124,11 @@ def _unknown_keys(given, known, other_level):
             continue
         text = key if isinstance(key, str) else repr(key)
         if key in other_level[0]:
-            messages.append("unknown key %s here; %s" % (text, other_level[1] % text))
+            messages.append((text, "unknown key %s here; %s" % (text, other_level[1] % text)))
             continue
         close = difflib.get_close_matches(text, known, n=1, cutoff=0.6)
-        messages.append("unknown key %s; %s" % (
-            text, "did you mean %s?" % close[0] if close else "the keys here are %s" % ", ".join(known)))
+        messages.append((text, "unknown key %s; %s" % (
+            text, "did you mean %s?" % close[0] if close else "the keys here are %s" % ", ".join(known))))
     return messages
 
 
@@ -140,20 +141,24 @@ class _Problems:
         self.path = path
         self.where = "%s (%s)" % (path, context) if context else path
 
-    def add(self, message):
-        self.found.append({"path": self.path, "where": self.where, "message": message})
+    def add(self, message, key=None):
+        """Note a problem; key: the key of the entry it is about, when one is (it names the problem's test case)."""
+        problem = {"path": self.path, "where": self.where, "message": message}
+        if key is not None:
+            problem["key"] = key
+        self.found.append(problem)
 
     def convert(self, check, value):
         """The value converted for the check, or None (the problem noted) when it cannot be."""
         try:
             return check.convert(value)
         except ValueProblem as exc:
-            self.add(str(exc))
+            self.add(str(exc), key=check.name)
             return None
 
     def impossible(self, expectations):
-        for text in impossible_values(expectations):
-            self.add(text)
+        for key, text in impossible_values(expectations):
+            self.add(text, key=key)
 
 
 def _deployment_expectations(entry, items, found):
@@ -194,7 +199,7 @@ def _deployment_expectation(entry, index, item, seen, found):
     for message in _unknown_keys([key for key in item if key != "name"], DEPLOYMENT_KEYS,
                                  (ENTRY_KEYS, "%s is a check of the endpoint, not of one deployment: move it up to the "
                                               "entry")):
-        here.add(message)
+        here.add(message[1], key=message[0])
     checks = []
     for check in DEPLOYMENT_CHECKS:
         if item.get(check.name) is not None:
@@ -277,7 +282,7 @@ def _gate_entry(index, entry, seen, found, names):
         seen.add(key)
     for message in _unknown_keys([key for key in entry if key not in IDENTITY], ENTRY_KEYS,
                                  (DEPLOYMENT_KEYS, "%s is a deployment check: put it in an item of deployments")):
-        here.add(message)
+        here.add(message[1], key=message[0])
     wanted = dict((key, value) for key, value in entry.items() if key in CHECKS_BY_NAME)
     wanted.setdefault("state", DEFAULT_STATE)
     converted = {}
@@ -290,7 +295,7 @@ def _gate_entry(index, entry, seen, found, names):
             converted[key] = value
     if converted.get("state", DEFAULT_STATE) not in STATES + (None,):
         here.add("state must be one of %s, or null to leave it unchecked, got %r"
-                 % (", ".join(STATES), converted.pop("state")))
+                 % (", ".join(STATES), converted.pop("state")), key="state")
     here.impossible([(check, converted[check.name]) for check in CHECKS if converted.get(check.name) is not None])
     deployments = _deployment_expectations(here, entry.get(DEPLOYMENTS), found)
     if not usable:

@@ -136,7 +136,10 @@ def _read_error_outcome(checks, error, names):
 
 def policy_outcome(problems):
     """The outcome when the policy is wrong: nothing was read; one failed check per mistake, under "policy"."""
-    checks = [dict(check_result(problem["path"], "a valid policy", problem["message"], "failed"),
+    # Each mistake is a failing test case, named by its path and, when it is about one key, that key: two mistakes
+    # of one entry are two test cases a CI system keeps apart.
+    checks = [dict(check_result("%s.%s" % (problem["path"], problem["key"]) if problem.get("key") else problem["path"],
+                                "a valid policy", problem["message"], "failed"),
                    message=problem_text(problem)) for problem in problems]
     headline = policy_headline(problems)
     return {

@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, together.ai collection maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Filters behind the together.ai.endpoint_gate role: check the policy, plan the waits, evaluate, escape report text.
+"""The endpoint gate's building blocks as filters, for a gate of your own: check the policy, plan the waits and probes,
+evaluate, escape report text. The role itself runs them in one task (together_endpoint_gate, plugin_utils/_gate_run.py).
 
 The documentation of each filter is in the YAML file named after it, beside this file. The gate's logic is in
 plugins/plugin_utils/_gate_*.py: the check table (_gate_checks), entry validation (_gate_entries), the policy
@@ -15,8 +16,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.together.ai.plugins.plugin_utils._gate_evaluation import evaluate
-from ansible_collections.together.ai.plugins.plugin_utils._gate_entries import gate_entries
-from ansible_collections.together.ai.plugins.plugin_utils._gate_names import names_to_resolve, resolve_names
 from ansible_collections.together.ai.plugins.plugin_utils._gate_policy import check_policy, policy_problems
 from ansible_collections.together.ai.plugins.plugin_utils._gate_probes import probe_plan, with_probes
 from ansible_collections.together.ai.plugins.plugin_utils._gate_report_files import markdown_cell, report_path, xml_text
@@ -36,21 +35,6 @@ def endpoint_gate_wait_plan(endpoints, checks, names=None):
 def endpoint_gate_probe_plan(checks, names=None):
     """The endpoint ids whose entries ask for an answer check (each probe is a billed request)."""
     return probe_plan(checks, names)
-
-
-def endpoint_gate_ids(checks, names=None):
-    """The endpoint ids the gate reads: each entry's endpoint_id, or the id its name resolved to."""
-    return [entry.endpoint_id for entry in gate_entries(checks, names) if entry.endpoint_id]
-
-
-def endpoint_gate_names(checks):
-    """The names the gate entries give instead of an endpoint_id, to look up."""
-    return names_to_resolve(checks)
-
-
-def endpoint_gate_resolve_names(listed, checks):
-    """{name: {id, note}} for every name the entries give, from the listed endpoints."""
-    return resolve_names(listed, checks)
 
 
 def endpoint_gate_with_probes(endpoints, probed, probe_ids):
@@ -96,7 +80,4 @@ class FilterModule:
             "endpoint_gate_xml": endpoint_gate_xml,
             "endpoint_gate_md": endpoint_gate_md,
             "endpoint_gate_report_dir": endpoint_gate_report_dir,
-            "endpoint_gate_ids": endpoint_gate_ids,
-            "endpoint_gate_names": endpoint_gate_names,
-            "endpoint_gate_resolve_names": endpoint_gate_resolve_names,
         }

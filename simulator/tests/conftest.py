@@ -183,6 +183,38 @@ def api(simulator_server, request):
     client.session.close()
 
 
+class FakeClock:
+    """The simulator's clock in the tests of timed records (outages, the split log): advance() moves it."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def clocked_server():
+    clock = FakeClock()
+    server = make_server("127.0.0.1", 0, Simulation(normalize_scenario({}), clock=clock), quiet=True)
+    server.clock = clock
+    yield from serve(server)
+
+
+@pytest.fixture
+def sim(clocked_server):
+    """A client of a simulator on a fake clock, reset and with an empty request log; sim.advance(s) moves time."""
+    client = Api(clocked_server)
+
+    def advance(seconds):
+        clocked_server.clock.now += seconds
+    client.advance = advance
+    client.load({})
+    client.control("DELETE", "requests")
+    yield client
+    client.session.close()
+
+
 # -- reference clients (together 1.6.0 for v1, 3.1.1 for v2) in cached venvs under .build/ ------
 
 def _build_reference_venv(name, requirements):

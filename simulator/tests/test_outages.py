@@ -3,47 +3,11 @@
 The simulator here runs on a fake clock the tests move by hand, so every time in an outage is exact.
 """
 
-import pytest
-
-from conftest import Api
 from test_v2_routes import P, blue_green
-from threaded_server import serve
-from together_simulator.scenario import normalize_scenario
-from together_simulator.server import make_server
-from together_simulator.simulation import Simulation
 
 TIMINGS = {"provisioning": 1.0, "scaling": 1.0, "stopping": 1.0}
 MODEL = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
 EP = P + "/endpoints/ep_chat"
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture(scope="module")
-def clocked_server():
-    clock = FakeClock()
-    server = make_server("127.0.0.1", 0, Simulation(normalize_scenario({}), clock=clock), quiet=True)
-    server.clock = clock
-    yield from serve(server)
-
-
-@pytest.fixture
-def sim(clocked_server):
-    client = Api(clocked_server)
-
-    def advance(seconds):
-        clocked_server.clock.now += seconds
-    client.advance = advance
-    client.load({})
-    client.control("DELETE", "requests")
-    yield client
-    client.session.close()
 
 
 def scenario(**changes):

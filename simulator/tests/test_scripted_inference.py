@@ -2,21 +2,16 @@
 
 POST /_simulator/deployments/{id}/inference (and /_simulator/endpoints/{v1 id}/inference) change how a resource answers
 chat completions from the next request on; GET /_simulator/endpoints/{id}/splits lists every change of a v2 endpoint's
-traffic split with its time and the request that made it. The split tests run on the fake clock of test_outages.
+traffic split with its time and the request that made it. The split tests run on the fake clock of conftest's sim fixture, as test_outages does.
 """
 
 import time
 
 import pytest
 
-from conftest import Api
 from test_inference import API_HOST, V1_ID, V1_NAME, answered, ask, refused, v1_scenario
-from test_outages import EP, FakeClock, logged, scenario, split
+from test_outages import EP, logged, scenario, split
 from test_v2_routes import P, blue_green
-from threaded_server import serve
-from together_simulator.scenario import normalize_scenario
-from together_simulator.server import make_server
-from together_simulator.simulation import Simulation
 
 
 def script(api, deployment_id, **settings):
@@ -110,27 +105,6 @@ def test_bad_error_rate_keys_in_a_scenario_are_refused_by_name(api, scenario_dat
 
 
 # -- the split log ------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def clocked_server():
-    clock = FakeClock()
-    server = make_server("127.0.0.1", 0, Simulation(normalize_scenario({}), clock=clock), quiet=True)
-    server.clock = clock
-    yield from serve(server)
-
-
-@pytest.fixture
-def sim(clocked_server):
-    """The API client of a simulator on a fake clock that advance() moves (as in test_outages)."""
-    client = Api(clocked_server)
-
-    def advance(seconds):
-        clocked_server.clock.now += seconds
-    client.advance = advance
-    client.load({})
-    yield client
-    client.session.close()
 
 
 def splits(sim, key="ep_chat"):

@@ -30,10 +30,8 @@ FILTERS = FilterModule().filters()
 
 
 def test_filters_are_exposed_under_their_documented_names():
-    assert sorted(FilterModule().filters()) == ["endpoint_gate_evaluate", "endpoint_gate_ids", "endpoint_gate_md",
-                                                "endpoint_gate_names", "endpoint_gate_policy",
+    assert sorted(FilterModule().filters()) == ["endpoint_gate_evaluate", "endpoint_gate_md", "endpoint_gate_policy",
                                                 "endpoint_gate_probe_plan", "endpoint_gate_report_dir",
-                                                "endpoint_gate_resolve_names",
                                                 "endpoint_gate_wait_plan", "endpoint_gate_with_probes",
                                                 "endpoint_gate_xml"]
 
